@@ -1,0 +1,145 @@
+// Package layers is bando's layer catalog: what each layer is, which fields it
+// carries, how sensitive they are, who may see it and how the viewer draws it.
+package layers
+
+import (
+	"fmt"
+	"time"
+)
+
+// Kind says what a layer represents in the province.
+type Kind string
+
+// Layer kinds known to the viewer and the scenarios.
+const (
+	KindAdmin          Kind = "admin"
+	KindBuilding       Kind = "building"
+	KindRoad           Kind = "road"
+	KindPOI            Kind = "poi"
+	KindParcel         Kind = "parcel"
+	KindPlanning       Kind = "planning"
+	KindInfrastructure Kind = "infrastructure"
+	KindSensor         Kind = "sensor"
+	KindVessel         Kind = "vessel"
+	KindWater          Kind = "water"
+	KindMaritime       Kind = "maritime"
+)
+
+// GeometryType is the geometry a layer holds. "Polygon" admits MultiPolygon,
+// "LineString" admits MultiLineString, "Point" admits MultiPoint.
+type GeometryType string
+
+// Geometry types.
+const (
+	GeomPoint      GeometryType = "Point"
+	GeomLineString GeometryType = "LineString"
+	GeomPolygon    GeometryType = "Polygon"
+	GeomAny        GeometryType = "Geometry"
+)
+
+// Title is a bilingual label: Vietnamese first, English second.
+type Title struct {
+	VI string `yaml:"vi" json:"vi"`
+	EN string `yaml:"en" json:"en"`
+}
+
+// Zoom is the zoom range in which a layer is served as tiles.
+type Zoom struct {
+	Min int `yaml:"min" json:"min"`
+	Max int `yaml:"max" json:"max"`
+}
+
+// Style holds hints for the viewer; it does not change what is served.
+type Style struct {
+	Color       string  `yaml:"color,omitempty" json:"color,omitempty"`
+	Outline     string  `yaml:"outline,omitempty" json:"outline,omitempty"`
+	Opacity     float64 `yaml:"opacity,omitempty" json:"opacity,omitempty"`
+	Width       float64 `yaml:"width,omitempty" json:"width,omitempty"`
+	Radius      float64 `yaml:"radius,omitempty" json:"radius,omitempty"`
+	Label       string  `yaml:"label,omitempty" json:"label,omitempty"`
+	Extrude     string  `yaml:"extrude,omitempty" json:"extrude,omitempty"`
+	Order       int     `yaml:"order,omitempty" json:"order,omitempty"`
+	LegendVI    string  `yaml:"legend_vi,omitempty" json:"legend_vi,omitempty"`
+	LegendEN    string  `yaml:"legend_en,omitempty" json:"legend_en,omitempty"`
+	DefaultHide bool    `yaml:"hidden,omitempty" json:"hidden,omitempty"`
+}
+
+// Layer is one entry of the catalog.
+type Layer struct {
+	ID          string        `yaml:"id" json:"id"`
+	Title       Title         `yaml:"title" json:"title"`
+	Description Title         `yaml:"description,omitempty" json:"description,omitempty"`
+	Kind        Kind          `yaml:"kind" json:"kind"`
+	Geometry    GeometryType  `yaml:"geometry" json:"geometry"`
+	Fields      []Field       `yaml:"fields" json:"fields"`
+	Access      Access        `yaml:"access" json:"access"`
+	Zoom        Zoom          `yaml:"zoom" json:"zoom"`
+	Update      time.Duration `yaml:"update_interval,omitempty" json:"update_interval,omitempty"`
+	Attribution string        `yaml:"attribution" json:"attribution"`
+	Source      string        `yaml:"source,omitempty" json:"source,omitempty"`
+	License     string        `yaml:"license,omitempty" json:"license,omitempty"`
+	Synthetic   bool          `yaml:"synthetic" json:"synthetic"`
+	Style       Style         `yaml:"style,omitempty" json:"style,omitempty"`
+	// Demo names the embedded demo file loaded into this layer on a new data
+	// directory, if any.
+	Demo string `yaml:"demo,omitempty" json:"-"`
+
+	fieldIndex map[string]int
+}
+
+// FieldIndex returns the position of the named field in Fields, or -1.
+func (l *Layer) FieldIndex(name string) int {
+	if i, ok := l.fieldIndex[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// Validate checks the declaration and builds the field lookup.
+func (l *Layer) Validate() error {
+	if !validID(l.ID) {
+		return fmt.Errorf("layers: layer id %q: use lower-case letters, digits, '_' or '-'", l.ID)
+	}
+	if l.Title.VI == "" || l.Title.EN == "" {
+		return fmt.Errorf("layers: layer %q: title needs both vi and en", l.ID)
+	}
+	switch l.Geometry {
+	case GeomPoint, GeomLineString, GeomPolygon, GeomAny:
+	default:
+		return fmt.Errorf("layers: layer %q: unknown geometry %q", l.ID, l.Geometry)
+	}
+	if !l.Access.valid() {
+		return fmt.Errorf("layers: layer %q: unknown access class %q", l.ID, l.Access)
+	}
+	if l.Zoom.Min < 0 || l.Zoom.Max > 24 || l.Zoom.Min > l.Zoom.Max {
+		return fmt.Errorf("layers: layer %q: bad zoom range %d..%d", l.ID, l.Zoom.Min, l.Zoom.Max)
+	}
+	if l.Attribution == "" {
+		return fmt.Errorf("layers: layer %q: attribution is required", l.ID)
+	}
+	l.fieldIndex = make(map[string]int, len(l.Fields))
+	for i := range l.Fields {
+		f := &l.Fields[i]
+		if err := f.validate(); err != nil {
+			return fmt.Errorf("layers: layer %q: %w", l.ID, err)
+		}
+		if _, dup := l.fieldIndex[f.Name]; dup {
+			return fmt.Errorf("layers: layer %q: field %q declared twice", l.ID, f.Name)
+		}
+		l.fieldIndex[f.Name] = i
+	}
+	return nil
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,51 @@
+// Package spatial is bando's engine: features held as orb geometries in a
+// per-layer R-tree, with bounding-box and exact-intersection queries.
+package spatial
+
+import (
+	"strconv"
+
+	"github.com/paulmach/orb"
+)
+
+// Feature is one stored feature. Once a Feature is handed to the index it is
+// immutable: tile work and queries copy geometry before changing it.
+type Feature struct {
+	// ID is the feature id, unique within its layer.
+	ID string
+	// Num is the integer id used where a number is required (vector tiles).
+	// It equals ID when ID is a non-negative integer, else a number assigned
+	// by the store.
+	Num uint64
+	// Geom is the geometry in WGS84 lon/lat.
+	Geom orb.Geometry
+	// Bound is Geom's bounding box, computed once.
+	Bound orb.Bound
+	// Props holds one value per field of the layer schema, in schema order:
+	// string, int64, float64, bool, time.Time or nil when absent.
+	Props []any
+}
+
+// NumericID returns the integer value of id and whether id is a canonical
+// non-negative decimal integer ("7", not "07" or "+7").
+func NumericID(id string) (uint64, bool) {
+	if id == "" || len(id) > 1 && id[0] == '0' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(id, 10, 64)
+	return n, err == nil
+}
+
+// Less orders feature ids: integers first in numeric order, then other ids
+// in byte order. Paging through items follows this order.
+func Less(a, b string) bool {
+	na, oka := NumericID(a)
+	nb, okb := NumericID(b)
+	switch {
+	case oka && okb:
+		return na < nb
+	case oka != okb:
+		return oka
+	}
+	return a < b
+}

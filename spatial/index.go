@@ -1,0 +1,159 @@
+package spatial
+
+import (
+	"sync"
+
+	"github.com/paulmach/orb"
+)
+
+// Index is the in-memory engine over all layers. It is safe for concurrent
+// use: queries take a layer's read lock, batches of writes its write lock.
+type Index struct {
+	mu     sync.RWMutex
+	layers map[string]*layerIndex
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index { return &Index{layers: make(map[string]*layerIndex)} }
+
+func (x *Index) layer(id string, create bool) *layerIndex {
+	x.mu.RLock()
+	li := x.layers[id]
+	x.mu.RUnlock()
+	if li != nil || !create {
+		return li
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if li = x.layers[id]; li == nil {
+		li = newLayerIndex()
+		x.layers[id] = li
+	}
+	return li
+}
+
+// Put inserts or replaces features of one layer as one batch and sets the
+// layer version. Readers see either none or all of the batch.
+func (x *Index) Put(layer string, version uint64, fs []*Feature) {
+	li := x.layer(layer, true)
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	for _, f := range fs {
+		li.put(f)
+	}
+	if version > li.version {
+		li.version = version
+	}
+}
+
+// Delete removes features of one layer by id and returns those that existed.
+func (x *Index) Delete(layer string, version uint64, ids []string) []*Feature {
+	li := x.layer(layer, true)
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	var gone []*Feature
+	for _, id := range ids {
+		if f := li.remove(id); f != nil {
+			gone = append(gone, f)
+		}
+	}
+	if version > li.version {
+		li.version = version
+	}
+	return gone
+}
+
+// Get returns one feature by id.
+func (x *Index) Get(layer, id string) (*Feature, bool) {
+	li := x.layer(layer, false)
+	if li == nil {
+		return nil, false
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	f, ok := li.byID[id]
+	return f, ok
+}
+
+// Count returns the number of features in a layer.
+func (x *Index) Count(layer string) int {
+	li := x.layer(layer, false)
+	if li == nil {
+		return 0
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	return len(li.byID)
+}
+
+// Version returns the layer version last applied.
+func (x *Index) Version(layer string) uint64 {
+	li := x.layer(layer, false)
+	if li == nil {
+		return 0
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	return li.version
+}
+
+// Extent returns the bounding box of all features of a layer, and false for
+// an empty layer.
+func (x *Index) Extent(layer string) (orb.Bound, bool) {
+	li := x.layer(layer, false)
+	if li == nil {
+		return orb.Bound{}, false
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	if li.tree.Len() == 0 {
+		return orb.Bound{}, false
+	}
+	mn, mx := li.tree.Bounds()
+	return orb.Bound{Min: orb.Point{mn[0], mn[1]}, Max: orb.Point{mx[0], mx[1]}}, true
+}
+
+// SearchBound calls fn for every feature of the layer whose bounding box
+// intersects b, in no particular order, until fn returns false. fn runs under
+// the layer's read lock and must not call back into writes.
+func (x *Index) SearchBound(layer string, b orb.Bound, fn func(*Feature) bool) {
+	li := x.layer(layer, false)
+	if li == nil {
+		return
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	mn, mx := rect(b)
+	li.tree.Search(mn, mx, func(_, _ [2]float64, f *Feature) bool { return fn(f) })
+}
+
+// Intersecting calls fn for every feature of the layer whose geometry
+// intersects the rectangle b (boundary contact counts, as in PostGIS
+// ST_Intersects), until fn returns false.
+func (x *Index) Intersecting(layer string, b orb.Bound, fn func(*Feature) bool) {
+	x.SearchBound(layer, b, func(f *Feature) bool {
+		if !IntersectsBound(f.Geom, b) {
+			return true
+		}
+		return fn(f)
+	})
+}
+
+// Ascend calls fn for the features of the layer in id order, starting at the
+// offset-th, until fn returns false.
+func (x *Index) Ascend(layer string, offset int, fn func(*Feature) bool) {
+	li := x.layer(layer, false)
+	if li == nil {
+		return
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	i := 0
+	li.order.Scan(func(id string) bool {
+		if i < offset {
+			i++
+			return true
+		}
+		return fn(li.byID[id])
+	})
+}
