@@ -1,0 +1,166 @@
+// Package api is bando's HTTP surface. Handlers are plain functions from a
+// Request value to a Response value; the fasthttp adapter in fasthttp.go is
+// thin, and tests call Handle directly as well as through real HTTP.
+package api
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"bando/layers"
+	"bando/spatial"
+	"bando/store"
+	"bando/tiles"
+)
+
+// Request is a transport-independent HTTP request.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+	// BaseURL is scheme://host as the client sees it, for absolute links.
+	BaseURL string
+}
+
+// Response is a transport-independent HTTP response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Config holds what the server needs; it is built once by the CLI.
+type Config struct {
+	Catalog *layers.Catalog
+	Index   *spatial.Index
+	Store   store.Store
+	Tiles   *tiles.Server
+	Tokens  *Tokens
+	Viewer  fs.FS // the embedded web app; nil serves no viewer
+	Logger  *slog.Logger
+	// MaxBody is the request body limit in bytes.
+	MaxBody int
+	// Version is the build version reported by /healthz.
+	Version string
+}
+
+// Server routes requests to handlers.
+type Server struct {
+	cfg     Config
+	ready   atomic.Bool
+	metrics *metrics
+	started time.Time
+}
+
+// New returns a server. It answers /readyz with 503 until SetReady(true).
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 64 << 20
+	}
+	if cfg.Tokens == nil {
+		cfg.Tokens = &Tokens{}
+	}
+	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now()}
+}
+
+// SetReady marks the index as loaded.
+func (s *Server) SetReady(v bool) { s.ready.Store(v) }
+
+// Handle answers one request.
+func (s *Server) Handle(ctx context.Context, r *Request) *Response {
+	start := time.Now()
+	route, resp := s.route(ctx, r)
+	s.metrics.observe(route, r.Method, resp.Status, time.Since(start))
+	return resp
+}
+
+func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
+	p, err := s.cfg.Tokens.Principal(r.Header.Get("Authorization"))
+	if err != nil {
+		return "auth", errorResponse(err)
+	}
+	path := r.Path
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case path == "/healthz":
+		return "healthz", s.healthz(r)
+	case path == "/readyz":
+		return "readyz", s.readyz(r)
+	case path == "/metrics":
+		return "metrics", s.metricsHandler(r)
+	case path == "/conformance":
+		return "conformance", s.conformance(r)
+	case seg[0] == "collections":
+		return s.routeCollections(ctx, r, p, seg[1:])
+	case seg[0] == "tiles":
+		return "tiles", s.routeTiles(ctx, r, p, seg[1:])
+	case path == "/" && wantsJSON(r):
+		return "landing", s.landing(r)
+	}
+	return "static", s.static(r)
+}
+
+func (s *Server) routeCollections(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
+	switch {
+	case len(seg) == 0 || seg[0] == "":
+		if !readMethod(r) {
+			return "collections", methodNotAllowed("GET")
+		}
+		return "collections", s.collections(r, p)
+	case len(seg) == 1:
+		if !readMethod(r) {
+			return "collection", methodNotAllowed("GET")
+		}
+		return "collection", s.collection(r, p, seg[0])
+	case len(seg) == 2 && seg[1] == "items":
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			return "items", s.items(r, p, seg[0])
+		case http.MethodPost:
+			return "items_create", s.createItems(ctx, r, p, seg[0])
+		}
+		return "items", methodNotAllowed("GET, POST")
+	case len(seg) == 3 && seg[1] == "items":
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			return "item", s.item(r, p, seg[0], seg[2])
+		case http.MethodPut:
+			return "item_replace", s.replaceItem(ctx, r, p, seg[0], seg[2])
+		case http.MethodDelete:
+			return "item_delete", s.deleteItem(ctx, r, p, seg[0], seg[2])
+		}
+		return "item", methodNotAllowed("GET, PUT, DELETE")
+	}
+	return "collections", errorResponse(notFound("no such resource: " + r.Path))
+}
+
+func readMethod(r *Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
+
+func wantsJSON(r *Request) bool {
+	if f := r.Query.Get("f"); f != "" {
+		return f == "json"
+	}
+	a := r.Header.Get("Accept")
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+}
+
+// layerFor returns the layer if p may see it. A layer p may not see answers
+// exactly like one that does not exist, so its existence does not leak.
+func (s *Server) layerFor(p layers.Principal, id string) (*layers.Layer, error) {
+	l, err := s.cfg.Catalog.Get(id)
+	if err != nil || !layers.CanSee(p, l) {
+		return nil, notFound("unknown collection " + quote(id))
+	}
+	return l, nil
+}

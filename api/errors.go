@@ -1,0 +1,102 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"bando/ingest"
+	"bando/layers"
+	"bando/tiles"
+)
+
+// Error is an API error with its HTTP status, a stable code, a message that
+// names the problem and optional structured details.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Details any
+	Err     error
+}
+
+func (e *Error) Error() string { return e.Message }
+func (e *Error) Unwrap() error { return e.Err }
+
+func badRequest(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
+}
+
+func notFound(msg string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: msg}
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+
+func methodNotAllowed(allow string) *Response {
+	r := errorResponse(&Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+		Message: "method not allowed; allowed: " + allow})
+	r.Header.Set("Allow", allow)
+	return r
+}
+
+// asAPIError is the one place that maps errors to HTTP status.
+func asAPIError(err error) *Error {
+	var ae *Error
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var ie *ingest.Error
+	if errors.As(err, &ie) {
+		status := http.StatusUnprocessableEntity
+		for _, p := range ie.Problems {
+			if p.Rule == "json" || p.Rule == "csv" || p.Rule == "syntax" {
+				status = http.StatusBadRequest
+			}
+		}
+		return &Error{Status: status, Code: "invalid_input", Message: ie.Error(), Details: ie.Problems, Err: err}
+	}
+	switch {
+	case errors.Is(err, layers.ErrUnknownLayer):
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
+	case errors.Is(err, tiles.ErrBadTile):
+		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: err.Error(), Err: err}
+	case errors.Is(err, errUnauthorized):
+		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: err.Error(), Err: err}
+	case errors.Is(err, errForbidden):
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error(), Err: err}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: err}
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Details any    `json:"details,omitempty"`
+	} `json:"error"`
+}
+
+func errorResponse(err error) *Response {
+	ae := asAPIError(err)
+	var b errorBody
+	b.Error.Code, b.Error.Message, b.Error.Details = ae.Code, ae.Message, ae.Details
+	body, _ := json.Marshal(b)
+	r := &Response{Status: ae.Status, Header: http.Header{}, Body: body}
+	r.Header.Set("Content-Type", "application/json")
+	if ae.Status == http.StatusUnauthorized {
+		r.Header.Set("WWW-Authenticate", `Bearer realm="bando"`)
+	}
+	return r
+}
+
+func jsonResponse(status int, contentType string, v any) *Response {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return errorResponse(err)
+	}
+	r := &Response{Status: status, Header: http.Header{}, Body: body}
+	r.Header.Set("Content-Type", contentType)
+	return r
+}

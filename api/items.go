@@ -1,0 +1,203 @@
+package api
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"bando/layers"
+	"bando/spatial"
+
+	"github.com/paulmach/orb"
+)
+
+const (
+	defaultLimit = 10
+	maxLimit     = 10000
+)
+
+type page struct {
+	limit, offset int
+	boxes         []orb.Bound // nil: no bbox filter
+}
+
+func parsePage(q url.Values) (page, error) {
+	p := page{limit: defaultLimit}
+	var err error
+	if v := q.Get("limit"); v != "" {
+		if p.limit, err = strconv.Atoi(v); err != nil || p.limit < 1 {
+			return p, badRequest("limit must be a positive integer, got " + quote(v))
+		}
+		p.limit = min(p.limit, maxLimit)
+	}
+	if v := q.Get("offset"); v != "" {
+		if p.offset, err = strconv.Atoi(v); err != nil || p.offset < 0 {
+			return p, badRequest("offset must be a non-negative integer, got " + quote(v))
+		}
+	}
+	if v := q.Get("bbox"); v != "" {
+		if p.boxes, err = parseBBox(v); err != nil {
+			return p, err
+		}
+	}
+	if c := q.Get("bbox-crs"); c != "" && c != crs84 {
+		return p, badRequest("bbox-crs " + quote(c) + " is not supported; use " + crs84)
+	}
+	return p, nil
+}
+
+// parseBBox reads "minx,miny,maxx,maxy" (or the 6-number 3D form). A box
+// whose minx > maxx crosses the antimeridian and becomes two boxes.
+func parseBBox(v string) ([]orb.Bound, error) {
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, badRequest("bbox needs 4 numbers minx,miny,maxx,maxy, got " + quote(v))
+	}
+	n := make([]float64, len(parts))
+	for i, s := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, badRequest("bbox: " + quote(s) + " is not a number")
+		}
+		n[i] = f
+	}
+	if len(n) == 6 {
+		n = []float64{n[0], n[1], n[3], n[4]}
+	}
+	minx, miny, maxx, maxy := n[0], n[1], n[2], n[3]
+	if minx < -180 || maxx > 180 || minx > 180 || maxx < -180 {
+		return nil, badRequest("bbox: longitude out of range [-180, 180]")
+	}
+	if miny < -90 || maxy > 90 || miny > maxy {
+		return nil, badRequest("bbox: latitude out of range [-90, 90] or miny > maxy")
+	}
+	if minx > maxx {
+		return []orb.Bound{
+			{Min: orb.Point{minx, miny}, Max: orb.Point{180, maxy}},
+			{Min: orb.Point{-180, miny}, Max: orb.Point{maxx, maxy}},
+		}, nil
+	}
+	return []orb.Bound{{Min: orb.Point{minx, miny}, Max: orb.Point{maxx, maxy}}}, nil
+}
+
+func (s *Server) items(r *Request, p layers.Principal, id string) *Response {
+	l, err := s.layerFor(p, id)
+	if err != nil {
+		return errorResponse(err)
+	}
+	pg, err := parsePage(r.Query)
+	if err != nil {
+		return errorResponse(err)
+	}
+	var feats []*spatial.Feature
+	matched := 0
+	if pg.boxes == nil {
+		matched = s.cfg.Index.Count(l.ID)
+		s.cfg.Index.Ascend(l.ID, pg.offset, func(f *spatial.Feature) bool {
+			feats = append(feats, f)
+			return len(feats) < pg.limit
+		})
+	} else {
+		all := s.matching(l.ID, pg.boxes)
+		matched = len(all)
+		if pg.offset < len(all) {
+			feats = all[pg.offset:min(len(all), pg.offset+pg.limit)]
+		}
+	}
+	return s.featureCollection(r, p, l, feats, matched, pg)
+}
+
+// matching returns the features intersecting any of the boxes, in id order.
+func (s *Server) matching(layer string, boxes []orb.Bound) []*spatial.Feature {
+	seen := make(map[*spatial.Feature]struct{})
+	var out []*spatial.Feature
+	for _, b := range boxes {
+		s.cfg.Index.Intersecting(layer, b, func(f *spatial.Feature) bool {
+			if _, dup := seen[f]; !dup {
+				seen[f] = struct{}{}
+				out = append(out, f)
+			}
+			return true
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return spatial.Less(out[i].ID, out[j].ID) })
+	return out
+}
+
+func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Layer, feats []*spatial.Feature, matched int, pg page) *Response {
+	visible := layers.VisibleFields(p, l)
+	buf := make([]byte, 0, 256*len(feats)+256)
+	buf = append(buf, `{"type":"FeatureCollection","features":[`...)
+	var err error
+	for i, f := range feats {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if buf, err = appendFeature(buf, f, l, visible); err != nil {
+			return errorResponse(err)
+		}
+	}
+	buf = append(buf, `],"numberMatched":`...)
+	buf = strconv.AppendInt(buf, int64(matched), 10)
+	buf = append(buf, `,"numberReturned":`...)
+	buf = strconv.AppendInt(buf, int64(len(feats)), 10)
+	buf = append(buf, `,"timeStamp":`...)
+	buf = strconv.AppendQuote(buf, time.Now().UTC().Format(time.RFC3339))
+	buf = append(buf, `,"links":[`...)
+	for i, lk := range s.pageLinks(r, l.ID, pg, matched) {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"rel":`...)
+		buf = strconv.AppendQuote(buf, lk.Rel)
+		buf = append(buf, `,"type":"application/geo+json","href":`...)
+		buf = strconv.AppendQuote(buf, lk.Href)
+		buf = append(buf, '}')
+	}
+	buf = append(buf, "]}"...)
+	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: buf}
+	resp.Header.Set("Content-Type", "application/geo+json")
+	return resp
+}
+
+func (s *Server) pageLinks(r *Request, id string, pg page, matched int) []link {
+	at := func(offset int) string {
+		q := url.Values{}
+		for k, v := range r.Query {
+			q[k] = v
+		}
+		q.Set("limit", strconv.Itoa(pg.limit))
+		q.Set("offset", strconv.Itoa(offset))
+		return r.BaseURL + "/collections/" + id + "/items?" + q.Encode()
+	}
+	links := []link{{Rel: "self", Href: at(pg.offset)}}
+	if pg.offset+pg.limit < matched {
+		links = append(links, link{Rel: "next", Href: at(pg.offset + pg.limit)})
+	}
+	if pg.offset > 0 {
+		links = append(links, link{Rel: "prev", Href: at(max(0, pg.offset-pg.limit))})
+	}
+	return links
+}
+
+func (s *Server) item(r *Request, p layers.Principal, id, fid string) *Response {
+	l, err := s.layerFor(p, id)
+	if err != nil {
+		return errorResponse(err)
+	}
+	f, ok := s.cfg.Index.Get(l.ID, fid)
+	if !ok {
+		return errorResponse(notFound("no feature " + quote(fid) + " in collection " + quote(id)))
+	}
+	buf, err := appendFeature(nil, f, l, layers.VisibleFields(p, l))
+	if err != nil {
+		return errorResponse(err)
+	}
+	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: buf}
+	resp.Header.Set("Content-Type", "application/geo+json")
+	return resp
+}

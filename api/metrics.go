@@ -1,0 +1,72 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+)
+
+// metrics uses a registry of its own (no package globals), exposed at
+// /metrics in the Prometheus text format.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	ingest   *prometheus.CounterVec
+}
+
+func newMetrics(cfg Config) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bando_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "bando_http_request_seconds", Help: "HTTP request latency by route.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}, []string{"route"}),
+		ingest: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bando_ingested_features_total", Help: "Features stored through the API, by layer.",
+		}, []string{"layer"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.ingest,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	if cfg.Index != nil && cfg.Catalog != nil {
+		for _, l := range cfg.Catalog.All() {
+			id := l.ID
+			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "bando_layer_features", Help: "Features held in the index, by layer.",
+				ConstLabels: prometheus.Labels{"layer": id},
+			}, func() float64 { return float64(cfg.Index.Count(id)) }))
+		}
+	}
+	return m
+}
+
+func (m *metrics) observe(route, method string, status int, d time.Duration) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}
+
+func (m *metrics) ingested(layer string, n int) { m.ingest.WithLabelValues(layer).Add(float64(n)) }
+
+func (s *Server) metricsHandler(r *Request) *Response {
+	mfs, err := s.metrics.reg.Gather()
+	if err != nil {
+		return errorResponse(err)
+	}
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.FmtText)
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			return errorResponse(err)
+		}
+	}
+	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: buf.Bytes()}
+	resp.Header.Set("Content-Type", string(expfmt.FmtText))
+	return resp
+}

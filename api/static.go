@@ -1,0 +1,56 @@
+package api
+
+import (
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+var staticTypes = map[string]string{
+	".html":  "text/html; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".mjs":   "text/javascript; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".json":  "application/json",
+	".pbf":   "application/x-protobuf",
+	".png":   "image/png",
+	".svg":   "image/svg+xml",
+	".woff2": "font/woff2",
+}
+
+// static serves the embedded viewer: "/" is index.html, other paths are
+// files of the viewer's dist folder.
+func (s *Server) static(r *Request) *Response {
+	if s.cfg.Viewer == nil {
+		return errorResponse(notFound("no such resource: " + r.Path))
+	}
+	if !readMethod(r) {
+		return methodNotAllowed("GET")
+	}
+	name := strings.TrimPrefix(path.Clean("/"+r.Path), "/")
+	if name == "" {
+		name = "index.html"
+	}
+	b, err := fs.ReadFile(s.cfg.Viewer, name)
+	if err != nil {
+		return errorResponse(notFound("no such resource: " + r.Path))
+	}
+	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: b}
+	ext := path.Ext(name)
+	ct := staticTypes[ext]
+	if ct == "" {
+		ct = mime.TypeByExtension(ext)
+	}
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	resp.Header.Set("Content-Type", ct)
+	if name == "index.html" {
+		resp.Header.Set("Cache-Control", "no-cache")
+	} else {
+		resp.Header.Set("Cache-Control", "public, max-age=3600")
+	}
+	return resp
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"bando/ingest"
+	"bando/store"
+)
+
+type ingestFlags struct {
+	layer, format, data, url, token, config string
+	partial                                 bool
+}
+
+func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f ingestFlags
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.layer, "layer", "", "target layer id (required)")
+	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv or overpass (default: from the file name)")
+	fs.StringVar(&f.data, "data", "./var", "data directory to write into (the server must not be running on it)")
+	fs.StringVar(&f.url, "url", "", "post to a running bando at this base URL instead of opening --data")
+	fs.StringVar(&f.token, "token", os.Getenv("BANDO_TOKEN"), "bearer token for --url (env BANDO_TOKEN)")
+	fs.StringVar(&f.config, "config", os.Getenv("BANDO_CONFIG"), "YAML config (for its layers)")
+	fs.BoolVar(&f.partial, "partial", false, "store the valid features and report the rest")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if f.layer == "" || fs.NArg() == 0 {
+		return fmt.Errorf("ingest: need --layer and at least one file")
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	for _, path := range fs.Args() {
+		var rep any
+		var err error
+		if f.url != "" {
+			rep, err = ingestHTTP(ctx, f, path)
+		} else {
+			rep, err = ingestLocal(ctx, f, path)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ingestLocal(ctx context.Context, f ingestFlags, path string) (any, error) {
+	cfg := defaultConfig()
+	if f.config != "" {
+		if err := cfg.loadFile(f.config); err != nil {
+			return nil, err
+		}
+	}
+	cat, err := catalog(cfg)
+	if err != nil {
+		return nil, err
+	}
+	l, err := cat.Get(f.layer)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenPebble(f.data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is a server running on it? use --url)", err)
+	}
+	defer st.Close()
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	feats, rep, err := prepareFile(os.DirFS(dir), name, ingest.Format(f.format), l, ingest.Options{Partial: f.partial})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := putChunks(ctx, st, l, feats); err != nil {
+		return nil, err
+	}
+	return struct {
+		*ingest.Report
+		Seconds float64 `json:"store_seconds"`
+	}{rep, time.Since(start).Seconds()}, nil
+}
+
+// ingestHTTP posts the file to a running server; newline-delimited files go
+// in chunks of lines so no request exceeds the body limit.
+func ingestHTTP(ctx context.Context, f ingestFlags, path string) (any, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	format := ingest.Format(f.format)
+	if format == "" {
+		if format, err = ingest.FormatFromPath(path); err != nil {
+			return nil, err
+		}
+	}
+	var reports []json.RawMessage
+	send := func(body []byte) error {
+		rep, err := postItems(ctx, f, format, body)
+		reports = append(reports, rep)
+		return err
+	}
+	if format != "ndjson" {
+		body, err := io.ReadAll(file)
+		if err != nil {
+			return nil, err
+		}
+		return reports, send(body)
+	}
+	sc := bufio.NewScanner(file)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var chunk bytes.Buffer
+	lines := 0
+	for sc.Scan() {
+		chunk.Write(sc.Bytes())
+		chunk.WriteByte('\n')
+		if lines++; lines == 20000 {
+			if err := send(chunk.Bytes()); err != nil {
+				return reports, err
+			}
+			chunk.Reset()
+			lines = 0
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return reports, err
+	}
+	if lines > 0 {
+		return reports, send(chunk.Bytes())
+	}
+	return reports, nil
+}
+
+var contentTypes = map[ingest.Format]string{
+	"geojson": "application/geo+json", "ndjson": "application/x-ndjson", "csv": "text/csv",
+}
+
+func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []byte) (json.RawMessage, error) {
+	u := strings.TrimSuffix(f.url, "/") + "/collections/" + f.layer + "/items?format=" + string(format)
+	if f.partial {
+		u += "&partial=true"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	ct := contentTypes[format]
+	if ct == "" {
+		ct = "application/json"
+	}
+	req.Header.Set("Content-Type", ct)
+	if f.token != "" {
+		req.Header.Set("Authorization", "Bearer "+f.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 300 {
+		return out, fmt.Errorf("server answered %s: %s", resp.Status, out)
+	}
+	return out, nil
+}

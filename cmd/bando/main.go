@@ -1,0 +1,69 @@
+// Command bando is the one CLI: serve, ingest, layers, gen, version.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `bando — bản đồ số cho Trung tâm IOC / the map brain of a provincial IOC
+
+usage:
+  bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
+  bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
+  bando layers  [--config FILE]
+  bando gen     [--n N] [--seed S] [--out FILE]   synthetic parcels as NDJSON
+  bando hash-token SECRET                          the sha256 to put in the config
+  bando version
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bando:", err)
+		os.Exit(1)
+	}
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("missing command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serveCmd(ctx, rest, stdout, stderr)
+	case "ingest":
+		return ingestCmd(ctx, rest, stdout, stderr)
+	case "layers":
+		return layersCmd(rest, stdout)
+	case "gen":
+		return genCmd(rest, stdout)
+	case "hash-token":
+		return hashTokenCmd(rest, stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "bando", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

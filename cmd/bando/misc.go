@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"bando/api"
+	"bando/data"
+	"bando/data/gen"
+)
+
+func layersCmd(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("layers", flag.ContinueOnError)
+	cfgFile := fs.String("config", os.Getenv("BANDO_CONFIG"), "YAML config file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := defaultConfig()
+	if *cfgFile != "" {
+		if err := cfg.loadFile(*cfgFile); err != nil {
+			return err
+		}
+	}
+	cat, err := catalog(cfg)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKIND\tGEOMETRY\tACCESS\tZOOM\tFIELDS\tSYNTHETIC\tTITLE")
+	for _, l := range cat.All() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d-%d\t%d\t%v\t%s / %s\n", l.ID, l.Kind, l.Geometry, l.Access,
+			l.Zoom.Min, l.Zoom.Max, len(l.Fields), l.Synthetic, l.Title.VI, l.Title.EN)
+	}
+	return tw.Flush()
+}
+
+func genCmd(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	n := fs.Int("n", 1000000, "number of parcels")
+	seed := fs.Int64("seed", 1, "random seed (same seed, same output)")
+	out := fs.String("out", "", "output file (default stdout)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	communes, err := gen.LoadCommunes(data.Demo())
+	if err != nil {
+		return err
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	if err := gen.Parcels(gen.Config{Seed: *seed, N: *n, Communes: communes}, bw); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func hashTokenCmd(args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return fmt.Errorf("hash-token: need exactly one secret")
+	}
+	fmt.Fprintln(stdout, api.HashToken(args[0]))
+	return nil
+}

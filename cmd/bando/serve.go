@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"bando/api"
+	"bando/data"
+	"bando/layers"
+	"bando/spatial"
+	"bando/store"
+	"bando/tiles"
+	"bando/viewer"
+
+	"github.com/paulmach/orb"
+)
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	return run(ctx, cfg, newLogger(stderr, cfg.LogLevel), stdout)
+}
+
+// parseServeFlags applies, in order: defaults, --config file (or
+// BANDO_CONFIG), BANDO_* env, then the other flags.
+func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgFile := fs.String("config", os.Getenv("BANDO_CONFIG"), "YAML config file")
+	addr := fs.String("addr", "", "listen address HOST:PORT (default :8080)")
+	dir := fs.String("data", "", "data directory (default ./var)")
+	demo := fs.Bool("demo", true, "load the demo data into a new data directory")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if *cfgFile != "" {
+		if err := cfg.loadFile(*cfgFile); err != nil {
+			return cfg, err
+		}
+	}
+	if err := cfg.applyEnv(os.Getenv); err != nil {
+		return cfg, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "addr":
+			cfg.Addr = *addr
+		case "data":
+			cfg.Data = *dir
+		case "demo":
+			cfg.Demo = *demo
+		}
+	})
+	return cfg, cfg.Validate()
+}
+
+// catalog is the built-in demo catalog with the config's layers merged over it.
+func catalog(cfg Config) (*layers.Catalog, error) {
+	cat, err := data.DemoCatalog()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.LayersFile != "" {
+		extra, err := layers.Load(cfg.LayersFile)
+		if err != nil {
+			return nil, err
+		}
+		cat = cat.Merge(extra)
+	}
+	if len(cfg.Layers) > 0 {
+		extra, err := layers.NewCatalog(cfg.Layers)
+		if err != nil {
+			return nil, err
+		}
+		cat = cat.Merge(extra)
+	}
+	return cat, nil
+}
+
+func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	cat, err := catalog(cfg)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	feed := &store.Feed{}
+	st, err := store.OpenPebble(cfg.Data, feed)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fresh, err := st.Empty()
+	if err != nil {
+		return err
+	}
+	idx := spatial.NewIndex()
+	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat})
+	feed.Subscribe(store.IndexChanges(idx))
+	feed.Subscribe(tileInvalidation(tl))
+	tokens, err := api.NewTokens(cfg.Tokens)
+	if err != nil {
+		return err
+	}
+	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
+		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	hs := srv.HTTPServer(log)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	fmt.Fprintf(stdout, "bando %s: viewer at %s\n", version, viewerURL(ln.Addr()))
+
+	start := time.Now()
+	n, err := store.Load(ctx, st, cat, idx)
+	if err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	log.Info("index loaded", "features", n, "took", time.Since(start).Round(time.Millisecond))
+	if fresh && cfg.Demo {
+		if err := loadDemo(ctx, st, cat, log); err != nil {
+			return err
+		}
+	}
+	srv.SetReady(true)
+	log.Info("ready", "addr", ln.Addr().String(), "data", cfg.Data, "startup", time.Since(start).Round(time.Millisecond))
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.ShutdownWithContext(shut); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func viewerURL(a net.Addr) string {
+	host, port, _ := net.SplitHostPort(a.String())
+	if host == "" || host == "::" || host == "0.0.0.0" || strings.HasPrefix(host, "[") {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// tileInvalidation drops cached tiles touched by a batch of changes, at their
+// old and new bounds.
+func tileInvalidation(tl *tiles.Server) func([]store.Change) {
+	return func(cs []store.Change) {
+		bounds := make([]orb.Bound, 0, 2*len(cs))
+		for _, c := range cs {
+			if c.Old != nil {
+				bounds = append(bounds, *c.Old)
+			}
+			if c.New != nil {
+				bounds = append(bounds, *c.New)
+			}
+		}
+		tl.Invalidate(cs[0].Layer, bounds...)
+	}
+}

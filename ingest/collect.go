@@ -1,0 +1,143 @@
+package ingest
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+
+	"bando/layers"
+	"bando/spatial"
+)
+
+// item is one feature read from the input, accepted or not.
+type item struct {
+	index, line int
+	id          string
+	f           *spatial.Feature // nil when the feature has problems
+	probs       []Problem
+	repairs     []Repair
+	dropped     []Problem
+}
+
+func (it *item) problem(field, rule, msg string) {
+	it.probs = append(it.probs, Problem{Index: it.index, Line: it.line, ID: it.id, Field: field, Rule: rule, Message: msg})
+}
+
+func (it *item) problemf(field, rule, format string, args ...any) {
+	it.problem(field, rule, fmt.Sprintf(format, args...))
+}
+
+// collector gathers items in input order and decides, at the end, what is
+// accepted.
+type collector struct {
+	layer   *layers.Layer
+	format  Format
+	opt     Options
+	sch     *schema
+	items   []item
+	seen    map[string]int // id → position in items of its first occurrence
+	dups    map[string]bool
+	fatals  []Problem
+	ignored map[string]bool
+	skipped map[string]int
+	stopped bool // MaxFeatures reached
+}
+
+func newCollector(l *layers.Layer, format Format, opt Options) *collector {
+	return &collector{
+		layer: l, format: format, opt: opt, sch: newSchema(l, opt),
+		seen: make(map[string]int), ignored: make(map[string]bool),
+	}
+}
+
+// fatal records a problem that refuses the whole input, even with Partial.
+func (c *collector) fatal(index, line int, rule, msg string) {
+	c.fatals = append(c.fatals, Problem{Index: index, Line: line, Rule: rule, Message: msg})
+}
+
+// full reports whether another feature would exceed MaxFeatures; the first
+// time it is true it records the too-many problem.
+func (c *collector) full() bool {
+	if c.opt.MaxFeatures <= 0 || len(c.items) < c.opt.MaxFeatures {
+		return false
+	}
+	if !c.stopped {
+		c.stopped = true
+		c.fatal(-1, 0, RuleTooMany, fmt.Sprintf("more than %d features (the limit for one input)", c.opt.MaxFeatures))
+	}
+	return true
+}
+
+func (c *collector) ignore(names map[string]bool) {
+	for n := range names {
+		c.ignored[n] = true
+	}
+}
+
+func (c *collector) skip(reason string) {
+	if c.skipped == nil {
+		c.skipped = make(map[string]int)
+	}
+	c.skipped[reason]++
+}
+
+// add takes the next item; items arrive in input order.
+func (c *collector) add(it item) {
+	if it.id != "" {
+		if first, dup := c.seen[it.id]; dup {
+			if c.dups == nil {
+				c.dups = make(map[string]bool)
+			}
+			if !c.dups[it.id] {
+				c.dups[it.id] = true
+				c.markDup(&c.items[first], it.index)
+			}
+			c.markDup(&it, c.items[first].index)
+		} else {
+			c.seen[it.id] = len(c.items)
+		}
+	}
+	c.items = append(c.items, it)
+}
+
+func (c *collector) markDup(it *item, other int) {
+	it.problemf("", RuleDuplicateID, "id %q is also used by feature %d", it.id, other)
+	it.f = nil
+}
+
+// finish builds the result: the accepted features, the report, and an
+// *Error when the input is refused.
+func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
+	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped}
+	for n := range c.ignored {
+		rep.IgnoredFields = append(rep.IgnoredFields, n)
+	}
+	sort.Strings(rep.IgnoredFields)
+	probs := slices.Clone(c.fatals)
+	var feats []*spatial.Feature
+	for i := range c.items {
+		it := &c.items[i]
+		probs = append(probs, it.probs...)
+		rep.Dropped = append(rep.Dropped, it.dropped...)
+		if len(it.probs) == 0 && it.f != nil {
+			feats = append(feats, it.f)
+			for _, r := range it.repairs {
+				r.Index, r.ID = it.index, it.id
+				rep.Repaired = append(rep.Repaired, r)
+			}
+		}
+	}
+	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
+	listed, omitted := probs, 0
+	if len(listed) > MaxProblems {
+		listed, omitted = listed[:MaxProblems], len(listed)-MaxProblems
+	}
+	rep.Rejected, rep.RejectedOmitted = listed, omitted
+	if len(c.fatals) > 0 || len(probs) > 0 && !c.opt.Partial {
+		rep.Accepted, rep.Repaired = 0, nil
+		return nil, rep, &Error{Problems: listed, Omitted: omitted}
+	}
+	rep.Accepted = len(feats)
+	return feats, rep, nil
+}

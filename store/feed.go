@@ -1,0 +1,32 @@
+package store
+
+import "sync"
+
+// Feed fans change events out to subscribers, synchronously and in commit
+// order, so that when a write returns every consumer (index, tile cache,
+// rules) has already seen it.
+type Feed struct {
+	mu   sync.RWMutex
+	subs []func([]Change)
+}
+
+// Subscribe registers fn to receive every batch of changes from now on. fn
+// runs on the writer's goroutine while writes are serialised: it must be
+// quick and must not write to the store.
+func (f *Feed) Subscribe(fn func([]Change)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.subs = append(f.subs, fn)
+}
+
+// Publish delivers a batch of changes to every subscriber.
+func (f *Feed) Publish(cs []Change) {
+	if len(cs) == 0 {
+		return
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for _, fn := range f.subs {
+		fn(cs)
+	}
+}

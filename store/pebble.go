@@ -1,0 +1,308 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"bando/layers"
+	"bando/spatial"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/paulmach/orb"
+)
+
+// assignedBase is where store-assigned integer ids start, far above any
+// integer id a source is likely to carry yet below 2^53 so JavaScript
+// decoders read it exactly.
+const assignedBase = 1 << 52
+
+// Pebble is the embedded store. Pebble was chosen over bbolt because its
+// write-ahead log commits concurrent writers together (one fsync for many
+// acknowledged batches) and its LSM absorbs the steady stream of small
+// position updates the live twin brings, where bbolt would rewrite B-tree
+// pages and fsync once per transaction.
+type Pebble struct {
+	db   *pebble.DB
+	feed *Feed
+
+	mu   sync.Mutex // serialises writers: versions and feed order follow commit order
+	meta map[string]*layerMeta
+}
+
+type layerMeta struct {
+	version uint64
+	seq     uint64
+}
+
+// OpenPebble opens (or creates) a Pebble store in dir.
+func OpenPebble(dir string, feed *Feed) (*Pebble, error) {
+	opts := &pebble.Options{
+		MemTableSize:                64 << 20,
+		L0CompactionThreshold:       4,
+		L0StopWritesThreshold:       32,
+		LBaseMaxBytes:               256 << 20,
+		MaxConcurrentCompactions:    func() int { return 2 },
+		Cache:                       pebble.NewCache(64 << 20),
+		DisableWAL:                  false,
+		MemTableStopWritesThreshold: 4,
+	}
+	defer opts.Cache.Unref()
+	db, err := pebble.Open(dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	if feed == nil {
+		feed = &Feed{}
+	}
+	return &Pebble{db: db, feed: feed, meta: make(map[string]*layerMeta)}, nil
+}
+
+// Feed returns the change feed this store publishes to.
+func (s *Pebble) Feed() *Feed { return s.feed }
+
+func featurePrefix(layer string) []byte { return []byte("f\x00" + layer + "\x00") }
+func featureKey(layer, id string) []byte {
+	return append(featurePrefix(layer), id...)
+}
+func metaKey(layer string) []byte { return []byte("m\x00" + layer) }
+
+func (s *Pebble) layerMeta(layer string) (*layerMeta, error) {
+	if m, ok := s.meta[layer]; ok {
+		return m, nil
+	}
+	m := &layerMeta{}
+	v, closer, err := s.db.Get(metaKey(layer))
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("store: read meta of %q: %w", layer, err)
+	default:
+		var n1, n2 int
+		m.version, n1 = binary.Uvarint(v)
+		if n1 > 0 {
+			m.seq, n2 = binary.Uvarint(v[n1:])
+		}
+		closer.Close()
+		if n1 <= 0 || n2 <= 0 {
+			return nil, fmt.Errorf("store: meta of %q: %w", layer, errCorrupt)
+		}
+	}
+	s.meta[layer] = m
+	return m, nil
+}
+
+func (m *layerMeta) encode() []byte {
+	return binary.AppendUvarint(binary.AppendUvarint(nil, m.version), m.seq)
+}
+
+// oldHeader returns the stored Num and bound of a feature, if stored.
+func (s *Pebble) oldHeader(key []byte) (num uint64, b orb.Bound, found bool, err error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, b, false, nil
+	}
+	if err != nil {
+		return 0, b, false, fmt.Errorf("store: read %q: %w", key, err)
+	}
+	defer closer.Close()
+	num, b, _, err = decodeHeader(v)
+	return num, b, err == nil, err
+}
+
+// Put implements Store.
+func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature) ([]Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.layerMeta(l.ID)
+	if err != nil {
+		return nil, err
+	}
+	next := *m
+	next.version++
+	now := time.Now().UTC()
+	batch := s.db.NewBatch()
+	defer batch.Close()
+	changes := make([]Change, len(fs))
+	seen := make(map[string]struct{}, len(fs))
+	var buf []byte
+	for i, f := range fs {
+		if _, dup := seen[f.ID]; dup {
+			return nil, fmt.Errorf("store: feature id %q twice in one write", f.ID)
+		}
+		seen[f.ID] = struct{}{}
+		key := featureKey(l.ID, f.ID)
+		oldNum, oldBound, found, err := s.oldHeader(key)
+		if err != nil {
+			return nil, err
+		}
+		if n, ok := spatial.NumericID(f.ID); ok {
+			f.Num = n
+		} else if found {
+			f.Num = oldNum
+		} else {
+			next.seq++
+			f.Num = assignedBase + next.seq
+		}
+		if buf, err = encodeFeature(buf[:0], l, f); err != nil {
+			return nil, err
+		}
+		if err := batch.Set(key, buf, nil); err != nil {
+			return nil, fmt.Errorf("store: batch: %w", err)
+		}
+		nb := f.Bound
+		c := Change{Layer: l.ID, ID: f.ID, Kind: Upsert, New: &nb, Version: next.version, Time: now, Feature: f}
+		if found {
+			ob := oldBound
+			c.Old = &ob
+		}
+		changes[i] = c
+	}
+	if err := s.commit(batch, l.ID, &next); err != nil {
+		return nil, err
+	}
+	*m = next
+	s.feed.Publish(changes)
+	return changes, nil
+}
+
+// Delete implements Store.
+func (s *Pebble) Delete(ctx context.Context, l *layers.Layer, ids []string) ([]Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.layerMeta(l.ID)
+	if err != nil {
+		return nil, err
+	}
+	next := *m
+	next.version++
+	now := time.Now().UTC()
+	batch := s.db.NewBatch()
+	defer batch.Close()
+	var changes []Change
+	for _, id := range ids {
+		key := featureKey(l.ID, id)
+		_, oldBound, found, err := s.oldHeader(key)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			continue
+		}
+		if err := batch.Delete(key, nil); err != nil {
+			return nil, fmt.Errorf("store: batch: %w", err)
+		}
+		ob := oldBound
+		changes = append(changes, Change{Layer: l.ID, ID: id, Kind: Delete, Old: &ob, Version: next.version, Time: now})
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	if err := s.commit(batch, l.ID, &next); err != nil {
+		return nil, err
+	}
+	*m = next
+	s.feed.Publish(changes)
+	return changes, nil
+}
+
+// commit writes the layer meta with the batch and syncs the WAL: the batch
+// is acknowledged only once it is on disk.
+func (s *Pebble) commit(batch *pebble.Batch, layer string, m *layerMeta) error {
+	if err := batch.Set(metaKey(layer), m.encode(), nil); err != nil {
+		return fmt.Errorf("store: batch: %w", err)
+	}
+	if err := batch.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("store: commit %s: %w", layer, err)
+	}
+	return nil
+}
+
+// Scan implements Store.
+func (s *Pebble) Scan(ctx context.Context, l *layers.Layer, fn func(*spatial.Feature) error) error {
+	return s.ScanRaw(ctx, l.ID, func(id string, rec []byte) error {
+		f, err := decodeFeature(id, rec, l)
+		if err != nil {
+			return fmt.Errorf("store: layer %s feature %q: %w", l.ID, id, err)
+		}
+		return fn(f)
+	})
+}
+
+// ScanRaw calls fn with the id and encoded record of every feature of the
+// layer. rec is only valid during the call. Use Decode to turn it into a
+// Feature, possibly on another goroutine after copying rec.
+func (s *Pebble) ScanRaw(ctx context.Context, layer string, fn func(id string, rec []byte) error) error {
+	prefix := featurePrefix(layer)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return fmt.Errorf("store: scan %s: %w", layer, err)
+	}
+	defer it.Close()
+	n := 0
+	for it.First(); it.Valid(); it.Next() {
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		id := string(bytes.TrimPrefix(it.Key(), prefix))
+		if err := fn(id, it.Value()); err != nil {
+			return err
+		}
+	}
+	if err := it.Error(); err != nil {
+		return fmt.Errorf("store: scan %s: %w", layer, err)
+	}
+	return nil
+}
+
+// Decode turns a record from ScanRaw into a feature of layer l.
+func Decode(l *layers.Layer, id string, rec []byte) (*spatial.Feature, error) {
+	return decodeFeature(id, rec, l)
+}
+
+func prefixEnd(p []byte) []byte {
+	end := bytes.Clone(p)
+	end[len(end)-1]++
+	return end
+}
+
+// Version implements Store.
+func (s *Pebble) Version(layer string) (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.layerMeta(layer)
+	if err != nil {
+		return 0, err
+	}
+	return m.version, nil
+}
+
+// Empty implements Store.
+func (s *Pebble) Empty() (bool, error) {
+	it, err := s.db.NewIter(nil)
+	if err != nil {
+		return false, fmt.Errorf("store: %w", err)
+	}
+	defer it.Close()
+	return !it.First(), nil
+}
+
+// Close implements Store.
+func (s *Pebble) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}

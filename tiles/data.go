@@ -1,0 +1,49 @@
+package tiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"sync"
+)
+
+// Tile is a rendered vector tile. Tiles come from the cache and are shared
+// between requests: treat Data and the result of Gzip as read-only.
+type Tile struct {
+	// Data is the raw MVT protobuf; empty for a tile without features.
+	Data []byte
+	gz   *lazyGzip
+}
+
+// lazyGzip computes the gzip form of a tile once, on first use, and is
+// shared by every copy of the Tile (and so by every cache hit).
+type lazyGzip struct {
+	once sync.Once
+	data []byte
+}
+
+func newTile(data []byte) Tile { return Tile{Data: data, gz: &lazyGzip{}} }
+
+// Empty reports whether the tile has no features.
+func (t Tile) Empty() bool { return len(t.Data) == 0 }
+
+// Gzip returns the tile gzip-compressed, for clients that accept it
+// (Content-Encoding: gzip). An empty tile gives an empty body.
+func (t Tile) Gzip() []byte {
+	if len(t.Data) == 0 {
+		return nil
+	}
+	if t.gz == nil {
+		return gzipBytes(t.Data)
+	}
+	t.gz.once.Do(func() { t.gz.data = gzipBytes(t.Data) })
+	return t.gz.data
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/2 + 64)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // the level is valid
+	_, _ = zw.Write(b)                                          // bytes.Buffer writes do not fail
+	_ = zw.Close()
+	return buf.Bytes()
+}

@@ -1,0 +1,169 @@
+package tiles
+
+// layerEncoder builds one MVT layer: its features and the de-duplicated
+// keys and values tables they point into, in order of first use.
+type layerEncoder struct {
+	name   string
+	extent int
+
+	keys   []string
+	keyIdx map[string]uint32
+	values []valueKey
+	valIdx map[valueKey]uint32
+
+	features []byte // encoded feature fields (tag, length, body), in order
+	count    int
+
+	// scratch buffers reused between features
+	body []byte
+	tags []uint32
+	cmds []uint32
+}
+
+func newLayerEncoder(name string, extent int) *layerEncoder {
+	return &layerEncoder{
+		name:   name,
+		extent: extent,
+		keyIdx: make(map[string]uint32),
+		valIdx: make(map[valueKey]uint32),
+	}
+}
+
+// prop is one property of a feature to encode; nil values are skipped.
+type prop struct {
+	key   string
+	value any
+}
+
+// addFeature encodes one feature with integer id, its properties and its
+// geometry. Absent (nil) values and values of types tiles do not carry are
+// left out; a geometry with no parts is not written.
+func (e *layerEncoder) addFeature(id uint64, props []prop, g tileGeom) {
+	e.cmds = appendCommands(e.cmds[:0], g)
+	if len(e.cmds) == 0 {
+		return
+	}
+	e.tags = e.tags[:0]
+	for _, p := range props {
+		vk, ok := valueKeyOf(p.value)
+		if !ok {
+			continue
+		}
+		e.tags = append(e.tags, e.keyIndex(p.key), e.valueIndex(vk))
+	}
+	b := appendVarintField(e.body[:0], featureID, id)
+	if len(e.tags) > 0 {
+		b = appendPacked(b, featureTags, e.tags)
+	}
+	b = appendVarintField(b, featureType, uint64(g.typ))
+	b = appendPacked(b, featureGeometry, e.cmds)
+	e.body = b
+	e.features = appendBytesField(e.features, layerFeatures, b)
+	e.count++
+}
+
+func (e *layerEncoder) keyIndex(k string) uint32 {
+	i, ok := e.keyIdx[k]
+	if !ok {
+		i = uint32(len(e.keys))
+		e.keys = append(e.keys, k)
+		e.keyIdx[k] = i
+	}
+	return i
+}
+
+func (e *layerEncoder) valueIndex(v valueKey) uint32 {
+	i, ok := e.valIdx[v]
+	if !ok {
+		i = uint32(len(e.values))
+		e.values = append(e.values, v)
+		e.valIdx[v] = i
+	}
+	return i
+}
+
+// appendLayer writes the layer message body: name, features, keys, values,
+// extent, version.
+func (e *layerEncoder) appendLayer(b []byte) []byte {
+	b = appendStringField(b, layerName, e.name)
+	b = append(b, e.features...)
+	for _, k := range e.keys {
+		b = appendStringField(b, layerKeys, k)
+	}
+	var vb []byte
+	for _, v := range e.values {
+		vb = appendValue(vb[:0], v)
+		b = appendBytesField(b, layerValues, vb)
+	}
+	b = appendVarintField(b, layerExtent, uint64(e.extent))
+	return appendVarintField(b, layerVersion, mvtVersion)
+}
+
+// encodeTile writes the tile message holding the given layers in order,
+// leaving out layers without features (the spec asks encoders not to write
+// them). With no features at all it returns nil: an empty tile is an empty
+// body.
+func encodeTile(ls []*layerEncoder) []byte {
+	var out, body []byte
+	for _, e := range ls {
+		if e.count == 0 {
+			continue
+		}
+		body = e.appendLayer(body[:0])
+		out = appendBytesField(out, tileLayers, body)
+	}
+	return out
+}
+
+// MVT geometry commands (spec 4.3).
+const (
+	cmdMoveTo    = 1
+	cmdLineTo    = 2
+	cmdClosePath = 7
+)
+
+func command(id, count int) uint32 { return uint32(id&7) | uint32(count)<<3 }
+
+func zigzag(n int32) uint32 { return uint32(n<<1) ^ uint32(n>>31) }
+
+// appendCommands encodes g as MVT geometry commands with zig-zag deltas
+// from a cursor that carries over between parts, as the spec requires.
+func appendCommands(dst []uint32, g tileGeom) []uint32 {
+	var cx, cy int32
+	move := func(p ipoint) {
+		dst = append(dst, zigzag(p.X-cx), zigzag(p.Y-cy))
+		cx, cy = p.X, p.Y
+	}
+	switch g.typ {
+	case geomPoint:
+		var n int
+		for _, part := range g.parts {
+			n += len(part)
+		}
+		if n == 0 {
+			return dst
+		}
+		dst = append(dst, command(cmdMoveTo, n))
+		for _, part := range g.parts {
+			for _, p := range part {
+				move(p)
+			}
+		}
+	case geomLine, geomPolygon:
+		for _, part := range g.parts {
+			if len(part) < 2 {
+				continue
+			}
+			dst = append(dst, command(cmdMoveTo, 1))
+			move(part[0])
+			dst = append(dst, command(cmdLineTo, len(part)-1))
+			for _, p := range part[1:] {
+				move(p)
+			}
+			if g.typ == geomPolygon {
+				dst = append(dst, command(cmdClosePath, 1))
+			}
+		}
+	}
+	return dst
+}

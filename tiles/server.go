@@ -1,0 +1,209 @@
+package tiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"bando/layers"
+	"bando/spatial"
+)
+
+const (
+	// NoBuffer in Config.Buffer renders tiles without a buffer (0 means
+	// DefaultBuffer).
+	NoBuffer = -1
+	// DefaultCacheBytes is the tile cache size when Config.CacheBytes is 0.
+	DefaultCacheBytes = 64 << 20
+	// maxExtent bounds Config.Extent.
+	maxExtent = 1 << 16
+)
+
+// Config configures a tile Server. Zero values take the defaults.
+type Config struct {
+	// Index holds the features; required.
+	Index *spatial.Index
+	// Catalog holds the layers and decides access; required.
+	Catalog *layers.Catalog
+	// Buffer is the margin rendered around each tile, in units of the
+	// tile's extent: 0 means DefaultBuffer (256), NoBuffer means none.
+	Buffer int
+	// Extent is the tile width in tile units: 0 means DefaultExtent (4096).
+	Extent int
+	// CacheBytes bounds the tile cache: 0 means DefaultCacheBytes, a
+	// negative value disables caching (concurrent requests for the same
+	// tile still render once).
+	CacheBytes int64
+}
+
+// withDefaults returns c with zero values replaced by the defaults.
+func (c Config) withDefaults() Config {
+	switch c.Buffer {
+	case 0:
+		c.Buffer = DefaultBuffer
+	case NoBuffer:
+		c.Buffer = 0
+	}
+	if c.Extent == 0 {
+		c.Extent = DefaultExtent
+	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = DefaultCacheBytes
+	}
+	return c
+}
+
+// Validate reports whether the configuration can run a server.
+func (c Config) Validate() error {
+	d := c.withDefaults()
+	switch {
+	case c.Index == nil:
+		return errors.New("tiles: config: Index is required")
+	case c.Catalog == nil:
+		return errors.New("tiles: config: Catalog is required")
+	case d.Extent <= 0 || d.Extent > maxExtent:
+		return fmt.Errorf("tiles: config: extent %d is outside 1..%d", c.Extent, maxExtent)
+	case d.Buffer < 0 || d.Buffer > d.Extent:
+		return fmt.Errorf("tiles: config: buffer %d is outside 0..extent (%d) (use NoBuffer for none)", c.Buffer, d.Extent)
+	}
+	return nil
+}
+
+// Server renders, caches and describes vector tiles. It is safe for
+// concurrent use.
+type Server struct {
+	index   *spatial.Index
+	catalog *layers.Catalog
+	opts    tileOptions
+	cache   *cache
+}
+
+// New returns a server for the configuration.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent}
+	return &Server{
+		index:   cfg.Index,
+		catalog: cfg.Catalog,
+		opts:    opts,
+		cache:   newCache(cfg.CacheBytes, opts),
+	}, nil
+}
+
+// Buffer returns the buffer in tile units.
+func (s *Server) Buffer() int { return s.opts.buffer }
+
+// Extent returns the tile extent in tile units.
+func (s *Server) Extent() int { return s.opts.extent }
+
+// Tile returns tile z/x/y with one MVT layer per requested layer id (named
+// by the id, in request order; repeated ids count once). A tile without
+// features has an empty body (the API answers 204). Layers outside their
+// zoom range contribute nothing. Only the fields of layers.VisibleFields(p,
+// l) are encoded.
+//
+// Errors: a bad coordinate or an empty layer list wraps ErrBadTile; an
+// unknown layer, and a layer p may not see, give the same error wrapping
+// layers.ErrUnknownLayer, so the answer never reveals that a hidden layer
+// exists; a cancelled ctx gives ctx.Err().
+func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string, z, x, y int) (Tile, error) {
+	c, err := NewCoord(z, x, y)
+	if err != nil {
+		return Tile{}, err
+	}
+	reqs, err := s.resolve(p, layerIDs)
+	if err != nil {
+		return Tile{}, err
+	}
+	// Versions are read before rendering: a write that lands during the
+	// render bumps the version, so its result, cached under the older key,
+	// is never looked up again.
+	key := s.cacheKey(p, reqs, c)
+	ids := make([]string, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.layer.ID
+	}
+	return s.cache.do(ctx, key, ids, c, func(ctx context.Context) (Tile, error) {
+		data, err := renderTile(ctx, s.index, reqs, c, s.opts)
+		if err != nil {
+			return Tile{}, err
+		}
+		return newTile(data), nil
+	})
+}
+
+// resolve looks up the requested layers and the fields p may see.
+func (s *Server) resolve(p layers.Principal, ids []string) ([]layerRequest, error) {
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: no layer requested", ErrBadTile)
+	}
+	reqs := make([]layerRequest, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		l, err := s.visibleLayer(p, id)
+		if err != nil {
+			return nil, err
+		}
+		reqs = append(reqs, layerRequest{layer: l, fields: layers.VisibleFields(p, l)})
+	}
+	return reqs, nil
+}
+
+// visibleLayer returns the layer if it exists and p may see it, and
+// otherwise one and the same not-found error.
+func (s *Server) visibleLayer(p layers.Principal, id string) (*layers.Layer, error) {
+	l, err := s.catalog.Get(id)
+	if err != nil || !layers.CanSee(p, l) {
+		return nil, fmt.Errorf("tiles: %w %q", layers.ErrUnknownLayer, id)
+	}
+	return l, nil
+}
+
+// cacheKey is clearance | z/x/y | id@version for each layer. The clearance
+// stands for the principal because visibility depends on it alone.
+func (s *Server) cacheKey(p layers.Principal, reqs []layerRequest, c Coord) string {
+	var b strings.Builder
+	b.WriteString(string(clearance(p)))
+	b.WriteByte('|')
+	b.WriteString(c.String())
+	for _, r := range reqs {
+		b.WriteByte('|')
+		b.WriteString(r.layer.ID)
+		b.WriteByte('@')
+		b.WriteString(strconv.FormatUint(s.index.Version(r.layer.ID), 10))
+	}
+	return b.String()
+}
+
+// clearance normalises p's clearance as the access policy reads it: empty
+// or unknown counts as public.
+func clearance(p layers.Principal) layers.Access {
+	switch p.Clearance {
+	case layers.Internal, layers.Restricted:
+		return p.Clearance
+	}
+	return layers.Public
+}
+
+// Invalidate drops the cached tiles of the layer whose buffered bounds
+// intersect any of the bounds (a write's old and new bounds), and keeps
+// renders already running for those tiles out of the cache. With no bounds
+// it drops every tile of the layer. Call it from the store's change feed on
+// every write; it is quick and does not block on rendering.
+func (s *Server) Invalidate(layer string, bounds ...orb.Bound) {
+	s.cache.invalidate(layer, bounds)
+}
+
+// CacheStats returns the cache counters.
+func (s *Server) CacheStats() CacheStats { return s.cache.stats() }

@@ -1,0 +1,183 @@
+// style builds the MapLibre style from bando's /collections answer: one vector
+// source per collection and, per geometry, the layers that draw it. It is pure
+// (no DOM, no map) so that it runs under node --test.
+import { FONT, GLYPHS_URL } from './glyphs.js';
+
+export const BACKGROUND = '#f2f1ec';
+export const DEFAULT_VIEW = { center: [106.7, 10.78], zoom: 9 };
+
+// Defaults when a collection's style leaves a key out: first by geometry, then
+// by kind, then what the catalog says.
+const BY_GEOMETRY = {
+  Polygon: { color: '#6b8cae', opacity: 0.4, width: 1 },
+  LineString: { color: '#4b6584', opacity: 1, width: 2 },
+  Point: { color: '#c0392b', opacity: 1, radius: 4 },
+  Geometry: { color: '#7f5a83', opacity: 0.5, width: 1.5, radius: 4 },
+};
+const BY_KIND = {
+  admin: { color: '#9d8ec4', outline: '#6c5b9b', opacity: 0.08, width: 1 },
+  water: { color: '#9fcbe8', outline: '#6aaad6', opacity: 0.85, width: 0.5 },
+  maritime: { color: '#c3e0f2', outline: '#8fbfe0', opacity: 0.7, width: 0.5 },
+  building: { color: '#d4a373', outline: '#a97c50', opacity: 0.85 },
+  road: { color: '#e8a33d', width: 1.5 },
+  parcel: { color: '#c9b98f', outline: '#a39466', opacity: 0.3 },
+  planning: { color: '#e07aa5', outline: '#c04f80', opacity: 0.3 },
+  infrastructure: { color: '#6b7280', width: 1.5 },
+  poi: { color: '#d9480f', radius: 5 },
+  sensor: { color: '#0f9d8a', radius: 5 },
+  vessel: { color: '#1d4ed8', radius: 4 },
+};
+const DEFAULT_HEIGHT = 10; // metres, for a building with no height or levels
+const LEVEL_HEIGHT = 3.2; // metres per storey
+
+// resolveStyle returns the collection's style hints with defaults filled in.
+export function resolveStyle(c) {
+  const b = c.bando ?? {};
+  const given = Object.fromEntries(Object.entries(b.style ?? {}).filter(([, v]) => v !== null && v !== ''));
+  const s = { ...(BY_GEOMETRY[b.geometry] ?? BY_GEOMETRY.Geometry), ...BY_KIND[b.kind], ...given };
+  s.outline ??= s.color;
+  s.order ??= 0;
+  s.radius ??= 4;
+  s.width ??= 1;
+  return s;
+}
+
+// title picks the collection's title in lang, falling back to the OGC title.
+export function title(c, lang) {
+  return c.bando?.title?.[lang] || c.bando?.title?.vi || c.title || c.id;
+}
+
+export function legendText(c, lang) {
+  const s = c.bando?.style ?? {};
+  return (lang === 'en' ? s.legend_en : s.legend_vi) || title(c, lang);
+}
+
+// sortCollections orders collections bottom to top: lower style.order first,
+// then by id so the result does not depend on the server's order.
+export function sortCollections(collections) {
+  return [...collections].sort((a, b) => resolveStyle(a).order - resolveStyle(b).order || a.id.localeCompare(b.id));
+}
+
+function bbox(c) {
+  const bb = c.extent?.spatial?.bbox?.[0];
+  if (!Array.isArray(bb) || bb.length < 4) return null;
+  const [w, s, e, n] = bb.length >= 6 ? [bb[0], bb[1], bb[3], bb[4]] : bb;
+  const ok = [w, s, e, n].every(Number.isFinite) && w < e && s < n && w >= -180 && e <= 180 && s >= -90 && n <= 90;
+  return ok ? [w, s, e, n] : null;
+}
+
+// startBounds is the union of the admin collections' extents, the province,
+// as [[w, s], [e, n]], or null when there is none.
+export function startBounds(collections) {
+  const boxes = collections.filter((c) => c.bando?.kind === 'admin').map(bbox).filter(Boolean);
+  if (!boxes.length) return null;
+  const w = Math.min(...boxes.map((b) => b[0]));
+  const s = Math.min(...boxes.map((b) => b[1]));
+  const e = Math.max(...boxes.map((b) => b[2]));
+  const n = Math.max(...boxes.map((b) => b[3]));
+  return [[w, s], [e, n]];
+}
+
+const isType = (...types) => ['match', ['geometry-type'], types, true, false];
+const POLYGONS = isType('Polygon', 'MultiPolygon');
+const LINES = isType('LineString', 'MultiLineString');
+const POINTS = isType('Point', 'MultiPoint');
+
+function heightExpr(field) {
+  return [
+    'case',
+    ['has', field], ['to-number', ['get', field], DEFAULT_HEIGHT],
+    ['has', 'levels'], ['*', ['to-number', ['get', 'levels'], 1], LEVEL_HEIGHT],
+    DEFAULT_HEIGHT,
+  ];
+}
+
+// drawLayers returns the layers that draw collection c, labels excluded.
+function drawLayers(c, s) {
+  const geom = c.bando?.geometry ?? 'Geometry';
+  const any = geom === 'Geometry';
+  const out = [];
+  if (geom === 'Polygon' || any) {
+    if (s.extrude) {
+      out.push({
+        id: `${c.id}:extrusion`, type: 'fill-extrusion', filter: any ? POLYGONS : undefined,
+        paint: { 'fill-extrusion-color': s.color, 'fill-extrusion-opacity': s.opacity, 'fill-extrusion-height': heightExpr(s.extrude), 'fill-extrusion-base': 0 },
+      });
+    } else {
+      out.push(
+        { id: `${c.id}:fill`, type: 'fill', filter: any ? POLYGONS : undefined, paint: { 'fill-color': s.color, 'fill-opacity': s.opacity } },
+        { id: `${c.id}:outline`, type: 'line', filter: any ? POLYGONS : undefined, paint: { 'line-color': s.outline, 'line-width': s.width } },
+      );
+    }
+  }
+  if (geom === 'LineString' || any) {
+    out.push({
+      id: `${c.id}:line`, type: 'line', filter: any ? LINES : undefined,
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': s.color, 'line-width': s.width, 'line-opacity': any ? 1 : s.opacity },
+    });
+  }
+  if (geom === 'Point' || any) {
+    out.push({
+      id: `${c.id}:circle`, type: 'circle', filter: any ? POINTS : undefined,
+      paint: {
+        'circle-color': s.color, 'circle-radius': s.radius, 'circle-opacity': any ? 1 : s.opacity,
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
+      },
+    });
+  }
+  return out;
+}
+
+function labelLayer(c, s) {
+  const geom = c.bando?.geometry ?? 'Geometry';
+  const admin = c.bando?.kind === 'admin';
+  const layout = {
+    'text-field': ['to-string', ['get', s.label]],
+    'text-font': [FONT],
+    'text-size': admin ? 13 : 12,
+    'text-max-width': 8,
+  };
+  if (geom === 'LineString') layout['symbol-placement'] = 'line';
+  if (geom === 'Point') Object.assign(layout, { 'text-anchor': 'top', 'text-offset': [0, 0.6], 'text-optional': true });
+  return {
+    id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
+    paint: { 'text-color': admin ? '#3d3356' : '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+  };
+}
+
+// buildStyle returns the style and, per collection id, the ids of its layers
+// (for the layer switcher) and which of them answer clicks.
+export function buildStyle(collections, base) {
+  const sources = {};
+  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
+  const labels = [];
+  const groups = {};
+  for (const c of sortCollections(collections)) {
+    const s = resolveStyle(c);
+    const zoom = c.bando?.zoom ?? {};
+    const minzoom = zoom.min ?? 0;
+    const maxzoom = zoom.max ?? 14;
+    const src = { type: 'vector', tiles: [`${base}tiles/${c.id}/{z}/{x}/{y}.mvt`], minzoom, maxzoom };
+    const bb = bbox(c);
+    if (bb) src.bounds = bb;
+    if (c.bando?.attribution) src.attribution = c.bando.attribution;
+    sources[c.id] = src;
+
+    const own = drawLayers(c, s);
+    if (s.label) labels.push(labelLayer(c, s));
+    const visibility = s.hidden ? 'none' : 'visible';
+    const ids = [];
+    for (const l of [...own, ...(s.label ? [labels.at(-1)] : [])]) {
+      if (l.filter === undefined) delete l.filter;
+      Object.assign(l, { source: c.id, 'source-layer': c.id, minzoom, metadata: { 'bando:collection': c.id } });
+      l.layout = { ...l.layout, visibility };
+      ids.push(l.id);
+    }
+    layers.push(...own);
+    groups[c.id] = { layers: ids, interactive: own.map((l) => l.id), visible: !s.hidden };
+  }
+  // Labels go above every drawn layer so that no fill covers a name.
+  layers.push(...labels);
+  return { style: { version: 8, glyphs: GLYPHS_URL, sources, layers }, groups };
+}
