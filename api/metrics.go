@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"bando/layers"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 )
@@ -36,7 +38,9 @@ func newMetrics(cfg Config) *metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.ingest,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	if cfg.Index != nil && cfg.Catalog != nil {
-		for _, l := range cfg.Catalog.All() {
+		// Per-layer gauges only for public layers: /metrics is unauthenticated,
+		// and even an internal layer's name and size are not for the public.
+		for _, l := range cfg.Catalog.Visible(layers.Anonymous) {
 			id := l.ID
 			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name: "bando_layer_features", Help: "Features held in the index, by layer.",

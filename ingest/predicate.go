@@ -16,6 +16,9 @@ func orient(a, b, c orb.Point) int {
 	r := (b[1] - a[1]) * (c[0] - a[0])
 	det := l - r
 	bound := 4e-16 * (math.Abs(l) + math.Abs(r))
+	if bound < 1e-250 { // near underflow the error bound does not hold
+		return orientExact(a, b, c)
+	}
 	if det > bound {
 		return 1
 	}

@@ -58,9 +58,10 @@ func (c Coord) Validate() error {
 // String returns "z/x/y".
 func (c Coord) String() string { return fmt.Sprintf("%d/%d/%d", c.Z, c.X, c.Y) }
 
-// CoordOf returns the tile of zoom z that holds the lon/lat point p. Points
-// on a tile's west or north edge belong to that tile; latitudes beyond the
-// Mercator limit and longitudes beyond ±180 fall in the edge tiles.
+// CoordOf returns the tile of zoom z that holds the lon/lat point p.
+// Latitudes beyond the Mercator limit and longitudes beyond ±180° fall in
+// the edge tiles. A point on an edge between two tiles may land in either,
+// within floating-point rounding.
 func CoordOf(p orb.Point, z int) Coord {
 	n := float64(uint64(1) << uint(z))
 	clampTile := func(v float64) int {

@@ -33,7 +33,7 @@ func TestIndexIsSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(b)
-	for _, want := range []string{`src="main.js"`, `href="main.css"`, "Lớp bản đồ", "Chú giải"} {
+	for _, want := range []string{`src="main.js?v=`, `href="main.css?v=`, "Lớp bản đồ", "Chú giải"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("index.html lacks %q", want)
 		}

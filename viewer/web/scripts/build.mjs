@@ -1,6 +1,7 @@
 // build writes the viewer into ../dist: index.html, one minified JS bundle with
 // its CSS, the MapLibre worker, and the glyphs. dist is committed so that
 // `go build` needs no npm; rerun this after changing anything in web/.
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -31,7 +32,12 @@ await esbuild.build({
 const worker = await readFile(require.resolve('maplibre-gl/dist/maplibre-gl-worker.mjs'), 'utf8');
 await writeFile(path.join(dist, 'maplibre-gl-worker.js'), worker.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n'));
 
-await copyFile(path.join(web, 'index.html'), path.join(dist, 'index.html'));
+// index.html is never cached by bando, the rest is: a content hash in the
+// script and style URLs makes a new build reach browsers at once.
+const hash = async (f) => createHash('sha256').update(await readFile(path.join(dist, f))).digest('hex').slice(0, 10);
+let html = await readFile(path.join(web, 'index.html'), 'utf8');
+for (const f of ['main.js', 'main.css']) html = html.replace(`"${f}"`, `"${f}?v=${await hash(f)}"`);
+await writeFile(path.join(dist, 'index.html'), html);
 const glyphs = await copyGlyphs(dist);
 
 let total = 0;

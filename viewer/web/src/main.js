@@ -3,7 +3,7 @@
 // so the viewer never talks to another host.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './viewer.css';
-import { AttributionControl, Map, NavigationControl, ScaleControl, addProtocol, setWorkerUrl } from 'maplibre-gl';
+import { AttributionControl, Map, NavigationControl, ScaleControl, addProtocol, getVersion, setWorkerUrl } from 'maplibre-gl';
 import { installGlyphProtocol } from './glyphs.js';
 import { initialLang } from './i18n.js';
 import { Panel } from './panel.js';
@@ -11,7 +11,8 @@ import { installPopup } from './popup.js';
 import { DEFAULT_VIEW, buildStyle, startBounds } from './style.js';
 
 const base = new URL('.', document.baseURI).href;
-setWorkerUrl(new URL('maplibre-gl-worker.js', base).href);
+// The version query keeps a cached worker of another MapLibre release away.
+setWorkerUrl(new URL(`maplibre-gl-worker.js?v=${getVersion()}`, base).href);
 installGlyphProtocol(addProtocol, base);
 
 async function loadCollections() {
@@ -36,10 +37,13 @@ async function main() {
 
   const { style, groups } = buildStyle(collections, base);
   const bounds = startBounds(collections);
+  // On a wide screen keep the province clear of the side panel.
+  const panelWidth = document.getElementById('panel').offsetWidth;
+  const padding = innerWidth > 3 * panelWidth ? { top: 24, bottom: 24, right: 24, left: panelWidth + 34 } : 24;
   const map = new Map({
     container: 'map',
     style,
-    ...(bounds ? { bounds, fitBoundsOptions: { padding: 24 } } : DEFAULT_VIEW),
+    ...(bounds ? { bounds, fitBoundsOptions: { padding } } : DEFAULT_VIEW),
     hash: true,
     attributionControl: false,
   });
