@@ -19,7 +19,7 @@ func checkPolygon(p orb.Polygon, repair bool) (orb.Geometry, []Repair, *gproblem
 		return nil, nil, gprob(RuleEmpty, "polygon has no rings")
 	}
 	var reps []Repair
-	out := make(orb.Polygon, len(p))
+	out := p // copied on the first ring that changes
 	for i, r := range p {
 		if len(r) == 0 && i == 0 {
 			return nil, nil, gprob(RuleEmpty, "polygon has an empty shell")
@@ -38,10 +38,15 @@ func checkPolygon(p orb.Polygon, repair bool) (orb.Geometry, []Repair, *gproblem
 		if spikes > 0 {
 			reps = append(reps, Repair{Rule: "spike", How: fmt.Sprintf("removed %d zero-width spike vertex%s from %s", spikes, pluralES(spikes), ringName(i))})
 		}
-		if len(c) < 4 || signedArea(c) == 0 {
+		if len(c) < 4 || collinear(c) {
 			return nil, nil, gprob(RuleDegenerate, "%s encloses no area", ringName(i))
 		}
-		out[i] = c
+		if dups+spikes > 0 {
+			if &out[0] == &p[0] {
+				out = append(orb.Polygon(nil), p...)
+			}
+			out[i] = c
+		}
 	}
 	cs := contacts(out, maxContacts)
 	var shell []contact // the shell meeting itself
@@ -127,10 +132,19 @@ func pluralES(n int) string {
 
 func fmtPoint(p orb.Point) string { return fmt.Sprintf("(%g %g)", p[0], p[1]) }
 
-// dedupe returns a copy of r without consecutive repeated positions and the
-// number removed.
+// dedupe returns r without consecutive repeated positions (a copy when any
+// are removed) and the number removed.
 func dedupe(r orb.Ring) (orb.Ring, int) {
-	out := make(orb.Ring, 0, len(r))
+	n := 0
+	for i := 1; i < len(r); i++ {
+		if r[i] == r[i-1] {
+			n++
+		}
+	}
+	if n == 0 {
+		return r, 0
+	}
+	out := make(orb.Ring, 0, len(r)-n)
 	for i, p := range r {
 		if i > 0 && p == r[i-1] {
 			continue
@@ -145,7 +159,7 @@ func dedupe(r orb.Ring) (orb.Ring, int) {
 // on the same side): such a vertex encloses no area. Removing one can expose
 // another, so it repeats around the ring's closing point too.
 func removeSpikes(r orb.Ring) (orb.Ring, int) {
-	if len(r) < 4 {
+	if len(r) < 4 || !hasSpike(r) {
 		return r, 0
 	}
 	open := r[:len(r)-1]
@@ -197,6 +211,18 @@ func removeSpikes(r orb.Ring) (orb.Ring, int) {
 	return out, removed
 }
 
+// hasSpike reports whether any vertex of the closed ring r is a spike.
+func hasSpike(r orb.Ring) bool {
+	n := len(r) - 1 // r[n] == r[0]
+	for i := range n {
+		prev := r[(i+n-1)%n]
+		if isSpike(prev, r[i], r[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // isSpike reports whether the path a→b→c turns back at b: c is collinear
 // with a and b, on the same side of b as a.
 func isSpike(a, b, c orb.Point) bool {
@@ -204,4 +230,14 @@ func isSpike(a, b, c orb.Point) bool {
 		return false
 	}
 	return (a[0]-b[0])*(c[0]-b[0])+(a[1]-b[1])*(c[1]-b[1]) > 0
+}
+
+// collinear reports whether all positions of r lie on one line.
+func collinear(r orb.Ring) bool {
+	for i := 2; i < len(r); i++ {
+		if orient(r[0], r[1], r[i]) != 0 {
+			return false
+		}
+	}
+	return true
 }

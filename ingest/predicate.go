@@ -104,13 +104,3 @@ func ringLocate(inner, outer orb.Ring) int {
 	}
 	return boundary
 }
-
-// signedArea is twice the signed area of a closed ring (shoelace), positive
-// for counter-clockwise rings.
-func signedArea(r orb.Ring) float64 {
-	var s float64
-	for i := 0; i+1 < len(r); i++ {
-		s += (r[i][0] - r[i+1][0]) * (r[i][1] + r[i+1][1])
-	}
-	return s
-}

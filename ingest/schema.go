@@ -21,11 +21,12 @@ type schema struct {
 }
 
 // slot is where an input key lands: a field, reached by its own name or by
-// one of its From aliases. A value under the field's own name wins over an
-// alias value in the same feature.
+// one of its From aliases. When one feature has values under several keys of
+// a field, the field's own name wins, then the alias listed first in From.
 type slot struct {
 	field int
 	alias bool
+	rank  uint16 // 0 for the name, 1+i for From[i]
 }
 
 func newSchema(l *layers.Layer, opt Options) *schema {
@@ -34,9 +35,9 @@ func newSchema(l *layers.Layer, opt Options) *schema {
 		s.idField = "id"
 	}
 	for i, f := range l.Fields {
-		for _, a := range f.From {
+		for j, a := range f.From {
 			if _, taken := s.byKey[a]; !taken {
-				s.byKey[a] = slot{field: i, alias: true}
+				s.byKey[a] = slot{field: i, alias: true, rank: uint16(min(j+1, 1<<15))}
 			}
 		}
 	}
@@ -58,26 +59,24 @@ func (s *schema) lookup(key []byte) (slot, bool) {
 
 // props holds the property values of the feature being built.
 type props struct {
-	vals  []any
-	named []bool // field set under its own name
+	vals []any
+	from []uint16 // 1 + rank of the key that set each field, 0 if unset
 }
 
 func (p *props) reset(n int) {
 	p.vals = make([]any, n) // becomes Feature.Props: fresh per feature
-	if cap(p.named) < n {
-		p.named = make([]bool, n)
+	if cap(p.from) < n {
+		p.from = make([]uint16, n)
 	}
-	p.named = p.named[:n]
-	clear(p.named)
+	p.from = p.from[:n]
+	clear(p.from)
 }
 
 func (p *props) set(sl slot, v any) {
-	if sl.alias && p.named[sl.field] {
-		return
+	if r := p.from[sl.field]; r != 0 && r <= sl.rank {
+		return // set already under a key of higher priority
 	}
-	if !sl.alias {
-		p.named[sl.field] = true
-	}
+	p.from[sl.field] = sl.rank + 1
 	p.vals[sl.field] = v
 }
 
@@ -119,10 +118,11 @@ func isASCIIString(s string) bool {
 // parseTime accepts RFC 3339 (with or without fractional seconds) and a bare
 // date YYYY-MM-DD, read as midnight UTC.
 func parseTime(s string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, true
+	if len(s) == len(time.DateOnly) {
+		t, err := time.Parse(time.DateOnly, s)
+		return t, err == nil
 	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, true
 	}
 	return time.Time{}, false

@@ -92,7 +92,11 @@ func contacts(rings []orb.Ring, limit int) []contact {
 	for _, r := range rings {
 		n += len(r) - 1
 	}
-	segs := make([]segment, 0, n)
+	var buf [32]segment
+	segs := buf[:0]
+	if n > len(buf) {
+		segs = make([]segment, 0, n)
+	}
 	for ri, r := range rings {
 		for i := 0; i+1 < len(r); i++ {
 			a, b := r[i], r[i+1]
@@ -101,6 +105,9 @@ func contacts(rings []orb.Ring, limit int) []contact {
 				minY: math.Min(a[1], b[1]), maxY: math.Max(a[1], b[1]),
 				ring: ri, idx: i, last: i+2 == len(r)})
 		}
+	}
+	if n <= len(buf) {
+		return contactsSmall(segs, limit)
 	}
 	slices.SortFunc(segs, func(x, y segment) int {
 		switch {
@@ -147,4 +154,28 @@ func adjacent(s, t *segment) bool {
 	}
 	d := s.idx - t.idx
 	return d == 1 || d == -1 || s.idx == 0 && t.last || t.idx == 0 && s.last
+}
+
+// contactsSmall compares every pair: for a few dozen segments that is
+// cheaper than sorting.
+func contactsSmall(segs []segment, limit int) []contact {
+	var out []contact
+	for i := range segs {
+		s := &segs[i]
+		for j := i + 1; j < len(segs); j++ {
+			t := &segs[j]
+			if t.maxX < s.minX || t.minX > s.maxX || t.maxY < s.minY || t.minY > s.maxY || adjacent(s, t) {
+				continue
+			}
+			kind, at := classify(s.a, s.b, t.a, t.b)
+			if kind == noContact {
+				continue
+			}
+			out = append(out, contact{kind: kind, at: at, ringA: s.ring, segA: s.idx, ringB: t.ring, segB: t.idx})
+			if len(out) >= limit {
+				return out
+			}
+		}
+	}
+	return out
 }

@@ -46,7 +46,7 @@ func splitShell(p orb.Polygon, cs []contact) (orb.Geometry, string, *gproblem) {
 	b := append(orb.Ring(nil), seq[at[1]:]...)
 	b = append(b, seq[:at[0]+1]...)
 	for _, l := range []orb.Ring{a, b} {
-		if len(l) < 4 || signedArea(l) == 0 {
+		if len(l) < 4 || collinear(l) {
 			return refuse("a lobe encloses no area")
 		}
 	}

@@ -126,7 +126,7 @@ func (c *cache) run(ctx context.Context, key string, cl *call, render func(conte
 // gzip form is made later and on demand, so each entry is charged twice its
 // raw size: gzip output is no larger than its input plus a few bytes.
 func (c *cache) add(e *entry) {
-	e.size = int64(len(e.key)+2*len(e.tile.Data)) + entryOverhead
+	e.size = int64(len(e.key)+2*len(e.tile.data)) + entryOverhead
 	if c.maxBytes < 0 || e.size > c.maxBytes {
 		return
 	}

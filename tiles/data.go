@@ -7,10 +7,9 @@ import (
 )
 
 // Tile is a rendered vector tile. Tiles come from the cache and are shared
-// between requests: treat Data and the result of Gzip as read-only.
+// between requests: treat the results of Bytes and Gzip as read-only.
 type Tile struct {
-	// Data is the raw MVT protobuf; empty for a tile without features.
-	Data []byte
+	data []byte // the raw MVT protobuf; empty for a tile without features
 	gz   *lazyGzip
 }
 
@@ -21,21 +20,25 @@ type lazyGzip struct {
 	data []byte
 }
 
-func newTile(data []byte) Tile { return Tile{Data: data, gz: &lazyGzip{}} }
+func newTile(data []byte) Tile { return Tile{data: data, gz: &lazyGzip{}} }
+
+// Bytes returns the raw MVT protobuf: empty for a tile without features
+// (the API answers 204 No Content).
+func (t Tile) Bytes() []byte { return t.data }
 
 // Empty reports whether the tile has no features.
-func (t Tile) Empty() bool { return len(t.Data) == 0 }
+func (t Tile) Empty() bool { return len(t.data) == 0 }
 
 // Gzip returns the tile gzip-compressed, for clients that accept it
 // (Content-Encoding: gzip). An empty tile gives an empty body.
 func (t Tile) Gzip() []byte {
-	if len(t.Data) == 0 {
+	if len(t.data) == 0 {
 		return nil
 	}
 	if t.gz == nil {
-		return gzipBytes(t.Data)
+		return gzipBytes(t.data)
 	}
-	t.gz.once.Do(func() { t.gz.data = gzipBytes(t.Data) })
+	t.gz.once.Do(func() { t.gz.data = gzipBytes(t.data) })
 	return t.gz.data
 }
 

@@ -82,10 +82,12 @@ type Server struct {
 	cache   *cache
 }
 
-// New returns a server for the configuration.
-func New(cfg Config) (*Server, error) {
+// New returns a server for the configuration. A configuration that fails
+// Validate is a programming error and makes New panic; call Validate first
+// to check one that comes from outside.
+func New(cfg Config) *Server {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		panic(err)
 	}
 	cfg = cfg.withDefaults()
 	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent}
@@ -94,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 		catalog: cfg.Catalog,
 		opts:    opts,
 		cache:   newCache(cfg.CacheBytes, opts),
-	}, nil
+	}
 }
 
 // Buffer returns the buffer in tile units.

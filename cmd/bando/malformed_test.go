@@ -41,7 +41,7 @@ func TestMalformedInputChangesNothing(t *testing.T) {
 		{"lat 91", "/collections/zones/items", "application/geo+json", poly(`[[[106.7,10.7],[106.8,91],[106.8,10.8],[106.7,10.7]]]`, `{}`), 422, []string{"z2", "91"}},
 		{"string in int field", "/collections/zones/items", "application/geo+json", poly(`[[[106.7,10.7],[106.8,10.7],[106.8,10.8],[106.7,10.7]]]`, `{"floors":"ba"}`), 422, []string{"z2", "floors"}},
 		{"unknown layer", "/collections/nope/items", "application/geo+json", good, 404, []string{"nope"}},
-		{"csv without geometry", "/collections/zones/items", "text/csv", "id,floors\nz9,2\n", 422, nil},
+		{"csv without geometry", "/collections/zones/items", "text/csv", "id,floors\nz9,2\n", 400, []string{"lon"}},
 		{"wrong content type", "/collections/zones/items", "image/png", good, 415, nil},
 	}
 	for _, tt := range tests {

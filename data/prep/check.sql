@@ -2,6 +2,7 @@
 -- back from data/demo by prep.sh). Prints one table per check; every
 -- "invalid" / "missing" column must be 0.
 \set ON_ERROR_STOP on
+set client_min_messages = warning;
 
 create view prep.chk_geojson as
           select 'province' layer, j from prep.chk_province
@@ -72,3 +73,19 @@ from prep.osm_check group by layer, t order by layer, t;
 
 \echo 'GeoJSON rounding: features written with more than 6 decimals'
 select layer, id, digits from prep.out where digits <> 6 order by layer, id::text;
+
+\echo 'parcels: ids 1..N, validity, 10 distinct vertices, inside their commune'
+with p as (
+  select (j->>'id')::int id, j->'properties'->>'commune_code' code,
+         st_setsrid(st_geomfromgeojson(j->'geometry'), 4326) g
+  from prep.chk_parcels),
+c as (select j->>'id' code, st_setsrid(st_geomfromgeojson(j->'geometry'), 4326) g from prep.chk_communes)
+select count(*) parcels, min(id), max(id), count(distinct id) ids,
+       count(*) filter (where not st_isvalid(p.g)) invalid,
+       count(*) filter (where not st_issimple(st_exteriorring(p.g))) not_simple,
+       count(*) filter (where st_npoints(p.g) <> 11
+                          or (select count(distinct d.geom) from st_dumppoints(p.g) d) <> 10) not_10_vertices,
+       count(*) filter (where not st_covers(c.g, st_points(p.g))) vertex_outside,
+       count(*) filter (where not st_covers(c.g, p.g)) polygon_not_covered,
+       round(avg(st_area(p.g::geography))::numeric, 1) avg_m2
+from p left join c on c.code = p.code;

@@ -1,6 +1,7 @@
 -- geo.sql — builds the GeoJSON demo layers from the prep.raw_* tables.
 -- Output: prep.out(layer, ord, id, props, geom), one row per feature.
 \set ON_ERROR_STOP on
+set client_min_messages = warning;
 
 create table prep.out (layer text, ord bigint, id json, props json, geom geometry(Geometry, 4326));
 

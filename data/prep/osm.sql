@@ -2,6 +2,7 @@
 -- de-duplicates them, rounds node coordinates and checks validity.
 -- Output: prep.osm_out(layer, ord, elem) — the Overpass elements of each file.
 \set ON_ERROR_STOP on
+set client_min_messages = warning;
 
 -- One row per (type, id). The two samples overlap a little; duplicated
 -- elements are byte-identical (prep.sh reports it), the Quận 1 sample wins.

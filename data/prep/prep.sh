@@ -35,7 +35,7 @@ $PSQL -f "$HERE/osm.sql"
 geojson() {
 	$PSQL -At -c "
 	  select '{\"type\":\"FeatureCollection\",\"features\":['
-	      || string_agg(json_build_object('type', 'Feature', 'id', id, 'properties', props,
+	      || string_agg(json_build_object('type', 'Feature', 'id', id, 'properties', json_strip_nulls(props),
 	                    'geometry', st_asgeojson(geom, digits)::json)::text, ',' order by ord)
 	      || ']}'
 	  from prep.out where layer = '$1'" | jq -c . | gzip -9n >"$OUT/$2"
@@ -60,6 +60,10 @@ geojson coastline coastline.geojson.gz
 overpass buildings osm_buildings.overpass.json.gz
 overpass roads osm_roads.overpass.json.gz
 
+echo "== parcels (data/gen, seed 79)" >&2
+(cd "$REPO" && go run ./data/gen/cmd -n 20000 -seed 79 -communes "$OUT") >"$TMP/parcels.ndjson"
+gzip -9n <"$TMP/parcels.ndjson" >"$OUT/parcels.ndjson.gz"
+
 echo "== checks (on the exported files)" >&2
 reload() {
 	gzip -dc "$OUT/$2" | jq -c "$3" | $PSQL \
@@ -71,11 +75,8 @@ for l in province communes ports railways sea coastline; do
 done
 reload buildings osm_buildings.overpass.json.gz '.elements[]'
 reload roads osm_roads.overpass.json.gz '.elements[]'
+reload parcels parcels.ndjson.gz '.'
 $PSQL -f "$HERE/check.sql"
-
-echo "== parcels (data/gen, seed 79)" >&2
-(cd "$REPO" && go run ./data/gen/cmd -n 20000 -seed 79 -communes "$OUT") | gzip -9n >"$TMP/parcels.ndjson.gz"
-mv "$TMP/parcels.ndjson.gz" "$OUT/parcels.ndjson.gz"
 
 if [ -z "${KEEP:-}" ]; then
 	$PSQL -c "drop schema prep cascade" 2>/dev/null

@@ -5,6 +5,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './viewer.css';
 import { AttributionControl, Map, NavigationControl, ScaleControl, addProtocol, getVersion, setWorkerUrl } from 'maplibre-gl';
 import { installGlyphProtocol } from './glyphs.js';
+import { installUnitLabels } from './labels.js';
 import { initialLang } from './i18n.js';
 import { Panel } from './panel.js';
 import { installPopup } from './popup.js';
@@ -35,7 +36,7 @@ async function main() {
     return;
   }
 
-  const { style, groups } = buildStyle(collections, base);
+  const { style, groups, unitLabelSources } = buildStyle(collections, base);
   const bounds = startBounds(collections);
   // On a wide screen keep the province clear of the side panel.
   const panelWidth = document.getElementById('panel').offsetWidth;
@@ -50,10 +51,11 @@ async function main() {
   window.__map = map; // for the end-to-end check and for operators' consoles
   map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
-  map.addControl(new AttributionControl({ compact: false }), 'bottom-right');
+  map.addControl(new AttributionControl(), 'bottom-right'); // compact on narrow screens
 
   panel.attach(map, collections, groups);
   installPopup(map, collections, groups, () => lang);
+  installUnitLabels(map, unitLabelSources);
   map.once('load', () => { document.documentElement.dataset.state = 'ready'; });
 }
 

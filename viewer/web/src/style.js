@@ -2,6 +2,7 @@
 // source per collection and, per geometry, the layers that draw it. It is pure
 // (no DOM, no map) so that it runs under node --test.
 import { FONT, GLYPHS_URL } from './glyphs.js';
+import { EMPTY } from './labels.js';
 
 export const BACKGROUND = '#f2f1ec';
 export const DEFAULT_VIEW = { center: [106.7, 10.78], zoom: 9 };
@@ -129,6 +130,12 @@ function drawLayers(c, s) {
   return out;
 }
 
+// unitLabels says whether c is labelled from a point per unit (labels.js)
+// rather than from its tiles.
+function unitLabels(c, s) {
+  return Boolean(s.label) && c.bando?.kind === 'admin' && c.bando?.geometry === 'Polygon';
+}
+
 function labelLayer(c, s) {
   const geom = c.bando?.geometry ?? 'Geometry';
   const admin = c.bando?.kind === 'admin';
@@ -140,19 +147,22 @@ function labelLayer(c, s) {
   };
   if (geom === 'LineString') layout['symbol-placement'] = 'line';
   if (geom === 'Point') Object.assign(layout, { 'text-anchor': 'top', 'text-offset': [0, 0.6], 'text-optional': true });
+  if (unitLabels(c, s)) layout['symbol-sort-key'] = ['get', 'rank'];
   return {
     id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
     paint: { 'text-color': admin ? '#3d3356' : '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
   };
 }
 
-// buildStyle returns the style and, per collection id, the ids of its layers
-// (for the layer switcher) and which of them answer clicks.
+// buildStyle returns the style; per collection id, the ids of its layers (for
+// the layer switcher) and which of them answer clicks; and the label sources
+// that installUnitLabels must feed.
 export function buildStyle(collections, base) {
   const sources = {};
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
   const labels = [];
   const groups = {};
+  const unitLabelSources = [];
   for (const c of sortCollections(collections)) {
     const s = resolveStyle(c);
     const zoom = c.bando?.zoom ?? {};
@@ -174,10 +184,17 @@ export function buildStyle(collections, base) {
       l.layout = { ...l.layout, visibility };
       ids.push(l.id);
     }
+    if (unitLabels(c, s)) {
+      const target = `${c.id}:labels`;
+      sources[target] = { type: 'geojson', data: EMPTY };
+      Object.assign(labels.at(-1), { source: target });
+      delete labels.at(-1)['source-layer'];
+      unitLabelSources.push({ source: c.id, sourceLayer: c.id, target, field: s.label });
+    }
     layers.push(...own);
     groups[c.id] = { layers: ids, interactive: own.map((l) => l.id), visible: !s.hidden };
   }
   // Labels go above every drawn layer so that no fill covers a name.
   layers.push(...labels);
-  return { style: { version: 8, glyphs: GLYPHS_URL, sources, layers }, groups };
+  return { style: { version: 8, glyphs: GLYPHS_URL, sources, layers }, groups, unitLabelSources };
 }

@@ -1,0 +1,220 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// csvPlan says which column feeds what.
+type csvPlan struct {
+	id, lon, lat, wkt int // column index, -1 if absent
+	fields            []csvField
+	width             int
+}
+
+type csvField struct {
+	col  int
+	slot slot
+	name string // header as written
+}
+
+var (
+	lonNames = []string{"lon", "lng", "long", "longitude", "x"}
+	latNames = []string{"lat", "latitude", "y"}
+	wktNames = []string{"wkt", "geometry", "geom", "the_geom", "wkt_geom"}
+)
+
+// readCSV reads a header row and one feature per row, with the geometry in
+// lon/lat columns or a WKT column. The separator is ',' unless the header
+// line has more ';' or tab characters.
+func readCSV(c *collector, r io.Reader) error {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 1<<16)
+	}
+	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return csvFatal(c, err, "header row")
+	}
+	plan, ok := planCSV(c, header)
+	if !ok {
+		return nil
+	}
+	var p props
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return csvFatal(c, err, "row")
+		}
+		if c.full() {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		it := item{index: len(c.items), line: line}
+		if len(rec) != plan.width {
+			it.problemf("", RuleCSV, "row has %d fields, the header has %d", len(rec), plan.width)
+			c.add(it)
+			continue
+		}
+		p.reset(len(c.sch.fields))
+		for _, fc := range plan.fields {
+			f := &c.sch.fields[fc.slot.field]
+			v, why := convertText(f, rec[fc.col], false)
+			if why != "" {
+				if fc.name != f.Name {
+					why += " (column " + strconv.Quote(fc.name) + ")"
+				}
+				it.problem(f.Name, RuleType, why)
+				continue
+			}
+			if v != nil {
+				p.set(fc.slot, v)
+			}
+		}
+		id := ""
+		if plan.id >= 0 {
+			id = nfc(strings.TrimSpace(rec[plan.id]))
+		}
+		g, gpr := csvGeometry(&plan, rec)
+		build(&it, c.sch, id, g, gpr, p.vals)
+		c.add(it)
+	}
+}
+
+func csvFatal(c *collector, err error, what string) error {
+	var pe *csv.ParseError
+	switch {
+	case err == io.EOF:
+		c.fatal(-1, 1, RuleCSV, "empty input: a header row is required")
+	case errors.As(err, &pe):
+		c.fatal(-1, pe.Line, RuleCSV, fmt.Sprintf("%s: %v", what, pe.Err))
+	case isGzipErr(err):
+		c.fatal(-1, 0, RuleGzip, err.Error())
+	default:
+		return fmt.Errorf("ingest: read csv: %w", err)
+	}
+	return nil
+}
+
+// sniffComma picks the separator from the first line.
+func sniffComma(br *bufio.Reader) rune {
+	b, _ := br.Peek(br.Buffered())
+	if len(b) == 0 {
+		b, _ = br.Peek(4096)
+	}
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	comma, n := ',', bytes.Count(b, []byte{','})
+	if k := bytes.Count(b, []byte{';'}); k > n {
+		comma, n = ';', k
+	}
+	if k := bytes.Count(b, []byte{'\t'}); k > n {
+		comma = '\t'
+	}
+	return comma
+}
+
+func planCSV(c *collector, header []string) (csvPlan, bool) {
+	plan := csvPlan{id: -1, lon: -1, lat: -1, wkt: -1, width: len(header)}
+	lower := make(map[string]slot, len(c.sch.byKey))
+	for k, s := range c.sch.byKey {
+		if _, taken := lower[strings.ToLower(k)]; !taken || !s.alias {
+			lower[strings.ToLower(k)] = s
+		}
+	}
+	opt := c.opt
+	seen := make(map[string]bool, len(header))
+	for i, h := range header {
+		h = nfc(strings.TrimSpace(h))
+		header[i] = h
+		lh := strings.ToLower(h)
+		if seen[lh] {
+			c.fatal(-1, 1, RuleCSV, fmt.Sprintf("column %q appears twice in the header", h))
+			return plan, false
+		}
+		seen[lh] = true
+		switch {
+		case strings.EqualFold(h, c.sch.idField):
+			plan.id = i
+		case opt.LonField != "" && h == opt.LonField, opt.LonField == "" && plan.lon < 0 && isOneOf(lh, lonNames):
+			plan.lon = i
+			continue
+		case opt.LatField != "" && h == opt.LatField, opt.LatField == "" && plan.lat < 0 && isOneOf(lh, latNames):
+			plan.lat = i
+			continue
+		case opt.WKTField != "" && h == opt.WKTField, opt.WKTField == "" && plan.wkt < 0 && isOneOf(lh, wktNames):
+			plan.wkt = i
+			continue
+		}
+		s, ok := c.sch.byKey[h]
+		if !ok {
+			s, ok = lower[lh]
+		}
+		if !ok {
+			if i != plan.id {
+				c.ignored[h] = true
+			}
+			continue
+		}
+		plan.fields = append(plan.fields, csvField{col: i, slot: s, name: h})
+	}
+	if opt.WKTField != "" || plan.lon < 0 || plan.lat < 0 {
+		plan.lon, plan.lat = -1, -1
+	}
+	if plan.wkt < 0 && (plan.lon < 0 || plan.lat < 0) {
+		c.fatal(-1, 1, RuleCSV, "no geometry columns: want lon and lat (or lng/longitude/x, latitude/y) or wkt (or geometry/geom)")
+		return plan, false
+	}
+	if plan.lon >= 0 {
+		plan.wkt = -1
+	}
+	return plan, true
+}
+
+func isOneOf(s string, list []string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// csvGeometry reads a row's geometry.
+func csvGeometry(plan *csvPlan, rec []string) (orb.Geometry, *gproblem) {
+	if plan.wkt >= 0 {
+		return parseWKT(rec[plan.wkt])
+	}
+	lon, lat := strings.TrimSpace(rec[plan.lon]), strings.TrimSpace(rec[plan.lat])
+	if lon == "" || lat == "" {
+		return nil, gprob(RuleEmpty, "longitude or latitude is empty")
+	}
+	x, err1 := strconv.ParseFloat(lon, 64)
+	y, err2 := strconv.ParseFloat(lat, 64)
+	switch {
+	case err1 != nil && !errors.Is(err1, strconv.ErrRange):
+		return nil, gprob(RuleCoordinate, "longitude %q is not a number", lon)
+	case err2 != nil && !errors.Is(err2, strconv.ErrRange):
+		return nil, gprob(RuleCoordinate, "latitude %q is not a number", lat)
+	}
+	return orb.Point{x, y}, nil
+}

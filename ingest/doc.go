@@ -1,0 +1,133 @@
+// Package ingest loads features from files into a layer's shape: it parses
+// GeoJSON (a FeatureCollection, a Feature, or newline-delimited Features),
+// CSV (lon/lat or WKT columns) and Overpass API JSON, checks every feature
+// against the layer schema and the geometry rules below, repairs what can be
+// repaired safely, and says in a Report what it did. Prepare is the one
+// entry point; the API and the CLI call it and store what it returns.
+//
+// # Refuse or keep
+//
+// By default any invalid feature refuses the whole input: Prepare returns an
+// *Error listing every problem (up to MaxProblems) and nothing is stored.
+// With Options.Partial the valid features are returned and each invalid one
+// is listed in Report.Rejected. Some problems concern the input as a whole
+// and refuse it even with Partial: a syntax error in a FeatureCollection or
+// an Overpass document (the rest cannot be trusted), a CSV header problem,
+// a corrupt gzip stream, and more than Options.MaxFeatures features. In
+// NDJSON and CSV a bad line only costs its own feature. (*Error).Malformed
+// tells a format the reader could not read (HTTP 400) from data that breaks
+// the rules (422).
+//
+// # Features, ids and properties
+//
+// Every feature needs an id: the GeoJSON "id" (a string, or a number with an
+// integer value: 1.0 becomes "1"), else the Options.IDField property (CSV:
+// column), default "id"; Overpass elements are "node/1", "way/2",
+// "relation/3". No id is rule missing-id. An id used twice in one input is
+// ambiguous: every feature carrying it is rejected (duplicate-id).
+//
+// Properties land in the layer field of the same name, or of whose From
+// list the key is part (an OSM tag "building:levels" feeds "levels"); the
+// field's own name wins over an alias, and an earlier alias over a later
+// one. Keys with no field are dropped and listed in Report.IgnoredFields:
+// without a field they have no sensitivity, so they are never stored.
+// Values and ids are normalised to Unicode NFC (Vietnamese text often
+// arrives decomposed).
+//
+// JSON is typed, so JSON values must already have the field's type (rule
+// type): a string is never an int ("12" is refused for an int field), a
+// number with a fractional part is not an int (12.0 is), an integer is a
+// float, a bool is true or false, a time is a string in RFC 3339 or
+// YYYY-MM-DD (midnight UTC); null is absent. CSV cells are text and are
+// converted: int and float in decimal, bool as true/false/1/0/yes/no, time as
+// above; an empty cell is absent; a cell that does not convert is a problem.
+// OSM tags are text written by hand, so they are converted leniently: a
+// number may carry the unit "m" ("12 m"), and a value that still does not
+// convert ("3;4", "12 ft", "unknown") is dropped, listed in Report.Dropped
+// with rule tag-value, and the feature is kept. A required field that is
+// absent after all that is rule required. Non-finite floats are refused.
+//
+// # Geometry rules
+//
+// The geometry must fit the layer: a Polygon layer takes Polygon and
+// MultiPolygon, LineString takes LineString and MultiLineString, Point takes
+// Point and MultiPoint, Geometry takes any including GeometryCollection
+// (geometry-type). Then, in this order:
+//
+//   - empty: no geometry, or an empty one (no positions, rings or members).
+//   - coordinates: a GeoJSON position that is not an array of 2 or more
+//     numbers. A third (altitude) value is dropped: the engine is 2D.
+//   - nan: a NaN or infinite coordinate (JSON cannot say NaN, but 1e999
+//     overflows, and WKT and CSV can say NaN).
+//   - coordinate-range: longitude outside [-180, 180], latitude outside
+//     [-90, 90]. Coordinates are WGS84 lon/lat; EWKT must say SRID=4326.
+//   - line-too-short: a line needs 2 distinct positions.
+//   - ring-too-short: a ring needs 4 positions (3 corners and the closing
+//     one), so a ring of 3 positions is refused.
+//   - ring-closed: a ring's last position must equal its first. Prepare
+//     never closes a ring itself: a missing closing position often means a
+//     truncated ring.
+//   - degenerate: a ring that encloses no area once repaired (all its
+//     positions on one line).
+//   - self-intersection: a ring that crosses or overlaps itself, two rings
+//     that cross or overlap, or two rings that touch at more than one point
+//     (the interior would fall apart) — unless repaired, see below.
+//   - hole-outside: a hole not inside its shell, or inside another hole.
+//
+// Ring orientation is not a rule: both windings are accepted and kept.
+// Overlaps between the polygons of a MultiPolygon are not checked.
+// Feature.Bound is set; Feature.Num is left 0 for the store to assign.
+//
+// # Repairs
+//
+// A repair is safe when the repaired geometry covers exactly the points the
+// input outlines (under the even-odd rule), adds no position except one
+// computed intersection point, and drops only positions that enclose no
+// area. Only these are made, each listed in Report.Repaired:
+//
+//   - duplicate-points: consecutive repeated positions are removed (rings
+//     and lines).
+//   - spike: a vertex where a ring turns back along the same line (A→B→A,
+//     or A→B→C with C on A–B) is removed; it encloses no area.
+//   - self-intersection: a shell that meets itself at exactly one point —
+//     crossing there (a bow-tie) or touching there (a pinched ring) — is cut
+//     at that point into two rings. Rings side by side become the two
+//     polygons of a MultiPolygon (the bow-tie's two lobes); a ring inside the
+//     other becomes its hole. Holes go to the lobe that holds them. The
+//     result is validated again and refused if it is not valid.
+//
+// Everything else is refused rather than guessed: several crossings, a
+// crossing in a hole, crossing rings, a hole outside its shell. Repairing
+// those means choosing what the author meant, which is the data steward's
+// call, not the loader's.
+//
+// # Overpass
+//
+// Overpass JSON elements become features like this. Untagged elements are
+// way vertices and relation members, not features. A node is a Point. A way
+// is a Polygon when it is closed and its tags say area (area=yes, or a key
+// such as building, landuse, leisure, amenity, natural, shop, tourism…, see
+// areaKeys; highway, barrier and railway stay lines unless area=yes), else a
+// LineString; in a Polygon layer an area-tagged way that is not closed is
+// refused with ring-closed. A type=multipolygon (or boundary) relation is a
+// Polygon or MultiPolygon whose member ways are joined end to end into rings;
+// which ring is a hole follows from nesting, since OSM roles are often
+// wrong. Ways whose nodes are missing from the file (missing-node) and
+// relations whose member ways are missing (missing-member) are problems:
+// query with "(._;>;); out body;" or "out geom".
+//
+// A layer of kind building takes only elements with a building tag (not
+// building=no), a layer of kind road only ways with a highway tag; any
+// other kind takes every tagged element. Elements whose geometry the layer
+// does not hold (a building node in a Polygon layer, a pedestrian area in a
+// LineString layer) are skipped, not rejected: an Overpass file usually
+// mixes what several layers want. Report.Skipped counts skipped elements by
+// reason: kind, geometry-type, relation-type.
+//
+// # Speed
+//
+// GeoJSON is decoded by a small strict scanner straight into orb geometries
+// and typed values, not through maps of interfaces; NDJSON lines are parsed
+// and validated on up to GOMAXPROCS goroutines and kept in input order.
+// See BenchmarkPrepareNDJSONParcels.
+package ingest

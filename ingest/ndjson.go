@@ -1,0 +1,97 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// readNDJSON reads one GeoJSON Feature per line. Blank lines are skipped;
+// a record separator (0x1E, RFC 8142) at the start of a line is ignored. A
+// line that is not a Feature is a problem of that feature alone.
+func readNDJSON(c *collector, r io.Reader) error {
+	lr := newLineReader(r)
+	if w := ndjsonWorkers(); w > 1 {
+		return readNDJSONParallel(c, lr, w)
+	}
+	fr := newFeatureReader(c.sch)
+	defer c.ignore(fr.ignored)
+	for {
+		line, n, err := lr.next()
+		if err != nil {
+			if isGzipErr(err) {
+				c.fatal(-1, n, RuleGzip, err.Error())
+				return nil
+			}
+			return fmt.Errorf("ingest: read line %d: %w", n, err)
+		}
+		if line == nil {
+			return nil
+		}
+		if c.full() {
+			return nil
+		}
+		it := item{index: len(c.items), line: n}
+		fr.line(&it, line)
+		c.add(it)
+	}
+}
+
+// line parses one NDJSON line into it.
+func (fr *featureReader) line(it *item, b []byte) {
+	fr.sc.data, fr.sc.pos = b, 0
+	if se := fr.guard(func() { fr.feature(it); fr.trailing() }); se != nil {
+		it.f, it.repairs = nil, nil
+		it.probs = []Problem{{Index: it.index, Line: it.line, ID: it.id, Rule: RuleJSON,
+			Message: se.msg + " (column " + strconv.Itoa(se.off+1) + ")"}}
+	}
+}
+
+// lineReader yields the non-blank lines of r with their 1-based numbers,
+// trimmed of surrounding whitespace and a leading record separator. A line
+// is valid until the next call.
+type lineReader struct {
+	br   *bufio.Reader
+	long []byte
+	n    int
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 1<<16)
+	}
+	return &lineReader{br: br}
+}
+
+// next returns the next non-blank line, or nil at the end of input.
+func (lr *lineReader) next() ([]byte, int, error) {
+	for {
+		b, err := lr.br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			lr.long = append(lr.long[:0], b...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				b, err = lr.br.ReadSlice('\n')
+				lr.long = append(lr.long, b...)
+			}
+			b = lr.long
+		}
+		if err != nil && err != io.EOF {
+			return nil, lr.n + 1, err
+		}
+		if len(b) == 0 && err == io.EOF {
+			return nil, lr.n, nil
+		}
+		lr.n++
+		b = bytes.TrimLeft(bytes.TrimSpace(b), "\x1e")
+		if len(b) > 0 {
+			return b, lr.n, nil
+		}
+		if err == io.EOF {
+			return nil, lr.n, nil
+		}
+	}
+}

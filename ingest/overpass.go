@@ -1,0 +1,252 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/paulmach/orb"
+
+	"bando/layers"
+)
+
+// osmDoc is the Overpass API JSON output ("out body", "out geom" or
+// "out skel"; "out center" ways carry no geometry and are refused).
+type osmDoc struct {
+	Remark   string       `json:"remark"`
+	Elements []osmElement `json:"elements"`
+}
+
+type osmElement struct {
+	Type     string            `json:"type"`
+	ID       int64             `json:"id"`
+	Lat      *float64          `json:"lat"`
+	Lon      *float64          `json:"lon"`
+	Nodes    []int64           `json:"nodes"`
+	Geometry []*osmLatLon      `json:"geometry"`
+	Members  []osmMember       `json:"members"`
+	Tags     map[string]string `json:"tags"`
+}
+
+type osmMember struct {
+	Type     string       `json:"type"`
+	Ref      int64        `json:"ref"`
+	Role     string       `json:"role"`
+	Geometry []*osmLatLon `json:"geometry"`
+}
+
+type osmLatLon struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+func readOverpass(c *collector, r io.Reader) error {
+	data, ok, err := readAll(c, r)
+	if !ok {
+		return err
+	}
+	return readOverpassBytes(c, data)
+}
+
+// readOverpassBytes turns Overpass elements into features of the layer; see
+// the package documentation for which elements a layer takes.
+func readOverpassBytes(c *collector, data []byte) error {
+	var doc osmDoc
+	if err := json.Unmarshal(bytes.TrimPrefix(data, bom), &doc); err != nil {
+		lines := lineCounter{data: data}
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			c.fatal(-1, lines.at(int(se.Offset)), RuleJSON, se.Error())
+		case errors.As(err, &te):
+			c.fatal(-1, lines.at(int(te.Offset)), RuleOverpass, fmt.Sprintf("%s: want %s, got %s", te.Field, te.Type, te.Value))
+		default:
+			c.fatal(-1, 0, RuleOverpass, err.Error())
+		}
+		return nil
+	}
+	if doc.Remark != "" {
+		c.fatal(-1, 0, RuleOverpass, "the Overpass response is incomplete: "+doc.Remark)
+		return nil
+	}
+	o := newOSMIndex(doc.Elements)
+	for i := range doc.Elements {
+		e := &doc.Elements[i]
+		geomKind, reason := o.take(c.layer, e)
+		if reason != "" {
+			if reason != "untagged" {
+				c.skip(reason)
+			}
+			continue
+		}
+		if c.full() {
+			return nil
+		}
+		it := item{index: len(c.items)}
+		g, gpr := o.geometry(e, geomKind)
+		vals := osmProps(c, &it, e.Tags)
+		build(&it, c.sch, e.Type+"/"+strconv.FormatInt(e.ID, 10), g, gpr, vals)
+		c.add(it)
+	}
+	return nil
+}
+
+// osmIndex finds nodes and ways by id.
+type osmIndex struct {
+	nodes map[int64]orb.Point
+	ways  map[int64]*osmElement
+}
+
+func newOSMIndex(els []osmElement) *osmIndex {
+	o := &osmIndex{nodes: make(map[int64]orb.Point), ways: make(map[int64]*osmElement)}
+	for i := range els {
+		e := &els[i]
+		switch e.Type {
+		case "node":
+			if e.Lat != nil && e.Lon != nil {
+				o.nodes[e.ID] = orb.Point{*e.Lon, *e.Lat}
+			}
+		case "way":
+			o.ways[e.ID] = e
+		}
+	}
+	return o
+}
+
+// take decides whether element e is a feature of layer l, and as what
+// geometry; otherwise it returns why not.
+func (o *osmIndex) take(l *layers.Layer, e *osmElement) (layers.GeometryType, string) {
+	if len(e.Tags) == 0 {
+		return "", "untagged" // way vertices and relation members
+	}
+	switch l.Kind {
+	case layers.KindBuilding:
+		if v, ok := e.Tags["building"]; !ok || v == "no" {
+			return "", "kind"
+		}
+	case layers.KindRoad:
+		if _, ok := e.Tags["highway"]; !ok || e.Type != "way" {
+			return "", "kind"
+		}
+	}
+	var g layers.GeometryType
+	switch e.Type {
+	case "node":
+		g = layers.GeomPoint
+	case "way":
+		g = layers.GeomLineString
+		if isArea(e.Tags) && (o.closed(e) || l.Geometry == layers.GeomPolygon) {
+			g = layers.GeomPolygon
+		}
+	case "relation":
+		if t := e.Tags["type"]; t != "multipolygon" && t != "boundary" {
+			return "", "relation-type"
+		}
+		g = layers.GeomPolygon
+	default:
+		return "", "element-type"
+	}
+	if l.Geometry != layers.GeomAny && l.Geometry != g {
+		return "", "geometry-type"
+	}
+	return g, ""
+}
+
+func (o *osmIndex) closed(e *osmElement) bool {
+	if n := len(e.Nodes); n >= 4 {
+		return e.Nodes[0] == e.Nodes[n-1]
+	}
+	if n := len(e.Geometry); n >= 4 && e.Geometry[0] != nil && e.Geometry[n-1] != nil {
+		return *e.Geometry[0] == *e.Geometry[n-1]
+	}
+	return false
+}
+
+// geometry builds the element's geometry of the given kind.
+func (o *osmIndex) geometry(e *osmElement, kind layers.GeometryType) (orb.Geometry, *gproblem) {
+	switch e.Type {
+	case "node":
+		if e.Lat == nil || e.Lon == nil {
+			return nil, gprob(RuleEmpty, "node has no lat/lon")
+		}
+		return orb.Point{*e.Lon, *e.Lat}, nil
+	case "way":
+		pts, pr := o.wayPoints(e, e.Geometry)
+		if pr != nil {
+			return nil, pr
+		}
+		if kind == layers.GeomPolygon {
+			return orb.Polygon{orb.Ring(pts)}, nil
+		}
+		return orb.LineString(pts), nil
+	}
+	return o.multipolygon(e)
+}
+
+// wayPoints returns a way's positions from its inline geometry or its node
+// references.
+func (o *osmIndex) wayPoints(w *osmElement, inline []*osmLatLon) ([]orb.Point, *gproblem) {
+	if len(inline) > 0 {
+		pts := make([]orb.Point, len(inline))
+		for i, ll := range inline {
+			if ll == nil {
+				return nil, gprob(RuleMissingNode, "way/%d: position %d is missing from the file", w.ID, i)
+			}
+			pts[i] = orb.Point{ll.Lon, ll.Lat}
+		}
+		return pts, nil
+	}
+	if len(w.Nodes) == 0 {
+		return nil, gprob(RuleMissingNode, "way/%d has neither node references nor geometry (use \"out body\" or \"out geom\")", w.ID)
+	}
+	pts := make([]orb.Point, len(w.Nodes))
+	missing, firstMissing := 0, int64(0)
+	for i, id := range w.Nodes {
+		p, ok := o.nodes[id]
+		if !ok {
+			if missing == 0 {
+				firstMissing = id
+			}
+			missing++
+		}
+		pts[i] = p
+	}
+	if missing > 0 {
+		return nil, gprob(RuleMissingNode, "way/%d refers to %d node%s not in the file (first node/%d); query with \"(._;>;);\" or \"out geom\"",
+			w.ID, missing, plural(missing), firstMissing)
+	}
+	return pts, nil
+}
+
+// osmProps converts tags to field values. OSM is free-form text, so the
+// conversion is lenient: a value that does not convert is dropped (noted in
+// Report.Dropped) and the feature is kept.
+func osmProps(c *collector, it *item, tags map[string]string) []any {
+	var p props
+	p.reset(len(c.sch.fields))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		v := tags[k]
+		sl, ok := c.sch.byKey[k]
+		if !ok {
+			c.ignored[k] = true
+			continue
+		}
+		f := &c.sch.fields[sl.field]
+		val, why := convertText(f, v, true)
+		if why != "" {
+			it.dropped = append(it.dropped, Problem{Index: it.index, Field: f.Name, Rule: RuleUnparsedTag,
+				Message: fmt.Sprintf("tag %s=%s dropped: %s", k, strconv.Quote(v), why)})
+			continue
+		}
+		if val != nil {
+			p.set(sl, val)
+		}
+	}
+	return p.vals
+}
