@@ -23,9 +23,12 @@ import (
 type Request struct {
 	Method string
 	Path   string
-	Query  url.Values
-	Header http.Header
-	Body   []byte
+	// RawPath is the path as sent, before percent-decoding, so that a
+	// feature id such as "way/123" can travel as one segment (way%2F123).
+	RawPath string
+	Query   url.Values
+	Header  http.Header
+	Body    []byte
 	// BaseURL is scheme://host as the client sees it, for absolute links.
 	BaseURL string
 }
@@ -91,7 +94,10 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 		return "auth", errorResponse(err)
 	}
 	path := r.Path
-	seg := strings.Split(strings.Trim(path, "/"), "/")
+	seg, err := segments(r)
+	if err != nil {
+		return "bad_path", errorResponse(err)
+	}
 	switch {
 	case path == "/healthz":
 		return "healthz", s.healthz(r)
@@ -143,6 +149,26 @@ func (s *Server) routeCollections(ctx context.Context, r *Request, p layers.Prin
 		return "item", methodNotAllowed("GET, PUT, DELETE")
 	}
 	return "collections", errorResponse(notFound("no such resource: " + r.Path))
+}
+
+// segments splits the raw path and decodes each segment on its own.
+func segments(r *Request) ([]string, error) {
+	raw := r.RawPath
+	if raw == "" {
+		raw = r.Path
+	}
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		raw = raw[:i]
+	}
+	seg := strings.Split(strings.Trim(raw, "/"), "/")
+	for i, s := range seg {
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, badRequest("malformed path segment " + quote(s))
+		}
+		seg[i] = d
+	}
+	return seg, nil
 }
 
 func readMethod(r *Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }

@@ -16,10 +16,11 @@ import (
 // Request value, calls Handle, and writes the Response back.
 func (s *Server) FastHTTP(ctx *fasthttp.RequestCtx) {
 	r := &Request{
-		Method: string(ctx.Method()),
-		Path:   string(ctx.Path()),
-		Header: http.Header{},
-		Body:   ctx.PostBody(),
+		Method:  string(ctx.Method()),
+		Path:    string(ctx.Path()),
+		RawPath: string(ctx.URI().PathOriginal()),
+		Header:  http.Header{},
+		Body:    ctx.PostBody(),
 	}
 	q, err := url.ParseQuery(string(ctx.QueryArgs().QueryString()))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"bando/ingest"
@@ -76,7 +77,7 @@ func (s *Server) ingest(ctx context.Context, r *Request, l *layers.Layer, format
 	s.metrics.ingested(l.ID, len(feats))
 	resp := jsonResponse(http.StatusCreated, "application/json", report)
 	if len(feats) == 1 {
-		resp.Header.Set("Location", r.BaseURL+"/collections/"+l.ID+"/items/"+feats[0].ID)
+		resp.Header.Set("Location", r.BaseURL+"/collections/"+l.ID+"/items/"+url.PathEscape(feats[0].ID))
 	}
 	return resp
 }

@@ -137,14 +137,24 @@ func TestRules(t *testing.T) {
 					t.Fatalf("want 2 lobes, got %v", fs[0].Geom)
 				}
 			}},
-		{name: "pinched ring becomes hole", lines: []string{feat(`"a"`, poly(`[[0,0],[4,0],[4,4],[0,4],[0,0],[1,1],[1,2],[2,2],[2,1],[1,1],[0,0]]`), ok)},
-			repairs: []string{"duplicate-points", "self-intersection"},
+		{name: "pinched ring becomes hole", lines: []string{feat(`"a"`, poly(`[[0,0],[2,0],[1,1],[2,2],[3,1],[2,0],[4,0],[4,4],[0,4],[0,0]]`), ok)},
+			repairs: []string{"self-intersection"},
 			check: func(t *testing.T, fs []*featureView) {
 				p, isP := fs[0].Geom.(orb.Polygon)
 				if !isP || len(p) != 2 {
 					t.Fatalf("want a polygon with a hole, got %v", fs[0].Geom)
 				}
 			}},
+		{name: "corner-touching squares split", lines: []string{feat(`"a"`, poly(`[[0,0],[1,0],[1,1],[2,1],[2,2],[1,2],[1,1],[0,1],[0,0]]`), ok)},
+			repairs: []string{"self-intersection"},
+			check: func(t *testing.T, fs []*featureView) {
+				if mp, isMP := fs[0].Geom.(orb.MultiPolygon); !isMP || len(mp) != 2 {
+					t.Fatalf("want 2 polygons, got %v", fs[0].Geom)
+				}
+			}},
+		{name: "bow-tie with a hole in one lobe", lines: []string{feat(`"a"`, poly(`[[0,0],[4,4],[4,0],[0,4],[0,0]]`, `[[0.5,1.5],[1,1.5],[1,2.5],[0.5,1.5]]`), ok)},
+			repairs: []string{"self-intersection"}},
+		{name: "cut line refused", lines: []string{feat(`"a"`, poly(`[[0,0],[4,0],[4,4],[0,4],[0,0],[1,1],[1,2],[2,2],[2,1],[1,1],[0,0]]`), ok)}, rules: []string{RuleSelfCross}},
 		{name: "two crossings refused", lines: []string{feat(`"a"`, poly(`[[0,0],[3,3],[3,0],[0,3],[0,4],[4,4],[4,1],[0,0]]`), ok)}, rules: []string{RuleSelfCross}},
 		{name: "hole crossing shell", lines: []string{feat(`"a"`, poly(`[[0,0],[4,0],[4,4],[0,4],[0,0]]`, `[[1,1],[5,1],[5,2],[1,2],[1,1]]`), ok)}, rules: []string{RuleSelfCross}},
 		{name: "self-crossing hole", lines: []string{feat(`"a"`, poly(`[[0,0],[4,0],[4,4],[0,4],[0,0]]`, `[[1,1],[3,3],[3,1],[1,3],[1,1]]`), ok)}, rules: []string{RuleSelfCross}},

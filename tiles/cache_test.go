@@ -239,7 +239,7 @@ func TestInvalidateDuringRenderIsNotCached(t *testing.T) {
 		})
 	}()
 	<-started
-	c.invalidate("b", []orb.Bound{hue.Bound()}) // another layer: no effect
+	c.invalidate("b", []orb.Bound{hue.Bound()})                                  // another layer: no effect
 	c.invalidate("a", []orb.Bound{{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}}}) // elsewhere: no effect
 	c.mu.Lock()
 	stale := c.inflight["k"].stale

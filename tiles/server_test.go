@@ -273,3 +273,36 @@ func TestTileDoesNotMutateIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigValidate(t *testing.T) {
+	idx, cat := spatial.NewIndex(), testCatalog(t)
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{"defaults", Config{Index: idx, Catalog: cat}, true},
+		{"no buffer", Config{Index: idx, Catalog: cat, Buffer: NoBuffer}, true},
+		{"extent 512 buffer 64", Config{Index: idx, Catalog: cat, Extent: 512, Buffer: 64}, true},
+		{"no index", Config{Catalog: cat}, false},
+		{"no catalog", Config{Index: idx}, false},
+		{"negative buffer", Config{Index: idx, Catalog: cat, Buffer: -5}, false},
+		{"buffer beyond extent", Config{Index: idx, Catalog: cat, Extent: 256, Buffer: 300}, false},
+		{"huge extent", Config{Index: idx, Catalog: cat, Extent: 1 << 20}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.cfg.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%s: Validate = %v, want ok=%v", tt.name, err, tt.ok)
+		}
+	}
+	s := New(Config{Index: idx, Catalog: cat, Buffer: NoBuffer})
+	if s.Buffer() != 0 || s.Extent() != DefaultExtent {
+		t.Errorf("NoBuffer server has buffer %d extent %d", s.Buffer(), s.Extent())
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("New accepted an invalid config")
+		}
+	}()
+	New(Config{})
+}

@@ -131,7 +131,7 @@ func TestTileGridExhaustive(t *testing.T) {
 	}
 	for z := 8; z <= MaxZoom; z++ {
 		n := 1 << z
-		for _, xy := range [][2]int{{0, 0}, {n - 1, n - 1}, {n / 2, n / 2 - 1}, {n / 3, 2 * n / 3}} {
+		for _, xy := range [][2]int{{0, 0}, {n - 1, n - 1}, {n / 2, n/2 - 1}, {n / 3, 2 * n / 3}} {
 			check(Coord{z, xy[0], xy[1]})
 		}
 	}

@@ -43,8 +43,8 @@ func (p *parcel) appendJSON(b []byte, id int) []byte {
 // "<commune>-<sheet>-<parcel>".
 const parcelsPerSheet = 400
 
-// appendFixed appends v·10⁻ᵈ in shortest decimal form: 1067123400, 6 →
-// 1067.1234; 250, 1 → 25.
+// appendFixed appends v·10⁻ᵈ (d ≤ 18) in shortest decimal form:
+// 1067123400, 6 → 1067.1234; 250, 1 → 25.
 func appendFixed(b []byte, v int64, d int) []byte {
 	if v < 0 {
 		b = append(b, '-')
@@ -63,11 +63,11 @@ func appendFixed(b []byte, v int64, d int) []byte {
 		frac /= 10
 		d--
 	}
-	var digits [20]byte
-	s := strconv.AppendInt(digits[:0], frac, 10)
-	b = append(b, '.')
-	for range d - len(s) {
-		b = append(b, '0')
+	n := len(b) + 1 + d
+	b = append(b, ".000000000000000000"[:1+d]...)
+	for i := n - 1; frac > 0; i-- {
+		b[i] = byte('0' + frac%10)
+		frac /= 10
 	}
-	return append(b, s...)
+	return b
 }

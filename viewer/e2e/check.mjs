@@ -50,14 +50,21 @@ function isForeign(raw) {
 }
 
 // Runs in the page: resolves when the map has loaded everything it needs for
-// the current view and has painted it.
+// the current view, has painted it, and stayed so for a moment (the page feeds
+// its label sources on 'idle', which starts a little more work).
 function waitIdle(ms) {
   const map = window.__map;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`map not idle after ${ms} ms`)), ms);
-    const done = () => { clearTimeout(timer); resolve(); };
-    if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) done();
-    else map.once('idle', done);
+    const check = () => setTimeout(() => {
+      if (map.loaded() && map.areTilesLoaded() && !map.isMoving()) {
+        clearTimeout(timer);
+        resolve();
+      } else {
+        map.once('idle', check);
+      }
+    }, 100);
+    check();
   });
 }
 

@@ -23,14 +23,17 @@ const CATALOG = [
 test('one vector source per collection, tiles on the page origin', () => {
   const { style } = buildStyle(CATALOG, BASE);
   assert.equal(style.version, 8);
-  assert.deepEqual(Object.keys(style.sources).sort(), ['buildings', 'communes', 'mixed', 'roads', 'sensors']);
+  const vector = Object.keys(style.sources).filter((k) => style.sources[k].type === 'vector');
+  assert.deepEqual(vector.sort(), ['buildings', 'communes', 'mixed', 'roads', 'sensors']);
   const src = style.sources.communes;
   assert.deepEqual(src.tiles, ['http://127.0.0.1:8080/tiles/communes/{z}/{x}/{y}.mvt']);
   assert.equal(src.attribution, '© communes');
   assert.deepEqual(src.bounds, [106.35, 10.3, 107.6, 11.2]);
   assert.equal(src.maxzoom, 16);
   assert.ok(!('sprite' in style), 'no sprite: nothing to request');
-  for (const l of style.layers.slice(1)) assert.equal(l['source-layer'], l.source);
+  for (const l of style.layers.slice(1)) {
+    if (style.sources[l.source].type === 'vector') assert.equal(l['source-layer'], l.source);
+  }
 });
 
 test('layers follow style.order, labels on top', () => {
@@ -90,4 +93,14 @@ test('shipped glyphs cover every Vietnamese letter and tone', async () => {
     if (ch !== ' ') assert.ok(have.has(ch.codePointAt(0)), `missing ${ch}`);
   }
   assert.equal(vietnameseCodePoints().filter((cp) => !have.has(cp)).length, 0);
+});
+
+test('admin units are labelled from a point source fed by labels.js', () => {
+  const { style, unitLabelSources } = buildStyle(CATALOG, BASE);
+  const label = style.layers.find((l) => l.id === 'communes:label');
+  assert.equal(label.source, 'communes:labels');
+  assert.ok(!('source-layer' in label));
+  assert.equal(style.sources['communes:labels'].type, 'geojson');
+  assert.deepEqual(unitLabelSources, [{ source: 'communes', sourceLayer: 'communes', target: 'communes:labels', field: 'name' }]);
+  assert.equal(style.layers.find((l) => l.id === 'roads:label').source, 'roads', 'lines keep tile labels');
 });

@@ -1,0 +1,63 @@
+// Package tiles serves bando's layers as Mapbox Vector Tiles (spec 2.1):
+// tile math, a hand-written MVT encoder, per-zoom clipping and
+// simplification, a byte-bounded tile cache, and TileJSON.
+//
+// # Rendering a tile
+//
+// For each requested layer whose zoom range holds z:
+//
+//  1. Selection: exactly the features of the layer whose geometry
+//     intersects the buffered tile (spatial.Index.Intersecting with
+//     Coord.BufferedBound; contact counts, as in PostGIS ST_Intersects).
+//     The buffer is Config.Buffer tile units (default 256 of 4096, as
+//     ST_AsMVTGeom) on every side.
+//  2. Projection of copies of the stored lon/lat geometry to tile units
+//     (Web Mercator; latitudes clamped to ±85.0511°). Stored geometry is
+//     only read, never modified: clipping and simplification work on the
+//     projected copies and return new slices.
+//  3. Clipping to the buffered square: Sutherland–Hodgman for polygon
+//     rings, Liang–Barsky segment clipping for lines (a line that leaves and
+//     re-enters becomes several lines of one feature), and points kept when
+//     they lie in the buffered lon/lat bound.
+//  4. Simplification: below the layer's maximum zoom, Douglas–Peucker with
+//     a tolerance of SimplifyTolerance (1 tile unit). At the maximum zoom,
+//     none.
+//  5. Quantization to the integer grid (round half away from zero), then
+//     removal of consecutive duplicate points. A ring with fewer than three
+//     distinct points or zero area is dropped (a polygon whose exterior is
+//     dropped goes with its holes); a line with fewer than two distinct
+//     points is dropped. Exterior rings are written clockwise on screen
+//     (positive area in tile coordinates, y down) and holes
+//     counter-clockwise, whatever the input's winding.
+//  6. Encoding: one MVT layer per bando layer, named by its id, version 2,
+//     extent Config.Extent; feature id = spatial.Feature.Num; properties are
+//     the fields layers.VisibleFields allows, with nil values left out;
+//     strings and times (RFC 3339, UTC) as string values, int64 as int (or
+//     sint when negative), float64 as double, bool as bool; keys and values
+//     tables de-duplicated. A MultiPolygon (or MultiLineString, MultiPoint)
+//     is one feature. A geometry collection becomes up to three features
+//     with the same id, one per geometry type. Layers without features are
+//     left out; a tile without features is empty (the API answers 204).
+//
+// # Dropping and keeping
+//
+// Below a layer's maximum zoom, a feature whose every part collapses on the
+// grid (smaller than about one tile unit) is dropped, as PostGIS does. At
+// the maximum zoom — the last zoom at which the layer is served, which
+// clients overzoom — a selected feature is never dropped: if its geometry
+// collapses (or only touches the buffered square along an edge), it is
+// written in a minimal form at the centre of the part of its bounding box
+// inside the buffered tile: a 1×1-unit square for polygons, a 1-unit
+// segment for lines, the point itself for points. So at the maximum zoom the
+// tile's features are exactly the selected ones.
+//
+// # Cache
+//
+// Tiles are cached in a byte-bounded LRU keyed by the principal's clearance
+// (visibility depends on nothing else), z/x/y, and each layer's id and
+// index version (read before rendering, so an entry can never hold data
+// older than its key). Concurrent requests for the same tile render once.
+// Server.Invalidate, called from the store's change feed with a write's old
+// and new bounds, drops the layer's tiles whose buffered bound intersects
+// them and keeps renders already running for those tiles out of the cache.
+package tiles
