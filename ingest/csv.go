@@ -69,8 +69,14 @@ func readCSV(c *collector, r io.Reader) error {
 		}
 		line, _ := cr.FieldPos(0)
 		it := item{index: len(c.items), line: line}
+		if plan.id >= 0 && plan.id < len(rec) {
+			it.id = nfc(strings.TrimSpace(rec[plan.id]))
+		}
 		if len(rec) != plan.width {
 			it.problemf("", RuleCSV, "row has %d fields, the header has %d", len(rec), plan.width)
+			if it.id != "" {
+				it.probs[0].ID = it.id
+			}
 			c.add(it)
 			continue
 		}
@@ -89,12 +95,8 @@ func readCSV(c *collector, r io.Reader) error {
 				p.set(fc.slot, v)
 			}
 		}
-		id := ""
-		if plan.id >= 0 {
-			id = nfc(strings.TrimSpace(rec[plan.id]))
-		}
 		g, gpr := csvGeometry(&plan, rec)
-		build(&it, c.sch, id, g, gpr, p.vals)
+		build(&it, c.sch, it.id, g, gpr, p.vals)
 		c.add(it)
 	}
 }

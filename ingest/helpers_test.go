@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,3 +38,5 @@ func readTestdata(t testing.TB, name string) []byte {
 	}
 	return b
 }
+
+func asError(err error, e **Error) bool { return errors.As(err, e) }

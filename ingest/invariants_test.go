@@ -208,7 +208,16 @@ func overlapLen(a, b, c, d orb.Point) bool {
 	return math.Min(hi1, hi2) > math.Max(lo1, lo2)
 }
 
+// ratOrient is the sign of the orientation determinant: in floating point
+// when it is clearly away from zero, else exactly.
 func ratOrient(a, b, c orb.Point) int {
+	l, rr := (b[0]-a[0])*(c[1]-a[1]), (b[1]-a[1])*(c[0]-a[0])
+	if d, tol := l-rr, 1e-12*(math.Abs(l)+math.Abs(rr)); tol > 1e-200 && math.Abs(d) > tol {
+		if d > 0 {
+			return 1
+		}
+		return -1
+	}
 	r := func(f float64) *big.Rat { return new(big.Rat).SetFloat64(f) }
 	x1 := new(big.Rat).Sub(r(b[0]), r(a[0]))
 	y1 := new(big.Rat).Sub(r(b[1]), r(a[1]))

@@ -25,6 +25,9 @@ func parseWKT(s string) (g orb.Geometry, pr *gproblem) {
 		}
 		s = strings.TrimSpace(geom)
 	}
+	if f := strings.Fields(s); len(f) == 2 && strings.EqualFold(f[1], "EMPTY") {
+		return nil, gprob(RuleEmpty, "WKT geometry is empty")
+	}
 	defer func() {
 		// orb's WKT reader is not hardened against every malformed input;
 		// a panic there is a refused value, not a crashed server.

@@ -254,3 +254,26 @@ func TestInvalidateDuringRenderIsNotCached(t *testing.T) {
 		t.Errorf("a render invalidated while running was cached: %+v", st)
 	}
 }
+
+func TestInvalidateManyBounds(t *testing.T) {
+	c := newCache(1<<20, defaultOpts)
+	render := func(context.Context) (Tile, error) { return newTile([]byte("x")), nil }
+	west, east, north := CoordOf(orb.Point{100, 10}, 10), CoordOf(orb.Point{110, 10}, 10), CoordOf(orb.Point{105, 40}, 10)
+	for _, tc := range []Coord{west, east, north} {
+		c.do(context.Background(), tc.String(), []string{"a"}, tc, render)
+	}
+	var bounds []orb.Bound
+	for i := range 2 * maxBounds {
+		bounds = append(bounds, orb.Point{100 + 10*float64(i)/float64(2*maxBounds-1), 10}.Bound())
+	}
+	c.invalidate("a", bounds)
+	if _, ok := c.byKey[west.String()]; ok {
+		t.Error("west tile survived")
+	}
+	if _, ok := c.byKey[east.String()]; ok {
+		t.Error("east tile survived")
+	}
+	if _, ok := c.byKey[north.String()]; !ok {
+		t.Error("tile outside the union was dropped")
+	}
+}

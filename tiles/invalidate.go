@@ -15,6 +15,7 @@ import (
 // edit costs a few map lookups and a province-wide one is bounded by the
 // cache size.
 func (c *cache) invalidate(layer string, bounds []orb.Bound) {
+	bounds = coalesce(bounds)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, cl := range c.inflight {
@@ -59,6 +60,22 @@ func (c *cache) invalidate(layer string, bounds []orb.Bound) {
 			}
 		}
 	}
+}
+
+// maxBounds is how many bounds invalidate handles one by one; a larger
+// batch (a bulk load) is replaced by its union, which may drop more tiles
+// than needed but keeps the time spent under the cache lock bounded.
+const maxBounds = 64
+
+func coalesce(bounds []orb.Bound) []orb.Bound {
+	if len(bounds) <= maxBounds {
+		return bounds
+	}
+	u := bounds[0]
+	for _, b := range bounds[1:] {
+		u = u.Union(b)
+	}
+	return []orb.Bound{u}
 }
 
 // hits reports whether the buffered tile at coord intersects any of the

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"bando/internal/testenv"
+)
+
+// TestViewerInChromium serves the demo from the binary and runs the viewer
+// check (viewer/e2e/check.mjs) in headless Chromium: the province and its
+// communes render with labels, the centre's buildings render, no console
+// error, and no request leaves bando.
+func TestViewerInChromium(t *testing.T) {
+	node := testenv.Node(t)
+	chromium := testenv.Chromium(t)
+	e2e, _ := filepath.Abs("../../viewer/e2e")
+	if _, err := os.Stat(filepath.Join(e2e, "node_modules", "playwright-core")); err != nil {
+		testenv.Missing(t, "viewer/e2e/node_modules (run `make tools`)")
+	}
+	dir := t.TempDir()
+	srv := startServer(t, dir+"/var", writeConfig(t, dir, ""))
+	shot := filepath.Join(dir, "viewer.png")
+	cmd := exec.Command(node, filepath.Join(e2e, "check.mjs"), srv.base+"/", "--screenshot", shot, "--chromium", chromium)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("viewer check failed: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10000 {
+		t.Fatalf("no real screenshot at %s", shot)
+	}
+}

@@ -1,0 +1,275 @@
+package data_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"strconv"
+	"strings"
+	"testing"
+
+	"bando/data"
+	"bando/layers"
+	"bando/spatial"
+)
+
+// want is what each demo layer must hold.
+var want = []struct {
+	id       string
+	features int
+	access   layers.Access
+	zoom     layers.Zoom
+}{
+	{"province", 1, layers.Public, layers.Zoom{Min: 0, Max: 14}},
+	{"communes", 168, layers.Public, layers.Zoom{Min: 0, Max: 16}},
+	{"sea", 1, layers.Public, layers.Zoom{Min: 0, Max: 12}},
+	{"coastline", 7, layers.Public, layers.Zoom{Min: 0, Max: 14}},
+	{"railways", 127, layers.Public, layers.Zoom{Min: 6, Max: 16}},
+	{"roads", 2990, layers.Public, layers.Zoom{Min: 10, Max: 18}},
+	{"buildings", 4715, layers.Public, layers.Zoom{Min: 13, Max: 18}},
+	{"ports", 51, layers.Public, layers.Zoom{Min: 6, Max: 16}},
+	{"parcels", 20000, layers.Internal, layers.Zoom{Min: 12, Max: 18}},
+}
+
+func catalog(t *testing.T) *layers.Catalog {
+	t.Helper()
+	c, err := data.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestDemoCatalog(t *testing.T) {
+	c := catalog(t)
+	if got := len(c.All()); got != len(want) {
+		t.Errorf("%d layers, want %d", got, len(want))
+	}
+	for _, w := range want {
+		l, err := c.Get(w.id)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if l.Access != w.access || l.Zoom != w.zoom {
+			t.Errorf("%s: access %s zoom %v, want %s %v", w.id, l.Access, l.Zoom, w.access, w.zoom)
+		}
+		if l.Demo == "" || l.Source == "" || l.License == "" || l.Update <= 0 {
+			t.Errorf("%s: demo, source, license and update_interval are all needed", w.id)
+		}
+		if l.Synthetic != (w.id == "parcels") {
+			t.Errorf("%s: synthetic = %v", w.id, l.Synthetic)
+		}
+		if l.Style.LegendVI == "" || l.Style.LegendEN == "" || l.Style.Color == "" {
+			t.Errorf("%s: style needs a colour and both legends", w.id)
+		}
+	}
+}
+
+func TestDemoAccess(t *testing.T) {
+	c := catalog(t)
+	for _, l := range c.Visible(layers.Anonymous) {
+		if l.ID == "parcels" {
+			t.Fatal("anonymous users see the parcels layer")
+		}
+	}
+	parcels, _ := c.Get("parcels")
+	tests := []struct {
+		who  layers.Principal
+		want string
+	}{
+		{layers.Anonymous, ""},
+		{layers.Principal{Name: "officer", Clearance: layers.Internal}, "parcel_no commune_code land_use area_m2 land_price"},
+		{layers.Principal{Name: "steward", Clearance: layers.Restricted}, "parcel_no commune_code land_use area_m2 land_price owner_status"},
+	}
+	for _, tt := range tests {
+		var names []string
+		for _, i := range layers.VisibleFields(tt.who, parcels) {
+			names = append(names, parcels.Fields[i].Name)
+		}
+		if got := strings.Join(names, " "); got != tt.want {
+			t.Errorf("%s sees parcel fields %q, want %q", tt.who.Name, got, tt.want)
+		}
+	}
+}
+
+// feature is one decoded demo feature, whatever the file format.
+type feature struct {
+	id    string
+	geom  string
+	props map[string]any
+}
+
+func TestDemoFiles(t *testing.T) {
+	c := catalog(t)
+	for _, w := range want {
+		t.Run(w.id, func(t *testing.T) {
+			l, _ := c.Get(w.id)
+			fs := readFeatures(t, l.Demo)
+			if len(fs) != w.features {
+				t.Errorf("%d features, want %d", len(fs), w.features)
+			}
+			known := map[string]bool{}
+			for _, f := range l.Fields {
+				known[f.Name] = true
+				for _, alias := range f.From {
+					known[alias] = true
+				}
+			}
+			seenID := map[string]bool{}
+			seenKey := map[string]bool{}
+			for _, f := range fs {
+				if _, ok := spatial.NumericID(f.id); !ok || seenID[f.id] {
+					t.Fatalf("feature id %q: want unique integer ids (vector-tile ids)", f.id)
+				}
+				seenID[f.id] = true
+				if !geometryFits(l.Geometry, f.geom) {
+					t.Fatalf("feature %s: %s in a %s layer", f.id, f.geom, l.Geometry)
+				}
+				for _, fd := range l.Fields {
+					if fd.Required && f.props[fd.Name] == nil {
+						t.Fatalf("feature %s: required field %s missing", f.id, fd.Name)
+					}
+				}
+				for k := range f.props {
+					seenKey[k] = true
+					if !known[k] && !strings.HasSuffix(l.Demo, ".overpass.json.gz") {
+						t.Fatalf("feature %s: property %q is not in the schema", f.id, k)
+					}
+				}
+			}
+			for _, fd := range l.Fields {
+				found := seenKey[fd.Name]
+				for _, alias := range fd.From {
+					found = found || seenKey[alias]
+				}
+				if !found {
+					t.Errorf("field %s has no value in any feature", fd.Name)
+				}
+			}
+		})
+	}
+}
+
+func geometryFits(layer layers.GeometryType, g string) bool {
+	return layer == layers.GeomAny || strings.TrimPrefix(g, "Multi") == string(layer)
+}
+
+func gunzip(t *testing.T, name string) []byte {
+	t.Helper()
+	f, err := data.Demo().Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return b
+}
+
+type geoJSONFeature struct {
+	ID         json.RawMessage `json:"id"`
+	Properties map[string]any  `json:"properties"`
+	Geometry   struct {
+		Type string `json:"type"`
+	} `json:"geometry"`
+}
+
+func (g geoJSONFeature) feature() feature {
+	return feature{id: strings.Trim(string(g.ID), `"`), geom: g.Geometry.Type, props: g.Properties}
+}
+
+// readFeatures decodes a demo file by its extension. For Overpass JSON the
+// features are the tagged elements: closed ways and relations of a building
+// layer are polygons, other ways lines.
+func readFeatures(t *testing.T, name string) []feature {
+	b := gunzip(t, name)
+	var out []feature
+	switch {
+	case strings.HasSuffix(name, ".geojson.gz"):
+		var fc struct{ Features []geoJSONFeature }
+		if err := json.Unmarshal(b, &fc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, f := range fc.Features {
+			out = append(out, f.feature())
+		}
+	case strings.HasSuffix(name, ".ndjson.gz"):
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			var f geoJSONFeature
+			if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
+				t.Fatalf("%s line %d: %v", name, len(out)+1, err)
+			}
+			out = append(out, f.feature())
+		}
+	case strings.HasSuffix(name, ".overpass.json.gz"):
+		var doc struct {
+			Elements []struct {
+				Type  string         `json:"type"`
+				ID    int64          `json:"id"`
+				Nodes []int64        `json:"nodes"`
+				Tags  map[string]any `json:"tags"`
+			} `json:"elements"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, e := range doc.Elements {
+			if e.Tags == nil {
+				continue
+			}
+			geom := "LineString"
+			if e.Type == "relation" || e.Tags["building"] != nil && len(e.Nodes) > 3 && e.Nodes[0] == e.Nodes[len(e.Nodes)-1] {
+				geom = "Polygon"
+			}
+			out = append(out, feature{id: strconv.FormatInt(e.ID, 10), geom: geom, props: e.Tags})
+		}
+	default:
+		t.Fatalf("%s: unknown demo format", name)
+	}
+	return out
+}
+
+func TestDemoAttribution(t *testing.T) {
+	b, err := fs.ReadFile(data.Demo(), "ATTRIBUTION.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range catalog(t).All() {
+		if !bytes.Contains(b, []byte(l.Demo)) {
+			t.Errorf("ATTRIBUTION.md does not mention %s", l.Demo)
+		}
+	}
+	lic, err := fs.ReadDir(data.Demo(), "licenses")
+	if err != nil || len(lic) == 0 {
+		t.Errorf("licenses/: %v, %d files", err, len(lic))
+	}
+}
+
+func TestDemoSize(t *testing.T) {
+	var total int64
+	err := fs.WalkDir(data.Demo(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		total += info.Size()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total > 10<<20 {
+		t.Errorf("demo data is %d bytes, want under 10 MiB", total)
+	}
+}
