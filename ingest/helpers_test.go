@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -40,3 +41,5 @@ func readTestdata(t testing.TB, name string) []byte {
 }
 
 func asError(err error, e **Error) bool { return errors.As(err, e) }
+
+func itoa(i int) string { return strconv.Itoa(i) }

