@@ -96,6 +96,10 @@ func TestDemoAccess(t *testing.T) {
 	}
 }
 
+// empty lists the fields that no demo feature fills: kept in the schema for
+// real loads (no ferry terminal of the city has a name:vi tag).
+var empty = map[string]bool{"ports.name_vi": true}
+
 // feature is one decoded demo feature, whatever the file format.
 type feature struct {
 	id    string
@@ -146,7 +150,7 @@ func TestDemoFiles(t *testing.T) {
 				for _, alias := range fd.From {
 					found = found || seenKey[alias]
 				}
-				if !found {
+				if !found && !empty[w.id+"."+fd.Name] {
 					t.Errorf("field %s has no value in any feature", fd.Name)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -71,11 +72,15 @@ func readCSV(c *collector, r io.Reader) error {
 		it := item{index: len(c.items), line: line}
 		if plan.id >= 0 && plan.id < len(rec) {
 			it.id = nfc(strings.TrimSpace(rec[plan.id]))
+			if !utf8.ValidString(it.id) {
+				it.id = strings.ToValidUTF8(it.id, "\uFFFD")
+				it.problem("", RuleEncoding, notUTF8)
+			}
 		}
 		if len(rec) != plan.width {
 			it.problemf("", RuleCSV, "row has %d fields, the header has %d", len(rec), plan.width)
-			if it.id != "" {
-				it.probs[0].ID = it.id
+			for i := range it.probs {
+				it.probs[i].ID = it.id
 			}
 			c.add(it)
 			continue
@@ -83,6 +88,10 @@ func readCSV(c *collector, r io.Reader) error {
 		p.reset(len(c.sch.fields))
 		for _, fc := range plan.fields {
 			f := &c.sch.fields[fc.slot.field]
+			if !utf8.ValidString(rec[fc.col]) {
+				it.problem(f.Name, RuleEncoding, notUTF8)
+				continue
+			}
 			v, why := convertText(f, rec[fc.col], false)
 			if why != "" {
 				if fc.name != f.Name {
@@ -146,6 +155,10 @@ func planCSV(c *collector, header []string) (csvPlan, bool) {
 	opt := c.opt
 	seen := make(map[string]bool, len(header))
 	for i, h := range header {
+		if !utf8.ValidString(h) {
+			c.fatal(-1, 1, RuleEncoding, "header: "+notUTF8)
+			return plan, false
+		}
 		h = nfc(strings.TrimSpace(h))
 		header[i] = h
 		lh := strings.ToLower(h)
@@ -191,6 +204,8 @@ func planCSV(c *collector, header []string) (csvPlan, bool) {
 	}
 	return plan, true
 }
+
+const notUTF8 = "text is not valid UTF-8 (save the file as CSV UTF-8)"
 
 func isOneOf(s string, list []string) bool {
 	for _, x := range list {

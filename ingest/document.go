@@ -72,7 +72,7 @@ func (fr *featureReader) guard(fn func()) (se *syntaxError) {
 // returns that type, or "overpass" when an "elements" member comes first.
 func sniffTop(sc *scanner) string {
 	if sc.peek() != '{' {
-		if sc.peek() == 0 {
+		if sc.atEnd() {
 			return "empty input"
 		}
 		return kindOf(sc.peek())
@@ -128,7 +128,7 @@ func (fr *featureReader) collection0(c *collector, lines *lineCounter) {
 
 // trailing requires nothing but whitespace after the top-level value.
 func (fr *featureReader) trailing() {
-	if fr.sc.peek() != 0 {
+	if !fr.sc.atEnd() {
 		fr.sc.fail("unexpected data after the top-level value")
 	}
 }

@@ -53,7 +53,14 @@ func (s *scanner) ws() {
 	}
 }
 
-// peek skips whitespace and returns the next byte, 0 at the end.
+// atEnd skips whitespace and reports whether the input is exhausted.
+func (s *scanner) atEnd() bool {
+	s.ws()
+	return s.pos >= len(s.data)
+}
+
+// peek skips whitespace and returns the next byte, 0 at the end (a NUL
+// byte in the input, never valid JSON outside strings, also gives 0).
 func (s *scanner) peek() byte {
 	s.ws()
 	if s.pos >= len(s.data) {

@@ -20,10 +20,7 @@ func scanValid(data []byte) (ok bool) {
 	}()
 	sc := &scanner{data: data}
 	sc.skip(1)
-	if sc.peek() != 0 {
-		return false
-	}
-	return true
+	return sc.atEnd()
 }
 
 func TestScannerAgreesWithEncodingJSON(t *testing.T) {

@@ -15,6 +15,7 @@ const (
 	RuleWKT         = "wkt"              // a WKT value that does not parse
 	RuleGzip        = "gzip"             // a corrupt gzip stream
 	RuleOverpass    = "overpass"         // not the Overpass JSON shape
+	RuleEncoding    = "encoding"         // CSV text that is not UTF-8
 	RuleType        = "type"             // a property value of the wrong type
 	RuleRequired    = "required"         // a required field is absent or null
 	RuleMissingID   = "missing-id"       // no usable feature id
@@ -120,7 +121,7 @@ func (e *Error) Malformed() bool {
 	for _, p := range e.Problems {
 		if p.Index < 0 {
 			switch p.Rule {
-			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass:
+			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding:
 				return true
 			}
 		}

@@ -123,10 +123,14 @@ func TestRules(t *testing.T) {
 		{name: "collinear ring", lines: []string{feat(`"a"`, poly(`[[0,0],[1,0],[2,0],[0,0]]`), ok)}, rules: []string{RuleDegenerate}},
 		{name: "duplicate points repaired", lines: []string{feat(`"a"`, poly(`[[0,0],[1,0],[1,0],[1,1],[0,1],[0,1],[0,0]]`), ok)},
 			repairs: []string{"duplicate-points"},
-			check: func(t *testing.T, fs []*featureView) { wantGeom(t, fs, orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}) }},
+			check: func(t *testing.T, fs []*featureView) {
+				wantGeom(t, fs, orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}})
+			}},
 		{name: "spike repaired", lines: []string{feat(`"a"`, poly(`[[0,0],[1,0],[1,1],[2,2],[1,1],[0,1],[0,0]]`), ok)},
 			repairs: []string{"spike"},
-			check: func(t *testing.T, fs []*featureView) { wantGeom(t, fs, orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}) }},
+			check: func(t *testing.T, fs []*featureView) {
+				wantGeom(t, fs, orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}})
+			}},
 		{name: "collinear spike repaired", lines: []string{feat(`"a"`, poly(`[[0,0],[2,0],[3,0],[1,0],[1,1],[0,0]]`), ok)},
 			repairs: []string{"spike"}},
 		{name: "bow-tie split", lines: []string{feat(`"a"`, poly(`[[0,0],[2,2],[2,0],[0,2],[0,0]]`), ok)},

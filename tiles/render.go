@@ -42,7 +42,7 @@ func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c 
 const checkEvery = 256
 
 // renderLayer encodes the features of one layer that intersect the buffered
-// tile, or returns nil when the zoom is outside the layer's range.
+// tile, or returns nil below the layer's min zoom.
 //
 // Selection is exactly spatial.Index.Intersecting with the buffered tile's
 // lon/lat rectangle (exact geometry test, boundary contact counts). Below
@@ -53,7 +53,10 @@ const checkEvery = 256
 // tile's features are exactly the selected ones.
 func renderLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Coord, o tileOptions) (*layerEncoder, error) {
 	l := req.layer
-	if c.Z < l.Zoom.Min || c.Z > l.Zoom.Max {
+	// Above the layer's max zoom tiles are still served, at full detail:
+	// clients overzoom, but a direct request for z > max must not look as if
+	// the features were not there.
+	if c.Z < l.Zoom.Min {
 		return nil, nil
 	}
 	feats := selectFeatures(idx, l.ID, c, o)

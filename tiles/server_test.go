@@ -138,7 +138,7 @@ func TestTileEmptyAndZoomRange(t *testing.T) {
 		{"feature", c, true},
 		{"far away", Coord{16, 0, 0}, false},
 		{"below min zoom", CoordOf(hue, 11), false},
-		{"above max zoom", CoordOf(hue, 17), false},
+		{"above max zoom, full detail", CoordOf(hue, 19), true},
 	} {
 		tl, err := s.Tile(context.Background(), layers.Anonymous, []string{"buildings"}, tt.c.Z, tt.c.X, tt.c.Y)
 		if err != nil {

@@ -91,12 +91,12 @@ func decodePolygonal(typ string, raw json.RawMessage) (orb.MultiPolygon, error) 
 	case "Polygon":
 		var p [][][]float64
 		if err := json.Unmarshal(raw, &p); err != nil {
-			return nil, fmt.Errorf("Polygon coordinates: %w", err)
+			return nil, fmt.Errorf("coordinates of Polygon: %w", err)
 		}
 		polys = [][][][]float64{p}
 	case "MultiPolygon":
 		if err := json.Unmarshal(raw, &polys); err != nil {
-			return nil, fmt.Errorf("MultiPolygon coordinates: %w", err)
+			return nil, fmt.Errorf("coordinates of MultiPolygon: %w", err)
 		}
 	default:
 		return nil, fmt.Errorf("geometry %q: want Polygon or MultiPolygon", typ)

@@ -19,6 +19,8 @@ OUT=${OUT:-$REPO/data/demo}
 PSQL=${PSQL:-psql -h 127.0.0.1 -U postgres -d test}
 PSQL="$PSQL -X -q -v ON_ERROR_STOP=1"
 export PSQL
+PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+export PGOPTIONS
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
