@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/paulmach/orb"
+
+	"bando/layers"
 )
 
 // parcelsNDJSON makes n lines of NDJSON parcels: 10-position polygons
@@ -58,4 +64,86 @@ func BenchmarkPrepareNDJSONParcels(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+// BenchmarkPrepareGeoJSONCollection is the same parcels as one
+// FeatureCollection document (read whole, parsed on one goroutine).
+func BenchmarkPrepareGeoJSONCollection(b *testing.B) {
+	const n = 20000
+	lines := bytes.Split(bytes.TrimSpace(parcelsNDJSON(n)), []byte{'\n'})
+	data := append([]byte(`{"type":"FeatureCollection","features":[`), bytes.Join(lines, []byte(",\n"))...)
+	data = append(data, "]}"...)
+	l := layer(b, "parcels")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		fs, _, err := Prepare(l, GeoJSON, bytes.NewReader(data), Options{})
+		if err != nil || len(fs) != n {
+			b.Fatalf("got %d features, err %v", len(fs), err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+func BenchmarkPrepareCSVPoints(b *testing.B) {
+	const n = 20000
+	var buf bytes.Buffer
+	buf.WriteString("id,name,category,lon,lat\n")
+	for i := range n {
+		fmt.Fprintf(&buf, "%d,Điểm %d,school,%.7f,%.7f\n", i+1, i, 106.6+float64(i%1000)*1e-4, 10.7+float64(i/1000)*1e-4)
+	}
+	data := buf.Bytes()
+	l := layer(b, "pois")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		fs, _, err := Prepare(l, CSV, bytes.NewReader(data), Options{})
+		if err != nil || len(fs) != n {
+			b.Fatalf("got %d features, err %v", len(fs), err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "features/s")
+}
+
+// BenchmarkPrepareOverpass reads the District 1 extract into the buildings
+// layer (the test sample when the extract is absent).
+func BenchmarkPrepareOverpass(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(osmDir(), "hcmc_d1_overpass_buildings_roads_2023-08-24.json"))
+	if err != nil {
+		data = readTestdata(b, "hcmc_sample.overpass.json")
+	}
+	l := layer(b, "buildings")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	n := 0
+	for b.Loop() {
+		fs, _, err := Prepare(l, Overpass, bytes.NewReader(data), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += len(fs)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "features/s")
+}
+
+// BenchmarkCheckPolygonLarge validates a 100,000-vertex ring with a hole,
+// the size of a detailed administrative boundary.
+func BenchmarkCheckPolygonLarge(b *testing.B) {
+	const n = 100000
+	ring := func(r float64) orb.Ring {
+		out := make(orb.Ring, 0, n+1)
+		for k := range n {
+			a := 2 * math.Pi * float64(k) / n
+			rr := r * (1 + 0.05*math.Sin(37*a))
+			out = append(out, orb.Point{106.7 + rr*math.Cos(a), 10.7 + rr*math.Sin(a)})
+		}
+		return append(out, out[0])
+	}
+	p := orb.Polygon{ring(0.5), ring(0.1)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, pr := checkGeometry(layers.GeomPolygon, p); pr != nil {
+			b.Fatal(pr.msg)
+		}
+	}
 }

@@ -118,7 +118,7 @@ func csvFatal(c *collector, err error, what string) error {
 	case errors.As(err, &pe):
 		c.fatal(-1, pe.Line, RuleCSV, fmt.Sprintf("%s: %v", what, pe.Err))
 	case isGzipErr(err):
-		c.fatal(-1, 0, RuleGzip, err.Error())
+		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
 	default:
 		return fmt.Errorf("ingest: read csv: %w", err)
 	}

@@ -16,6 +16,7 @@ func readGeoJSON(c *collector, r io.Reader) error {
 	}
 	data = bytes.TrimPrefix(data, bom)
 	if looksNDJSON(data) {
+		c.format = NDJSON
 		return readNDJSON(c, bytes.NewReader(data))
 	}
 	fr := newFeatureReader(c.sch)
@@ -28,6 +29,7 @@ func readGeoJSON(c *collector, r io.Reader) error {
 	}
 	switch kind {
 	case "overpass":
+		c.format = Overpass
 		return readOverpassBytes(c, data)
 	case "Feature":
 		fr.sc.data, fr.sc.pos = data, 0

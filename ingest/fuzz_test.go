@@ -17,7 +17,12 @@ import (
 // Every parser is fuzzed: Prepare must not panic, must return either
 // features or an *Error (or nothing), and every accepted feature must
 // satisfy the rules (checkAccepted, written independently of the
-// validator). Run one with e.g. go test -run XXX -fuzz FuzzGeoJSON -fuzztime 20s.
+// validator). Run one with e.g.
+//
+//	go test -run XXX -fuzz '^FuzzGeoJSON$' -fuzztime 20s -fuzzminimizetime 5s ./ingest/
+//
+// (a short -fuzzminimizetime keeps the fuzzer fuzzing rather than
+// minimising large inputs).
 
 var fuzzLayers = []string{"parcels", "roads", "pois", "assets", "buildings"}
 
@@ -147,8 +152,8 @@ func FuzzCSV(f *testing.F) {
 }
 
 func FuzzOverpass(f *testing.F) {
-	f.Add(readTestdata(f, "hcmc_sample.overpass.json"), uint8(4))
-	f.Add(readTestdata(f, "hcmc_sample.overpass.json"), uint8(1))
+	f.Add(readTestdata(f, "fuzz_overpass_seed.json"), uint8(4))
+	f.Add(readTestdata(f, "fuzz_overpass_seed.json"), uint8(1))
 	f.Add([]byte(`{"elements":[{"type":"node","id":1,"lat":0,"lon":0},{"type":"node","id":2,"lat":0,"lon":1},{"type":"node","id":3,"lat":1,"lon":1},`+
 		`{"type":"way","id":4,"nodes":[1,2,3,1],"tags":{"building":"yes","building:levels":"2"}},`+
 		`{"type":"relation","id":5,"members":[{"type":"way","ref":4,"role":"outer"}],"tags":{"type":"multipolygon","building":"yes"}}]}`), uint8(4))

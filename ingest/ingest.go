@@ -64,7 +64,7 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	c := newCollector(l, format, opt)
 	br, err := gunzip(r)
 	if err != nil {
-		c.fatal(-1, 0, RuleGzip, err.Error())
+		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
 		return c.finish()
 	}
 	switch format {
@@ -92,12 +92,29 @@ func gunzip(r io.Reader) (*bufio.Reader, error) {
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("ingest: gzip: %w", err)
+			return nil, err
 		}
-		return bufio.NewReaderSize(zr, 1<<16), nil
+		return bufio.NewReaderSize(gzipReader{zr}, 1<<16), nil
 	}
 	return br, nil
 }
+
+// gzipReader marks errors of the gzip stream, so that a corrupt file is
+// told apart from a failing reader.
+type gzipReader struct{ r io.Reader }
+
+func (g gzipReader) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &gzipError{err}
+	}
+	return n, err
+}
+
+type gzipError struct{ err error }
+
+func (e *gzipError) Error() string { return "gzip: " + gzipMsg(e.err) }
+func (e *gzipError) Unwrap() error { return e.err }
 
 // readAll reads r, reporting a corrupt gzip stream as an input problem
 // rather than an I/O failure.
@@ -107,14 +124,24 @@ func readAll(c *collector, r io.Reader) ([]byte, bool, error) {
 		return b, true, nil
 	}
 	if isGzipErr(err) {
-		c.fatal(-1, 0, RuleGzip, err.Error())
+		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
 		return nil, false, nil
 	}
 	return nil, false, fmt.Errorf("ingest: read: %w", err)
 }
 
+// gzipMsg is the message of a gzip error without its "gzip: " prefixes.
+func gzipMsg(err error) string {
+	var ge *gzipError
+	if errors.As(err, &ge) {
+		err = ge.err
+	}
+	return strings.TrimPrefix(err.Error(), "gzip: ")
+}
+
 func isGzipErr(err error) bool {
-	return errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF)
+	var ge *gzipError
+	return errors.As(err, &ge)
 }
 
 // FormatFromContentType maps a media type to a format. Overpass output is

@@ -31,17 +31,6 @@ func (s *scanner) fail(msg string) {
 	panic(syntaxError{off: s.pos, msg: msg})
 }
 
-// catch turns a scanner panic into an error; other panics propagate.
-func catch(err *error) {
-	if r := recover(); r != nil {
-		se, ok := r.(syntaxError)
-		if !ok {
-			panic(r)
-		}
-		*err = se
-	}
-}
-
 func (s *scanner) ws() {
 	for s.pos < len(s.data) {
 		switch s.data[s.pos] {

@@ -23,7 +23,7 @@ func readNDJSON(c *collector, r io.Reader) error {
 		line, n, err := lr.next()
 		if err != nil {
 			if isGzipErr(err) {
-				c.fatal(-1, n, RuleGzip, err.Error())
+				c.fatal(-1, n, RuleGzip, gzipMsg(err))
 				return nil
 			}
 			return fmt.Errorf("ingest: read line %d: %w", n, err)

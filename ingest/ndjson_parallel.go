@@ -32,19 +32,37 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 	work := make(chan *batch, workers)
 	order := make(chan *batch, 2*workers)
 	readers := make([]*featureReader, workers)
-	var wg sync.WaitGroup
+	var (
+		wg       sync.WaitGroup
+		panicMu  sync.Mutex
+		panicked any
+	)
 	for w := range workers {
 		fr := newFeatureReader(c.sch)
 		readers[w] = fr
 		wg.Go(func() {
 			for b := range work {
-				b.items = make([]item, len(b.spans))
-				for i, s := range b.spans {
-					it := &b.items[i]
-					it.index, it.line = s.index, s.line
-					fr.line(it, b.buf[s.start:s.end])
-				}
-				close(b.done)
+				func() {
+					// A panic (a bug) must not kill the process from a
+					// goroutine the caller cannot recover: it is raised
+					// again on the caller's goroutine below.
+					defer func() {
+						if r := recover(); r != nil {
+							panicMu.Lock()
+							if panicked == nil {
+								panicked = r
+							}
+							panicMu.Unlock()
+						}
+						close(b.done)
+					}()
+					b.items = make([]item, len(b.spans))
+					for i, s := range b.spans {
+						it := &b.items[i]
+						it.index, it.line = s.index, s.line
+						fr.line(it, b.buf[s.start:s.end])
+					}
+				}()
 			}
 		})
 	}
@@ -115,12 +133,15 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 	close(order)
 	wg.Wait()
 	<-consumed
+	if panicked != nil {
+		panic(fmt.Sprintf("ingest: parsing NDJSON: %v", panicked))
+	}
 	for _, fr := range readers {
 		c.ignore(fr.ignored)
 	}
 	switch {
 	case readErr != nil && isGzipErr(readErr):
-		c.fatal(-1, errLine, RuleGzip, readErr.Error())
+		c.fatal(-1, errLine, RuleGzip, gzipMsg(readErr))
 	case readErr != nil:
 		return fmt.Errorf("ingest: read line %d: %w", errLine, readErr)
 	case tooMany:

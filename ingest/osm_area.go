@@ -140,17 +140,24 @@ func joinRings(parts [][]orb.Point) ([]orb.Ring, *gproblem) {
 func nestRings(rings []orb.Ring) orb.Geometry {
 	depth := make([]int, len(rings))
 	parent := make([]int, len(rings))
+	bounds := make([]orb.Bound, len(rings))
+	for i, r := range rings {
+		bounds[i] = r.Bound()
+	}
+	in := func(i, j int) bool {
+		return i != j && len(rings[j]) >= 4 && containsBound(bounds[j], bounds[i]) && ringLocate(rings[i], rings[j]) == inside
+	}
 	for i := range rings {
 		parent[i] = -1
 		for j := range rings {
-			if i != j && len(rings[j]) >= 4 && ringLocate(rings[i], rings[j]) == inside {
+			if in(i, j) {
 				depth[i]++
 			}
 		}
 	}
 	for i := range rings {
 		for j := range rings {
-			if i != j && depth[j] == depth[i]-1 && len(rings[j]) >= 4 && ringLocate(rings[i], rings[j]) == inside {
+			if depth[j] == depth[i]-1 && in(i, j) {
 				parent[i] = j
 			}
 		}

@@ -101,19 +101,32 @@ func ringsTouchOnce(cs []contact) *gproblem {
 }
 
 // checkHoles requires every hole inside the shell and outside every other
-// hole. Rings are known not to cross.
+// hole. Rings are known not to cross, so one vertex off the other ring's
+// boundary decides; a hole can only lie in a ring whose box holds its box.
 func checkHoles(p orb.Polygon) *gproblem {
+	if len(p) < 2 {
+		return nil
+	}
+	bounds := make([]orb.Bound, len(p))
+	for i, r := range p {
+		bounds[i] = r.Bound()
+	}
 	for i := 1; i < len(p); i++ {
-		if ringLocate(p[i], p[0]) != inside {
+		if !containsBound(bounds[0], bounds[i]) || ringLocate(p[i], p[0]) != inside {
 			return gprob(RuleHoleOutside, "%s is not inside the shell", ringName(i))
 		}
 		for j := 1; j < len(p); j++ {
-			if j != i && ringLocate(p[i], p[j]) == inside {
+			if j != i && containsBound(bounds[j], bounds[i]) && ringLocate(p[i], p[j]) == inside {
 				return gprob(RuleHoleOutside, "%s lies inside %s", ringName(i), ringName(j))
 			}
 		}
 	}
 	return nil
+}
+
+// containsBound reports whether b lies within a (edges included).
+func containsBound(a, b orb.Bound) bool {
+	return a.Min[0] <= b.Min[0] && a.Min[1] <= b.Min[1] && b.Max[0] <= a.Max[0] && b.Max[1] <= a.Max[1]
 }
 
 func ringName(i int) string {

@@ -56,17 +56,21 @@ func splitShell(p orb.Polygon, cs []contact) (orb.Geometry, string, *gproblem) {
 		}
 	}
 	var polys orb.MultiPolygon
-	var how string
+	verb := "touches"
+	if cs[0].kind == cross {
+		verb = "crosses"
+	}
+	how := fmt.Sprintf("split the shell, which %s itself at %v, into ", verb, fmtPoint(x))
 	switch la, lb := ringLocate(a, b), ringLocate(b, a); {
 	case la == outside && lb == outside:
 		polys = orb.MultiPolygon{{a}, {b}}
-		how = fmt.Sprintf("split the shell, which crosses itself at %v, into 2 polygons", fmtPoint(x))
+		how += "2 polygons"
 	case la == inside:
 		polys = orb.MultiPolygon{{b, a}}
-		how = fmt.Sprintf("split the shell, which touches itself at %v, into a shell and a hole", fmtPoint(x))
+		how += "a shell and a hole"
 	case lb == inside:
 		polys = orb.MultiPolygon{{a, b}}
-		how = fmt.Sprintf("split the shell, which touches itself at %v, into a shell and a hole", fmtPoint(x))
+		how += "a shell and a hole"
 	default:
 		return refuse("the lobes overlap")
 	}
