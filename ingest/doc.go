@@ -22,8 +22,10 @@
 //
 // Every feature needs an id: the GeoJSON "id" (a string, or a number with an
 // integer value: 1.0 becomes "1"), else the Options.IDField property (CSV:
-// column), default "id"; Overpass elements are "node/1", "way/2",
-// "relation/3". No id is rule missing-id. An id used twice in one input is
+// column), default "id"; Overpass elements take their OSM id as a plain
+// integer ("2" for way 2), so vector-tile ids equal the feature ids; a node,
+// way and relation sharing a number in one input is a duplicate-id. No id is
+// rule missing-id. An id used twice in one input is
 // ambiguous: every feature carrying it is rejected (duplicate-id).
 //
 // Properties land in the layer field of the same name, or of whose From
@@ -122,7 +124,7 @@
 // does not hold (a building node in a Polygon layer, a pedestrian area in a
 // LineString layer) are skipped, not rejected: an Overpass file usually
 // mixes what several layers want. Report.Skipped counts skipped elements by
-// reason: kind, geometry-type, relation-type.
+// reason: kind, geometry-type, relation-type, element-type.
 //
 // # Speed
 //

@@ -119,3 +119,25 @@ func TestFits(t *testing.T) {
 		}
 	}
 }
+
+// TestManyTouchingHoles: a shell with many holes, each touching it at one
+// vertex, is valid however many contacts that makes, and one crossing hole
+// among them is still found.
+func TestManyTouchingHoles(t *testing.T) {
+	shell := orb.Ring{{0, 0}}
+	var holes []orb.Ring
+	for i := range 100 {
+		x := float64(i) + 0.5
+		shell = append(shell, orb.Point{x, 0})
+		holes = append(holes, orb.Ring{{x, 0}, {x + 0.25, 1}, {x - 0.25, 1}, {x, 0}})
+	}
+	shell = append(shell, orb.Point{100, 0}, orb.Point{100, 10}, orb.Point{0, 10}, orb.Point{0, 0})
+	p := append(orb.Polygon{shell}, holes...)
+	if _, _, pr := checkGeometry(layers.GeomPolygon, p); pr != nil {
+		t.Fatalf("refused: %s: %s", pr.rule, pr.msg)
+	}
+	p[100] = orb.Ring{{99.5, -1}, {99.75, 1}, {99.25, 1}, {99.5, -1}}
+	if _, _, pr := checkGeometry(layers.GeomPolygon, p); pr == nil || pr.rule != RuleSelfCross {
+		t.Fatalf("want self-intersection, got %v", pr)
+	}
+}

@@ -91,7 +91,7 @@ func readOverpassBytes(c *collector, data []byte) error {
 		it := item{index: len(c.items)}
 		g, gpr := o.geometry(e, geomKind)
 		vals := osmProps(c, &it, e.Tags)
-		build(&it, c.sch, e.Type+"/"+strconv.FormatInt(e.ID, 10), g, gpr, vals)
+		build(&it, c.sch, strconv.FormatInt(e.ID, 10), g, gpr, vals)
 		c.add(it)
 	}
 	return nil

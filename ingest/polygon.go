@@ -7,8 +7,12 @@ import (
 )
 
 // maxContacts bounds the contacts collected for one polygon: past a few,
-// the polygon is refused anyway and the count only costs time.
+// the polygon is refused anyway and the count only costs time. A valid
+// polygon has only touches between rings, at most 4 contacts (2×2 segments
+// at a shared vertex) per touching pair; contactLimit leaves room for that.
 const maxContacts = 64
+
+func contactLimit(rings int) int { return maxContacts + 16*rings }
 
 // checkPolygon validates a polygon and repairs it where that is safe (see
 // the package documentation). It returns the polygon, a repaired polygon, or
@@ -48,7 +52,11 @@ func checkPolygon(p orb.Polygon, repair bool) (orb.Geometry, []Repair, *gproblem
 			out[i] = c
 		}
 	}
-	cs := contacts(out, maxContacts)
+	limit := contactLimit(len(out))
+	cs := contacts(out, limit)
+	if len(cs) >= limit {
+		return nil, nil, gprob(RuleSelfCross, "rings meet each other or themselves at %d or more places, first near %v", limit, fmtPoint(cs[0].at))
+	}
 	var shell []contact // the shell meeting itself
 	for _, c := range cs {
 		switch {
@@ -71,7 +79,7 @@ func checkPolygon(p orb.Polygon, repair bool) (orb.Geometry, []Repair, *gproblem
 	}
 	x := shell[0].at
 	for _, c := range shell {
-		if !repair || c.kind == overlap || c.at != x || len(cs) >= maxContacts {
+		if !repair || c.kind == overlap || c.at != x {
 			return nil, nil, gprob(RuleSelfCross, "shell intersects itself at %v", fmtPoint(c.at))
 		}
 	}
@@ -85,6 +93,9 @@ func checkPolygon(p orb.Polygon, repair bool) (orb.Geometry, []Repair, *gproblem
 // ringsTouchOnce refuses two rings that touch at more than one point: the
 // touches would cut the polygon's interior in pieces.
 func ringsTouchOnce(cs []contact) *gproblem {
+	if len(cs) == 0 {
+		return nil
+	}
 	type pair struct{ a, b int }
 	first := map[pair]orb.Point{}
 	for _, c := range cs {

@@ -163,6 +163,6 @@ type Report struct {
 	// type; the value is left empty and the feature is still accepted.
 	Dropped []Problem `json:"dropped,omitempty"`
 	// Skipped counts Overpass elements not taken for the layer, by reason
-	// ("kind" filter, "geometry-type", "relation-type").
+	// ("kind" filter, "geometry-type", "relation-type", "element-type").
 	Skipped map[string]int `json:"skipped,omitempty"`
 }

@@ -171,9 +171,22 @@ func (s *server) getJSON(path, token string, v any) {
 	}
 }
 
+// featureID reads a GeoJSON id, number or string, as its exact text.
+type featureID string
+
+func (f *featureID) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*f = featureID(s)
+		return nil
+	}
+	*f = featureID(b)
+	return nil
+}
+
 type featureCollection struct {
 	Features []struct {
-		ID         any             `json:"id"`
+		ID         featureID       `json:"id"`
 		Geometry   json.RawMessage `json:"geometry"`
 		Properties map[string]any  `json:"properties"`
 	} `json:"features"`
