@@ -13,6 +13,7 @@ import (
 	"bando/spatial"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/bloom"
 	"github.com/paulmach/orb"
 )
 
@@ -41,7 +42,13 @@ type layerMeta struct {
 
 // OpenPebble opens (or creates) a Pebble store in dir.
 func OpenPebble(dir string, feed *Feed) (*Pebble, error) {
+	// The whole key is the bloom-filter prefix: point lookups by feature
+	// key skip every table whose filter says no. Same order and name as the
+	// default comparer, so the on-disk format is unchanged.
+	cmp := *pebble.DefaultComparer
+	cmp.Split = func(k []byte) int { return len(k) }
 	opts := &pebble.Options{
+		Comparer:                    &cmp,
 		MemTableSize:                64 << 20,
 		L0CompactionThreshold:       4,
 		L0StopWritesThreshold:       32,
@@ -50,6 +57,13 @@ func OpenPebble(dir string, feed *Feed) (*Pebble, error) {
 		Cache:                       pebble.NewCache(64 << 20),
 		DisableWAL:                  false,
 		MemTableStopWritesThreshold: 4,
+	}
+	// Bloom filters make the per-feature "is it stored already?" lookup of
+	// an upsert cheap for the common case of a new id.
+	opts.Levels = make([]pebble.LevelOptions, 7)
+	for i := range opts.Levels {
+		opts.Levels[i] = pebble.LevelOptions{FilterPolicy: bloom.FilterPolicy(10), BlockSize: 32 << 10}
+		opts.Levels[i].EnsureDefaults()
 	}
 	defer opts.Cache.Unref()
 	db, err := pebble.Open(dir, opts)
@@ -100,19 +114,33 @@ func (m *layerMeta) encode() []byte {
 	return binary.AppendUvarint(binary.AppendUvarint(nil, m.version), m.seq)
 }
 
-// oldHeader returns the stored Num and bound of a feature, if stored.
-func (s *Pebble) oldHeader(key []byte) (num uint64, b orb.Bound, found bool, err error) {
-	v, closer, err := s.db.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return 0, b, false, nil
-	}
+// lookup finds stored headers for many keys of one layer through a single
+// iterator: a Get per key would open (and decode the index of) every table
+// for every key, which dominated bulk ingest.
+type lookup struct {
+	it *pebble.Iterator
+}
+
+func (s *Pebble) newLookup(layer string) (*lookup, error) {
+	prefix := featurePrefix(layer)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
-		return 0, b, false, fmt.Errorf("store: read %q: %w", key, err)
+		return nil, fmt.Errorf("store: lookup %s: %w", layer, err)
 	}
-	defer closer.Close()
-	num, b, _, err = decodeHeader(v)
+	return &lookup{it: it}, nil
+}
+
+// header returns the stored Num and bound of a feature, if stored. The
+// prefix seek consults each table's bloom filter before reading it.
+func (lk *lookup) header(key []byte) (num uint64, b orb.Bound, found bool, err error) {
+	if !lk.it.SeekPrefixGE(key) || !bytes.Equal(lk.it.Key(), key) {
+		return 0, b, false, lk.it.Error()
+	}
+	num, b, _, err = decodeHeader(lk.it.Value())
 	return num, b, err == nil, err
 }
+
+func (lk *lookup) close() { lk.it.Close() }
 
 // Put implements Store.
 func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature) ([]Change, error) {
@@ -128,7 +156,12 @@ func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature
 	next := *m
 	next.version++
 	now := time.Now().UTC()
-	batch := s.db.NewBatch()
+	lk, err := s.newLookup(l.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.close()
+	batch := s.db.NewBatchWithSize(len(fs) * 320)
 	defer batch.Close()
 	changes := make([]Change, len(fs))
 	seen := make(map[string]struct{}, len(fs))
@@ -139,7 +172,7 @@ func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature
 		}
 		seen[f.ID] = struct{}{}
 		key := featureKey(l.ID, f.ID)
-		oldNum, oldBound, found, err := s.oldHeader(key)
+		oldNum, oldBound, found, err := lk.header(key)
 		if err != nil {
 			return nil, err
 		}
@@ -187,12 +220,17 @@ func (s *Pebble) Delete(ctx context.Context, l *layers.Layer, ids []string) ([]C
 	next := *m
 	next.version++
 	now := time.Now().UTC()
+	lk, err := s.newLookup(l.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.close()
 	batch := s.db.NewBatch()
 	defer batch.Close()
 	var changes []Change
 	for _, id := range ids {
 		key := featureKey(l.ID, id)
-		_, oldBound, found, err := s.oldHeader(key)
+		_, oldBound, found, err := lk.header(key)
 		if err != nil {
 			return nil, err
 		}

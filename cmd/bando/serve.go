@@ -89,6 +89,13 @@ func catalog(cfg Config) (*layers.Catalog, error) {
 }
 
 func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	if path := os.Getenv("BANDO_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	cat, err := catalog(cfg)
 	if err != nil {
 		return err
