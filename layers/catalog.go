@@ -27,7 +27,10 @@ type File struct {
 // NewCatalog validates the layers and builds a catalog in the given order.
 func NewCatalog(ls []*Layer) (*Catalog, error) {
 	c := &Catalog{byID: make(map[string]*Layer, len(ls))}
-	for _, l := range ls {
+	for i, l := range ls {
+		if l == nil {
+			return nil, fmt.Errorf("layers: layer %d is empty", i)
+		}
 		if err := l.Validate(); err != nil {
 			return nil, err
 		}
