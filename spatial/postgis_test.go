@@ -77,5 +77,3 @@ func star(cx, cy, r float64, n int, rng *rand.Rand) orb.Ring {
 	}
 	return append(ring, ring[0])
 }
-
-
