@@ -344,3 +344,27 @@ func (s *Pebble) Close() error {
 	}
 	return nil
 }
+
+func markerKey(name string) []byte { return []byte("s\x00" + name) }
+
+// SetMarker durably records a small named state value (for example that
+// the demo finished loading), outside any layer.
+func (s *Pebble) SetMarker(name, value string) error {
+	if err := s.db.Set(markerKey(name), []byte(value), pebble.Sync); err != nil {
+		return fmt.Errorf("store: set marker %s: %w", name, err)
+	}
+	return nil
+}
+
+// Marker returns a marker's value, or "" if it was never set.
+func (s *Pebble) Marker(name string) (string, error) {
+	v, closer, err := s.db.Get(markerKey(name))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: marker %s: %w", name, err)
+	}
+	defer closer.Close()
+	return string(v), nil
+}

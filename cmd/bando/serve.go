@@ -109,7 +109,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	defer st.Close()
-	fresh, err := st.Empty()
+	demo, err := demoWanted(st, cfg.Demo)
 	if err != nil {
 		return err
 	}
@@ -138,8 +138,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return fmt.Errorf("load index: %w", err)
 	}
 	log.Info("index loaded", "features", n, "took", time.Since(start).Round(time.Millisecond))
-	if fresh && cfg.Demo {
+	if demo {
 		if err := loadDemo(ctx, st, cat, log); err != nil {
+			return err
+		}
+		if err := st.SetMarker(demoMarker, "done"); err != nil {
 			return err
 		}
 	}
@@ -160,6 +163,27 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+const demoMarker = "demo"
+
+// demoWanted decides whether to load the demo: on a new directory when the
+// demo is on, and again after a crash that interrupted an earlier demo load
+// (upserts make the reload idempotent). A directory holding the user's own
+// data never gets the demo mixed in.
+func demoWanted(st *store.Pebble, on bool) (bool, error) {
+	state, err := st.Marker(demoMarker)
+	if err != nil {
+		return false, err
+	}
+	if state == "pending" {
+		return true, nil
+	}
+	fresh, err := st.Empty()
+	if err != nil || !fresh || !on {
+		return false, err
+	}
+	return true, st.SetMarker(demoMarker, "pending")
 }
 
 func viewerURL(a net.Addr) string {
