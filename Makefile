@@ -35,6 +35,7 @@ vet:
 # All tests: unit, integration (PostGIS, browser, binary), short fuzz seeds.
 test: build tools vet
 	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -short ./spatial/ ./store/ ./tiles/ ./api/
 
 test-race:
 	$(GO) test -race -count=1 ./spatial/ ./store/ ./tiles/ ./api/
