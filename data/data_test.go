@@ -28,8 +28,8 @@ var want = []struct {
 	{"sea", 1, layers.Public, layers.Zoom{Min: 0, Max: 12}},
 	{"coastline", 7, layers.Public, layers.Zoom{Min: 0, Max: 14}},
 	{"railways", 127, layers.Public, layers.Zoom{Min: 6, Max: 16}},
-	{"roads", 2990, layers.Public, layers.Zoom{Min: 10, Max: 18}},
-	{"buildings", 4715, layers.Public, layers.Zoom{Min: 13, Max: 18}},
+	{"roads", 2990, layers.Public, layers.Zoom{Min: 9, Max: 18}},
+	{"buildings", 4715, layers.Public, layers.Zoom{Min: 9, Max: 18}},
 	{"ports", 51, layers.Public, layers.Zoom{Min: 6, Max: 16}},
 	{"parcels", 20000, layers.Internal, layers.Zoom{Min: 12, Max: 18}},
 }

@@ -62,6 +62,9 @@ type Style struct {
 	LegendVI    string  `yaml:"legend_vi,omitempty" json:"legend_vi,omitempty"`
 	LegendEN    string  `yaml:"legend_en,omitempty" json:"legend_en,omitempty"`
 	DefaultHide bool    `yaml:"hidden,omitempty" json:"hidden,omitempty"`
+	// View is the lon/lat box [w, s, e, n] the viewer opens on; the first
+	// admin layer with a View sets it, else the admin layers' extent does.
+	View []float64 `yaml:"view,omitempty" json:"view,omitempty"`
 }
 
 // Layer is one entry of the catalog.
@@ -113,6 +116,9 @@ func (l *Layer) Validate() error {
 	}
 	if l.Zoom.Min < 0 || l.Zoom.Max > 24 || l.Zoom.Min > l.Zoom.Max {
 		return fmt.Errorf("layers: layer %q: bad zoom range %d..%d", l.ID, l.Zoom.Min, l.Zoom.Max)
+	}
+	if v := l.Style.View; v != nil && (len(v) != 4 || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] >= v[2] || v[1] >= v[3]) {
+		return fmt.Errorf("layers: layer %q: style.view must be [west, south, east, north] in lon/lat", l.ID)
 	}
 	if l.Attribution == "" {
 		return fmt.Errorf("layers: layer %q: attribution is required", l.ID)

@@ -70,7 +70,10 @@ function bbox(c) {
 // startBounds is the union of the admin collections' extents, the province,
 // as [[w, s], [e, n]], or null when there is none.
 export function startBounds(collections) {
-  const boxes = collections.filter((c) => c.bando?.kind === 'admin').map(bbox).filter(Boolean);
+  const admin = collections.filter((c) => c.bando?.kind === 'admin');
+  const view = admin.map((c) => c.bando?.style?.view).find((v) => Array.isArray(v) && v.length === 4);
+  if (view) return [[view[0], view[1]], [view[2], view[3]]];
+  const boxes = admin.map(bbox).filter(Boolean);
   if (!boxes.length) return null;
   const w = Math.min(...boxes.map((b) => b[0]));
   const s = Math.min(...boxes.map((b) => b[1]));
