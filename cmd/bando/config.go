@@ -25,6 +25,9 @@ type Config struct {
 	// LayersFile names an extra catalog YAML, merged over the built-in one.
 	LayersFile string      `yaml:"layers_file"`
 	Tokens     []api.Token `yaml:"tokens"`
+	// Spelled-out aliases of addr and data, for configs written from prose.
+	Address string `yaml:"address"`
+	DataDir string `yaml:"data_dir"`
 }
 
 // defaultConfig is the embedded default: ./var, port 8080, demo data on.
@@ -43,17 +46,27 @@ func (c *Config) loadFile(path string) error {
 	if err := dec.Decode(c); err != nil {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
+	if c.Address != "" {
+		c.Addr = c.Address
+	}
+	if c.DataDir != "" {
+		c.Data = c.DataDir
+	}
 	return nil
 }
 
 // applyEnv reads BANDO_ADDR, BANDO_DATA, BANDO_DEMO, BANDO_MAX_BODY_MB,
 // BANDO_LOG_LEVEL and BANDO_LAYERS_FILE.
 func (c *Config) applyEnv(getenv func(string) string) error {
-	if v := getenv("BANDO_ADDR"); v != "" {
-		c.Addr = v
+	for _, k := range []string{"BANDO_ADDRESS", "BANDO_ADDR"} {
+		if v := getenv(k); v != "" {
+			c.Addr = v
+		}
 	}
-	if v := getenv("BANDO_DATA"); v != "" {
-		c.Data = v
+	for _, k := range []string{"BANDO_DATA_DIR", "BANDO_DATA"} {
+		if v := getenv(k); v != "" {
+			c.Data = v
+		}
 	}
 	if v := getenv("BANDO_LAYERS_FILE"); v != "" {
 		c.LayersFile = v

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConfigLayering(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bando.yaml")
+	os.WriteFile(file, []byte("address: 127.0.0.1:9000\ndata_dir: /srv/bando\nmax_body_mb: 8\n"), 0o644)
+	tests := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		addr     string
+		data     string
+		demo     bool
+		errMatch string
+	}{
+		{"defaults", nil, nil, ":8080", "./var", true, ""},
+		{"file", []string{"--config", file}, nil, "127.0.0.1:9000", "/srv/bando", true, ""},
+		{"env over file", []string{"--config", file}, map[string]string{"BANDO_ADDR": ":7000", "BANDO_DEMO": "false"}, ":7000", "/srv/bando", false, ""},
+		{"flags over env", []string{"--config", file, "--addr", ":6000", "--data", "d", "--demo=true"}, map[string]string{"BANDO_ADDR": ":7000", "BANDO_DEMO": "false"}, ":6000", "d", true, ""},
+		{"bad env", nil, map[string]string{"BANDO_DEMO": "maybe"}, "", "", false, "BANDO_DEMO"},
+		{"bad log level", nil, map[string]string{"BANDO_LOG_LEVEL": "loud"}, "", "", false, "log_level"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"BANDO_ADDR", "BANDO_DEMO", "BANDO_LOG_LEVEL", "BANDO_CONFIG", "BANDO_DATA"} {
+				t.Setenv(k, tt.env[k])
+			}
+			cfg, err := parseServeFlags(tt.args, os.Stderr)
+			if tt.errMatch != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errMatch) {
+					t.Fatalf("err = %v, want %q", err, tt.errMatch)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Addr != tt.addr || cfg.Data != tt.data || cfg.Demo != tt.demo {
+				t.Fatalf("got addr %q data %q demo %v", cfg.Addr, cfg.Data, cfg.Demo)
+			}
+		})
+	}
+}
