@@ -142,116 +142,108 @@ func (lk *lookup) header(key []byte) (num uint64, b orb.Bound, found bool, err e
 
 func (lk *lookup) close() { lk.it.Close() }
 
-// Put implements Store.
-func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature) ([]Change, error) {
+// txn is one write in progress: the layer's next meta, a lookup of stored
+// headers, and the batch that carries the write.
+type txn struct {
+	next  layerMeta
+	now   time.Time
+	lk    *lookup
+	batch *pebble.Batch
+}
+
+// write runs fill as one atomic, durable write to a layer. Writers are
+// serialised, so layer versions and the feed follow commit order; the
+// changes are published only once the batch is on disk.
+func (s *Pebble) write(ctx context.Context, layer string, size int, fill func(*txn) ([]Change, error)) ([]Change, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.layerMeta(l.ID)
+	m, err := s.layerMeta(layer)
 	if err != nil {
 		return nil, err
 	}
-	next := *m
-	next.version++
-	now := time.Now().UTC()
-	lk, err := s.newLookup(l.ID)
+	lk, err := s.newLookup(layer)
 	if err != nil {
 		return nil, err
 	}
 	defer lk.close()
-	batch := s.db.NewBatchWithSize(len(fs) * 320)
-	defer batch.Close()
-	changes := make([]Change, len(fs))
-	seen := make(map[string]struct{}, len(fs))
-	var buf []byte
-	for i, f := range fs {
-		if _, dup := seen[f.ID]; dup {
-			return nil, fmt.Errorf("store: feature id %q twice in one write", f.ID)
-		}
-		seen[f.ID] = struct{}{}
-		key := featureKey(l.ID, f.ID)
-		oldNum, oldBound, found, err := lk.header(key)
-		if err != nil {
-			return nil, err
-		}
-		if n, ok := spatial.NumericID(f.ID); ok {
-			f.Num = n
-		} else if found {
-			f.Num = oldNum
-		} else {
-			next.seq++
-			f.Num = assignedBase + next.seq
-		}
-		if buf, err = encodeFeature(buf[:0], l, f); err != nil {
-			return nil, err
-		}
-		if err := batch.Set(key, buf, nil); err != nil {
-			return nil, fmt.Errorf("store: batch: %w", err)
-		}
-		nb := f.Bound
-		c := Change{Layer: l.ID, ID: f.ID, Kind: Upsert, New: &nb, Version: next.version, Time: now, Feature: f}
-		if found {
-			ob := oldBound
-			c.Old = &ob
-		}
-		changes[i] = c
-	}
-	if err := s.commit(batch, l.ID, &next); err != nil {
+	t := &txn{next: *m, now: time.Now().UTC(), lk: lk, batch: s.db.NewBatchWithSize(size)}
+	defer t.batch.Close()
+	t.next.version++
+	changes, err := fill(t)
+	if err != nil || len(changes) == 0 {
 		return nil, err
 	}
-	*m = next
+	if err := s.commit(t.batch, layer, &t.next); err != nil {
+		return nil, err
+	}
+	*m = t.next
 	s.feed.Publish(changes)
 	return changes, nil
 }
 
+// Put implements Store.
+func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature) ([]Change, error) {
+	return s.write(ctx, l.ID, len(fs)*320, func(t *txn) ([]Change, error) {
+		changes := make([]Change, len(fs))
+		seen := make(map[string]struct{}, len(fs))
+		var buf []byte
+		for i, f := range fs {
+			if _, dup := seen[f.ID]; dup {
+				return nil, fmt.Errorf("store: feature id %q twice in one write", f.ID)
+			}
+			seen[f.ID] = struct{}{}
+			key := featureKey(l.ID, f.ID)
+			oldNum, oldBound, found, err := t.lk.header(key)
+			if err != nil {
+				return nil, err
+			}
+			if n, ok := spatial.NumericID(f.ID); ok {
+				f.Num = n
+			} else if found {
+				f.Num = oldNum
+			} else {
+				t.next.seq++
+				f.Num = assignedBase + t.next.seq
+			}
+			if buf, err = encodeFeature(buf[:0], l, f); err != nil {
+				return nil, err
+			}
+			if err := t.batch.Set(key, buf, nil); err != nil {
+				return nil, fmt.Errorf("store: batch: %w", err)
+			}
+			nb := f.Bound
+			changes[i] = Change{Layer: l.ID, ID: f.ID, Kind: Upsert, New: &nb, Version: t.next.version, Time: t.now, Feature: f}
+			if found {
+				changes[i].Old = &oldBound
+			}
+		}
+		return changes, nil
+	})
+}
+
 // Delete implements Store.
 func (s *Pebble) Delete(ctx context.Context, l *layers.Layer, ids []string) ([]Change, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.layerMeta(l.ID)
-	if err != nil {
-		return nil, err
-	}
-	next := *m
-	next.version++
-	now := time.Now().UTC()
-	lk, err := s.newLookup(l.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer lk.close()
-	batch := s.db.NewBatch()
-	defer batch.Close()
-	var changes []Change
-	for _, id := range ids {
-		key := featureKey(l.ID, id)
-		_, oldBound, found, err := lk.header(key)
-		if err != nil {
-			return nil, err
+	return s.write(ctx, l.ID, 0, func(t *txn) ([]Change, error) {
+		var changes []Change
+		for _, id := range ids {
+			key := featureKey(l.ID, id)
+			_, oldBound, found, err := t.lk.header(key)
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				continue
+			}
+			if err := t.batch.Delete(key, nil); err != nil {
+				return nil, fmt.Errorf("store: batch: %w", err)
+			}
+			changes = append(changes, Change{Layer: l.ID, ID: id, Kind: Delete, Old: &oldBound, Version: t.next.version, Time: t.now})
 		}
-		if !found {
-			continue
-		}
-		if err := batch.Delete(key, nil); err != nil {
-			return nil, fmt.Errorf("store: batch: %w", err)
-		}
-		ob := oldBound
-		changes = append(changes, Change{Layer: l.ID, ID: id, Kind: Delete, Old: &ob, Version: next.version, Time: now})
-	}
-	if len(changes) == 0 {
-		return nil, nil
-	}
-	if err := s.commit(batch, l.ID, &next); err != nil {
-		return nil, err
-	}
-	*m = next
-	s.feed.Publish(changes)
-	return changes, nil
+		return changes, nil
+	})
 }
 
 // commit writes the layer meta with the batch and syncs the WAL: the batch
