@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestItemsLifecycle(t *testing.T) {
 	s := newTestServer(t)
 	var lines []string
 	for i := range 25 {
-		lines = append(lines, `{"type":"Feature","id":`+itoa(i+1)+`,"geometry":{"type":"Point","coordinates":[106.`+itoa(10+i)+`,10.5]},"properties":{"name":"Điểm `+itoa(i)+`","secret":7}}`)
+		lines = append(lines, `{"type":"Feature","id":`+strconv.Itoa(i+1)+`,"geometry":{"type":"Point","coordinates":[106.`+strconv.Itoa(10+i)+`,10.5]},"properties":{"name":"Điểm `+strconv.Itoa(i)+`","secret":7}}`)
 	}
 	if r := call(s, "POST", "/collections/pois/items", "s3cret", "application/x-ndjson", strings.Join(lines, "\n")); r.Status != 201 {
 		t.Fatalf("create: %d %s", r.Status, r.Body)

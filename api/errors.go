@@ -50,10 +50,8 @@ func asAPIError(err error) *Error {
 	var ie *ingest.Error
 	if errors.As(err, &ie) {
 		status := http.StatusUnprocessableEntity
-		for _, p := range ie.Problems {
-			if p.Rule == "json" || p.Rule == "csv" || p.Rule == "syntax" {
-				status = http.StatusBadRequest
-			}
+		if ie.Malformed() { // unreadable input, as opposed to rule violations
+			status = http.StatusBadRequest
 		}
 		return &Error{Status: status, Code: "invalid_input", Message: ie.Error(), Details: ie.Problems, Err: err}
 	}

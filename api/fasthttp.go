@@ -88,9 +88,7 @@ func (f fasthttpLogger) Printf(format string, args ...any) {
 func byteSize(n int) string {
 	const mib = 1 << 20
 	if n%mib == 0 {
-		return itoa(n/mib) + " MiB"
+		return strconv.Itoa(n/mib) + " MiB"
 	}
-	return itoa(n) + " bytes"
+	return strconv.Itoa(n) + " bytes"
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

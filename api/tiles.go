@@ -3,10 +3,10 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"bando/layers"
+	"bando/tiles"
 )
 
 func (s *Server) routeTiles(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
@@ -23,23 +23,17 @@ func (s *Server) routeTiles(ctx context.Context, r *Request, p layers.Principal,
 }
 
 func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
-	y, ok := strings.CutSuffix(seg[3], ".mvt")
-	if !ok {
-		y, ok = strings.CutSuffix(seg[3], ".pbf")
+	// .pbf is the older name of the same tiles.
+	name := strings.Join(seg[1:], "/")
+	if base, ok := strings.CutSuffix(name, ".pbf"); ok {
+		name = base + tiles.PathSuffix
 	}
-	if !ok {
-		return errorResponse(badRequest("tile path must end in .mvt, got " + quote(seg[3])))
-	}
-	var zxy [3]int
-	for i, v := range []string{seg[1], seg[2], y} {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return errorResponse(badRequest("tile coordinate " + quote(v) + " is not an integer"))
-		}
-		zxy[i] = n
+	c, err := tiles.ParsePath(name)
+	if err != nil {
+		return errorResponse(err)
 	}
 	ids := strings.Split(seg[0], ",")
-	t, err := s.cfg.Tiles.Tile(ctx, p, ids, zxy[0], zxy[1], zxy[2])
+	t, err := s.cfg.Tiles.Tile(ctx, p, ids, c.Z, c.X, c.Y)
 	if err != nil {
 		return errorResponse(err)
 	}
