@@ -24,6 +24,12 @@ type Feature struct {
 	// Props holds one value per field of the layer schema, in schema order:
 	// string, int64, float64, bool, time.Time or nil when absent.
 	Props []any
+	// Seq is the store's commit sequence of the write that produced this
+	// version of the feature (0 when unknown, e.g. before it is stored). The
+	// index applies a feature only if its Seq is newer than the one it
+	// holds, so a load scan racing a live write can never resurrect an
+	// older version.
+	Seq uint64
 }
 
 // NumericID returns the integer value of id and whether id is a canonical
