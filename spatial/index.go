@@ -47,13 +47,21 @@ func (x *Index) Put(layer string, version uint64, fs []*Feature) {
 }
 
 // Delete removes features of one layer by id and returns those that existed.
+// It is DeleteSeq with sequence 0, for callers outside the store.
 func (x *Index) Delete(layer string, version uint64, ids []string) []*Feature {
+	return x.DeleteSeq(layer, version, 0, ids)
+}
+
+// DeleteSeq removes features of one layer by id, as the store write with
+// sequence seq did, and returns those that existed. A feature held with a
+// higher sequence is kept (it was written after the delete).
+func (x *Index) DeleteSeq(layer string, version, seq uint64, ids []string) []*Feature {
 	li := x.layer(layer, true)
 	li.mu.Lock()
 	defer li.mu.Unlock()
 	var gone []*Feature
 	for _, id := range ids {
-		if f := li.remove(id); f != nil {
+		if f := li.remove(id, seq); f != nil {
 			gone = append(gone, f)
 		}
 	}
@@ -61,6 +69,28 @@ func (x *Index) Delete(layer string, version uint64, ids []string) []*Feature {
 		li.version = version
 	}
 	return gone
+}
+
+// BeginLoad marks a layer as being loaded from the store while live writes
+// may already arrive: until EndLoad, deletes leave tombstones so that the
+// load scan, which reads an older snapshot, cannot resurrect what a live
+// write deleted, and Put's sequence check keeps live upserts over older
+// scanned records.
+func (x *Index) BeginLoad(layer string) {
+	li := x.layer(layer, true)
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	li.loading = true
+	li.tombstones = make(map[string]uint64)
+}
+
+// EndLoad ends BeginLoad and drops the tombstones.
+func (x *Index) EndLoad(layer string) {
+	li := x.layer(layer, true)
+	li.mu.Lock()
+	defer li.mu.Unlock()
+	li.loading = false
+	li.tombstones = nil
 }
 
 // Get returns one feature by id.

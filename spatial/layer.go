@@ -17,6 +17,11 @@ type layerIndex struct {
 	byID    map[string]*Feature
 	order   *btree.BTreeG[string]
 	version uint64
+	// loading is set between BeginLoad and EndLoad: deletes then leave a
+	// tombstone (id → seq) so that an older record still coming from the
+	// load scan cannot bring a deleted feature back.
+	loading    bool
+	tombstones map[string]uint64
 }
 
 func newLayerIndex() *layerIndex {
@@ -30,8 +35,25 @@ func rect(b orb.Bound) (min, max [2]float64) {
 	return [2]float64{b.Min[0], b.Min[1]}, [2]float64{b.Max[0], b.Max[1]}
 }
 
-// put inserts or replaces f. The caller holds the write lock.
+// newer reports whether f may replace what the layer holds for its id: a
+// feature applies unless the held version, or a tombstone, has a higher
+// store sequence. Equal sequences apply (the same write seen twice).
+func (li *layerIndex) newer(f *Feature) bool {
+	if old := li.byID[f.ID]; old != nil && f.Seq < old.Seq {
+		return false
+	}
+	if ts, ok := li.tombstones[f.ID]; ok && f.Seq < ts {
+		return false
+	}
+	return true
+}
+
+// put inserts or replaces f unless it is older than what is held. The
+// caller holds the write lock.
 func (li *layerIndex) put(f *Feature) (old *Feature) {
+	if !li.newer(f) {
+		return nil
+	}
 	old = li.byID[f.ID]
 	if old != nil {
 		mn, mx := rect(old.Bound)
@@ -45,10 +67,15 @@ func (li *layerIndex) put(f *Feature) (old *Feature) {
 	return old
 }
 
-// remove deletes the feature with the given id. The caller holds the write lock.
-func (li *layerIndex) remove(id string) (old *Feature) {
+// remove deletes the feature with the given id, unless what is held is
+// newer than seq. While loading it leaves a tombstone. The caller holds the
+// write lock.
+func (li *layerIndex) remove(id string, seq uint64) (old *Feature) {
+	if li.loading && seq > li.tombstones[id] {
+		li.tombstones[id] = seq
+	}
 	old = li.byID[id]
-	if old == nil {
+	if old == nil || seq < old.Seq {
 		return nil
 	}
 	mn, mx := rect(old.Bound)
