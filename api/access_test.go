@@ -224,3 +224,138 @@ func TestMetricsNameOnlyPublicLayers(t *testing.T) {
 		t.Errorf("invalidations after a write = %v, want 1", got)
 	}
 }
+
+// TestWriteBoundedByClearance: a writer of public clearance neither learns,
+// writes nor erases the fields it cannot see, on every write path.
+func TestWriteBoundedByClearance(t *testing.T) {
+	s := newAccessServer(t)
+	const geo = "application/geo+json"
+	if r := call(s, "POST", "/collections/homes/items", ops, geo, home("h1", `"label":"one","income":4242,"poor":true`)); r.Status != 201 {
+		t.Fatalf("seed: %d %s", r.Status, r.Body)
+	}
+	hidden := []string{"income", "poor", "4242"}
+	tests := []struct {
+		name, method, path, ctype, body string
+		status                          int
+	}{
+		{"PUT with hidden values", "PUT", "/collections/homes/items/h1", geo, home("h1", `"label":"two","income":1,"poor":false`), 200},
+		{"PUT without hidden fields", "PUT", "/collections/homes/items/h1", geo, home("h1", `"label":"three"`), 200},
+		{"POST upsert", "POST", "/collections/homes/items", geo, home("h1", `"label":"four","income":2,"poor":false`), 201},
+		{"NDJSON upsert", "POST", "/collections/homes/items", "application/x-ndjson", home("h1", `"label":"five","poor":false`), 201},
+		{"CSV upsert", "POST", "/collections/homes/items", "text/csv", "id,lon,lat,label,income,poor\nh1,106.7,10.78,six,3,false\n", 201},
+		{"hidden field of the wrong type", "PUT", "/collections/homes/items/h1", geo, home("h1", `"label":"seven","income":"lots","poor":"maybe"`), 200},
+		{"visible field of the wrong type", "PUT", "/collections/homes/items/h1", geo, home("h1", `"label":7,"income":"lots"`), 422},
+		{"visible required field missing", "PUT", "/collections/homes/items/h1", geo, home("h1", `"income":5`), 422},
+		{"new feature, hidden required field", "POST", "/collections/homes/items", geo, home("h2", `"label":"new","poor":true`), 422},
+		{"bad geometry", "PUT", "/collections/homes/items/h1", geo, `{"type":"Feature","geometry":{"type":"Point","coordinates":[999,0]},"properties":{"income":9}}`, 422},
+		{"not JSON", "PUT", "/collections/homes/items/h1", geo, `{"income":`, 400},
+		{"delete of a missing feature", "DELETE", "/collections/homes/items/nope", "", "", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := call(s, tt.method, tt.path, clerk, tt.ctype, tt.body)
+			if r.Status != tt.status {
+				t.Fatalf("%d %s, want %d", r.Status, r.Body, tt.status)
+			}
+			for _, m := range hidden {
+				if !strings.Contains(tt.body, m) && strings.Contains(string(r.Body), m) {
+					t.Errorf("response names %q, which the writer did not send: %s", m, r.Body)
+				}
+			}
+			got := stored(t, s, "h1")
+			if got["income"] != 4242.0 || got["poor"] != true {
+				t.Errorf("hidden values changed: %v", got)
+			}
+		})
+	}
+	if r := call(s, "GET", "/collections/homes/items/h2", ops, "", ""); r.Status != 404 {
+		t.Errorf("a feature missing a required hidden field was created: %d %s", r.Status, r.Body)
+	}
+	// An internal writer writes income but still cannot touch poor.
+	if r := call(s, "PUT", "/collections/homes/items/h1", planner, geo, home("h1", `"label":"p","income":99,"poor":false`)); r.Status != 200 {
+		t.Fatalf("planner PUT: %d %s", r.Status, r.Body)
+	}
+	if got := stored(t, s, "h1"); got["income"] != 99.0 || got["poor"] != true || got["label"] != "p" {
+		t.Errorf("after planner PUT: %v", got)
+	}
+	// A writer who sees every field replaces all of them.
+	if r := call(s, "PUT", "/collections/homes/items/h1", ops, geo, home("h1", `"label":"o","poor":false`)); r.Status != 200 {
+		t.Fatalf("ops PUT: %d %s", r.Status, r.Body)
+	}
+	if got := stored(t, s, "h1"); got["income"] != nil || got["poor"] != false {
+		t.Errorf("after ops PUT: %v", got)
+	}
+}
+
+// TestHiddenFieldAnswersLikeUnknown: the answer to a write that sends a
+// field the writer may not see is the answer to a field that does not exist,
+// with only the name changed.
+func TestHiddenFieldAnswersLikeUnknown(t *testing.T) {
+	s := newAccessServer(t)
+	const geo = "application/geo+json"
+	seed := func() {
+		if r := call(s, "POST", "/collections/homes/items", ops, geo, home("h1", `"label":"one","income":4242,"poor":true`)); r.Status != 201 {
+			t.Fatalf("seed: %d %s", r.Status, r.Body)
+		}
+	}
+	for _, tt := range []struct{ name, method, path, props string }{
+		{"valid", "PUT", "/collections/homes/items/h1", `"label":"x","FIELD":1`},
+		{"wrong type", "PUT", "/collections/homes/items/h1", `"label":"x","FIELD":"notanumber"`},
+		{"with a visible error", "PUT", "/collections/homes/items/h1", `"label":3,"FIELD":true`},
+		{"required missing", "POST", "/collections/homes/items", `"FIELD":1`},
+		{"create", "POST", "/collections/homes/items", `"label":"new","FIELD":1`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			seed()
+			unknown := call(s, tt.method, tt.path, clerk, geo, home("h1", strings.ReplaceAll(tt.props, "FIELD", "no_such_field")))
+			for _, f := range []string{"income", "poor"} {
+				seed()
+				r := call(s, tt.method, tt.path, clerk, geo, home("h1", strings.ReplaceAll(tt.props, "FIELD", f)))
+				want := strings.ReplaceAll(string(unknown.Body), "no_such_field", f)
+				if r.Status != unknown.Status || string(r.Body) != want {
+					t.Errorf("%s: %d %s\nunknown field: %d %s", f, r.Status, r.Body, unknown.Status, unknown.Body)
+				}
+			}
+		})
+	}
+}
+
+// TestPartialRejectsHiddenRequired: with partial=true a new feature that
+// misses a required field the writer cannot see is rejected on its own,
+// with its input index, and the others are stored.
+func TestPartialRejectsHiddenRequired(t *testing.T) {
+	s := newAccessServer(t)
+	if r := call(s, "POST", "/collections/homes/items", ops, "application/geo+json", home("old", `"label":"o","poor":true`)); r.Status != 201 {
+		t.Fatalf("seed: %d %s", r.Status, r.Body)
+	}
+	body := strings.Join([]string{
+		home("bad", ``),               // 0: visible required field missing
+		home("new", `"label":"n"`),    // 1: new, hidden required field missing
+		home("old", `"label":"kept"`), // 2: existing: poor is kept
+	}, "\n")
+	r := call(s, "POST", "/collections/homes/items?partial=true", clerk, "application/x-ndjson", body)
+	if r.Status != 201 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	var rep struct {
+		Accepted int
+		Rejected []struct {
+			Index     int
+			ID, Field string
+			Rule      string
+		}
+	}
+	if err := json.Unmarshal(r.Body, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Accepted != 1 || len(rep.Rejected) != 2 || rep.Rejected[0].Index != 0 || rep.Rejected[0].Field != "label" ||
+		rep.Rejected[1].Index != 1 || rep.Rejected[1].ID != "new" || rep.Rejected[1].Field != "" || rep.Rejected[1].Rule != "required" {
+		t.Errorf("report: %s", r.Body)
+	}
+	if strings.Contains(string(r.Body), "poor") {
+		t.Errorf("report names the hidden field: %s", r.Body)
+	}
+	if got := stored(t, s, "old"); got["label"] != "kept" || got["poor"] != true {
+		t.Errorf("old: %v", got)
+	}
+}
