@@ -34,8 +34,13 @@ func (s *Server) writable(r *Request, p layers.Principal, id string) (*layers.La
 }
 
 func requestFormat(r *Request) (ingest.Format, error) {
-	if f := r.Query.Get("format"); f != "" {
-		return ingest.Format(f), nil
+	if name := r.Query.Get("format"); name != "" {
+		f, err := ingest.ParseFormat(name)
+		if err != nil {
+			return "", &Error{Status: http.StatusBadRequest, Code: "bad_request",
+				Message: "unknown format; use geojson, ndjson, csv or overpass", Err: err}
+		}
+		return f, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
