@@ -13,8 +13,10 @@ func (s *Server) healthz(r *Request) *Response {
 
 func (s *Server) readyz(r *Request) *Response {
 	if !s.ready.Load() {
-		return errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
+		resp := errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
 			Message: "the index is still loading"})
+		resp.Header.Set("Retry-After", "1")
+		return resp
 	}
 	return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
 }

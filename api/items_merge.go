@@ -106,19 +106,19 @@ type writeLocks struct {
 	mu [writeStripes]sync.Mutex
 }
 
-// lock takes the stripes of the given feature ids of layer l and returns
-// the function that releases them. Layers without hidden fields never merge,
-// so their writes take no lock.
-func (w *writeLocks) lock(l *layers.Layer, ids []string) (unlock func()) {
-	if !layers.HasHiddenFields(l) || len(ids) == 0 {
+// lock takes the stripes of the n features id(0) … id(n-1) of layer l and
+// returns the function that releases them. Layers without hidden fields
+// never merge, so their writes take no lock.
+func (w *writeLocks) lock(l *layers.Layer, n int, id func(int) string) (unlock func()) {
+	if n == 0 || !layers.HasHiddenFields(l) {
 		return func() {}
 	}
 	var set [writeStripes / 64]uint64
-	for _, id := range ids {
+	for k := range n {
 		h := fnv.New32a()
 		h.Write([]byte(l.ID))
 		h.Write([]byte{0})
-		h.Write([]byte(id))
+		h.Write([]byte(id(k)))
 		i := h.Sum32() % writeStripes
 		set[i/64] |= 1 << (i % 64)
 	}
@@ -134,12 +134,4 @@ func (w *writeLocks) lock(l *layers.Layer, ids []string) (unlock func()) {
 			w.mu[i].Unlock()
 		}
 	}
-}
-
-func featureIDs(feats []*spatial.Feature) []string {
-	ids := make([]string, len(feats))
-	for i, f := range feats {
-		ids[i] = f.ID
-	}
-	return ids
 }

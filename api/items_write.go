@@ -77,7 +77,7 @@ func (s *Server) ingest(ctx context.Context, r *Request, p layers.Principal, l *
 	if err != nil {
 		return errorResponse(err)
 	}
-	unlock := s.writes.lock(l, featureIDs(feats))
+	unlock := s.writes.lock(l, len(feats), func(i int) string { return feats[i].ID })
 	defer unlock()
 	if pos != nil {
 		if feats, err = s.mergeHidden(l, pos, feats, report, opt.Partial); err != nil {
@@ -134,7 +134,7 @@ func (s *Server) deleteItem(ctx context.Context, r *Request, p layers.Principal,
 	if err != nil {
 		return errorResponse(err)
 	}
-	unlock := s.writes.lock(l, []string{fid})
+	unlock := s.writes.lock(l, 1, func(int) string { return fid })
 	defer unlock()
 	cs, err := s.cfg.Store.Delete(ctx, l, []string{fid})
 	if err != nil {
