@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 
 	"bando/layers"
 	"bando/spatial"
@@ -59,12 +60,12 @@ func (c *collector) fatal(index, line int, rule, msg string) {
 // full reports whether another feature would exceed MaxFeatures; the first
 // time it is true it records the too-many problem.
 func (c *collector) full() bool {
-	if c.opt.MaxFeatures <= 0 || len(c.items) < c.opt.MaxFeatures {
+	if len(c.items) < c.opt.Limits.MaxFeatures {
 		return false
 	}
 	if !c.stopped {
 		c.stopped = true
-		c.fatal(-1, 0, RuleTooMany, fmt.Sprintf("more than %d features (the limit for one input)", c.opt.MaxFeatures))
+		c.fatal(-1, 0, RuleTooMany, fmt.Sprintf("more than %d features (the limit for one input)", c.opt.Limits.MaxFeatures))
 	}
 	return true
 }
@@ -82,8 +83,15 @@ func (c *collector) skip(reason string) {
 	c.skipped[reason]++
 }
 
-// add takes the next item; items arrive in input order.
+// add takes the next item; items arrive in input order. A feature over a
+// size limit refuses the whole input, as the input itself would.
 func (c *collector) add(it item) {
+	for _, p := range it.probs {
+		if p.Rule == RuleTooLarge {
+			c.fatals = append(c.fatals, Problem{Index: -1, Line: p.Line, ID: p.ID, Field: p.Field, Rule: p.Rule,
+				Message: "feature " + strconv.Itoa(p.Index) + ": " + p.Message})
+		}
+	}
 	if it.id != "" {
 		if first, dup := c.seen[it.id]; dup {
 			if c.dups == nil {

@@ -44,7 +44,8 @@ func readCSV(c *collector, r io.Reader) error {
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	lim := c.opt.Limits
+	cr := csv.NewReader(&recordLimiter{r: br, max: lim.MaxLineBytes})
 	cr.Comma = sniffComma(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -69,6 +70,11 @@ func readCSV(c *collector, r io.Reader) error {
 			return nil
 		}
 		line, _ := cr.FieldPos(0)
+		if col := longCell(rec, plan.wkt, lim.MaxFieldBytes); col >= 0 {
+			c.fatal(-1, line, RuleTooLarge, fmt.Sprintf("column %d holds %s, more than the limit of %s for one value",
+				col+1, byteSize(int64(len(rec[col]))), byteSize(int64(lim.MaxFieldBytes))))
+			return nil
+		}
 		it := item{index: len(c.items), line: line}
 		if plan.id >= 0 && plan.id < len(rec) {
 			it.id = nfc(strings.TrimSpace(rec[plan.id]))
@@ -104,7 +110,7 @@ func readCSV(c *collector, r io.Reader) error {
 				p.set(fc.slot, v)
 			}
 		}
-		g, gpr := csvGeometry(&plan, rec)
+		g, gpr := csvGeometry(&plan, rec, lim.MaxVertices)
 		build(&it, c.sch, it.id, g, gpr, p.vals)
 		c.add(it)
 	}
@@ -117,12 +123,60 @@ func csvFatal(c *collector, err error, what string) error {
 		c.fatal(-1, 1, RuleCSV, "empty input: a header row is required")
 	case errors.As(err, &pe):
 		c.fatal(-1, pe.Line, RuleCSV, fmt.Sprintf("%s: %v", what, pe.Err))
-	case isGzipErr(err):
-		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
 	default:
-		return fmt.Errorf("ingest: read csv: %w", err)
+		return c.readFailed(err, 0)
 	}
 	return nil
+}
+
+// longCell returns the column of the first cell longer than max bytes,
+// skipping the WKT column (bounded by the record and vertex limits), or -1.
+func longCell(rec []string, wkt, max int) int {
+	for i, v := range rec {
+		if len(v) > max && i != wkt {
+			return i
+		}
+	}
+	return -1
+}
+
+// recordLimiter fails a CSV record longer than max bytes before
+// encoding/csv buffers it: it follows quotes, so a newline inside a quoted
+// cell does not end the record.
+type recordLimiter struct {
+	r      io.Reader
+	n, max int
+	line   int
+	quoted bool
+}
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, "\"\n")
+		if i < 0 {
+			l.n += len(b)
+			break
+		}
+		l.n += i + 1
+		if b[i] == '"' {
+			l.quoted = !l.quoted
+		} else {
+			l.line++
+			if !l.quoted {
+				l.n = 0
+			}
+		}
+		b = b[i+1:]
+		if l.n > l.max {
+			break
+		}
+	}
+	if l.n > l.max {
+		return 0, tooLarge("a CSV record near line %d is longer than %s (the limit)", l.line+1, byteSize(int64(l.max)))
+	}
+	return n, err
 }
 
 // sniffComma picks the separator from the first line.
@@ -216,9 +270,13 @@ func isOneOf(s string, list []string) bool {
 	return false
 }
 
-// csvGeometry reads a row's geometry.
-func csvGeometry(plan *csvPlan, rec []string) (orb.Geometry, *gproblem) {
+// csvGeometry reads a row's geometry; a WKT value with more than
+// maxVertices positions is refused before it is parsed.
+func csvGeometry(plan *csvPlan, rec []string, maxVertices int) (orb.Geometry, *gproblem) {
 	if plan.wkt >= 0 {
+		if n := strings.Count(rec[plan.wkt], ","); n >= maxVertices {
+			return nil, gprob(RuleTooLarge, "a WKT geometry with more than %d positions (the limit)", maxVertices)
+		}
 		return parseWKT(rec[plan.wkt])
 	}
 	lon, lat := strings.TrimSpace(rec[plan.lon]), strings.TrimSpace(rec[plan.lat])

@@ -23,8 +23,8 @@ func readGeoJSON(c *collector, r io.Reader) error {
 	defer c.ignore(fr.ignored)
 	lines := lineCounter{data: data}
 	var kind string
-	if err := fr.guard(func() { kind = sniffTop(&scanner{data: data}) }); err != nil {
-		c.fatal(-1, lines.at(err.off), RuleJSON, syntaxMsg(err, &lines))
+	if err := fr.guard(func() { kind = sniffTop(&scanner{data: data, maxDepth: fr.sc.maxDepth, maxStr: fr.sc.maxStr}) }); err != nil {
+		c.fatal(-1, lines.at(err.off), err.problemRule(), syntaxMsg(err, &lines))
 		return nil
 	}
 	switch kind {
@@ -40,11 +40,11 @@ func readGeoJSON(c *collector, r io.Reader) error {
 			c.add(it)
 		})
 		if err != nil {
-			c.fatal(-1, lines.at(err.off), RuleJSON, syntaxMsg(err, &lines))
+			c.fatal(-1, lines.at(err.off), err.problemRule(), syntaxMsg(err, &lines))
 		}
 	case "FeatureCollection":
 		if err := fr.guard(func() { fr.collection0(c, &lines) }); err != nil {
-			c.fatal(-1, lines.at(err.off), RuleJSON, syntaxMsg(err, &lines))
+			c.fatal(-1, lines.at(err.off), err.problemRule(), syntaxMsg(err, &lines))
 		}
 	default:
 		c.fatal(-1, 1, RuleJSON, "want a GeoJSON FeatureCollection or Feature, got "+kind)

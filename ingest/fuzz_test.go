@@ -28,7 +28,7 @@ var fuzzLayers = []string{"parcels", "roads", "pois", "assets", "buildings"}
 
 func fuzzPrepare(t *testing.T, format Format, data []byte, which uint8, partial bool) ([]*featureView, error) {
 	l := layer(t, fuzzLayers[int(which)%len(fuzzLayers)])
-	fs, rep, err := Prepare(l, format, bytes.NewReader(data), Options{Partial: partial, MaxFeatures: 1000})
+	fs, rep, err := Prepare(l, format, bytes.NewReader(data), Options{Partial: partial, Limits: Limits{MaxFeatures: 1000}})
 	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {

@@ -20,10 +20,31 @@ type featureReader struct {
 	ends1   []int // ends of lines / rings in pts
 	ends2   []int // ends of polygons in ends1
 	gerr    *gproblem
+	inLine  bool // the scanner holds one NDJSON line, not the whole input
 }
 
 func newFeatureReader(sch *schema) *featureReader {
-	return &featureReader{sch: sch, ignored: make(map[string]bool)}
+	fr := &featureReader{sch: sch, ignored: make(map[string]bool)}
+	fr.sc.maxDepth, fr.sc.maxStr = sch.lim.MaxDepth, sch.lim.MaxFieldBytes
+	return fr
+}
+
+// badText reports invalid UTF-8 the scanner met since the last call, as a
+// problem of field (or of the id when field is "") and clears it.
+func (fr *featureReader) badText(it *item, field string) {
+	if fr.sc.bad == 0 {
+		return
+	}
+	where := "byte offset " + strconv.Itoa(fr.sc.bad-1)
+	if fr.inLine {
+		where = "byte " + strconv.Itoa(fr.sc.bad) + " of the line"
+	}
+	fr.sc.bad = 0
+	what := "text"
+	if field == "" {
+		what = "id"
+	}
+	it.problem(field, RuleEncoding, what+" is not valid UTF-8 (at "+where+")")
 }
 
 // feature reads the Feature object at the scanner's position into it.
@@ -55,10 +76,12 @@ func (fr *featureReader) feature(it *item) {
 			}
 		case "id":
 			var prob string
+			sc.bad = 0
 			gid, hasGID, prob = fr.idValue()
 			if prob != "" {
 				it.problem("", RuleBadID, prob)
 			}
+			fr.badText(it, "")
 		case "geometry":
 			g, gpr = fr.geometry(1)
 		case "properties":
@@ -151,12 +174,17 @@ func (fr *featureReader) properties(it *item) (pid string, hasPID bool, pidProb 
 	sc.pos++
 	first := true
 	for sc.more(&first, '}') {
+		sc.bad = 0
 		k := sc.key()
+		if sc.bad != 0 {
+			fr.badText(it, excerpt(nfcBytes(k)))
+		}
 		sl, ok := fr.sch.lookup(k)
 		if string(k) == fr.sch.idField {
 			start := sc.pos
 			pid, hasPID, pidProb = fr.idValue()
 			if !ok {
+				fr.badText(it, fr.sch.idField)
 				idIgnored = true
 				continue
 			}
@@ -167,9 +195,11 @@ func (fr *featureReader) properties(it *item) (pid string, hasPID bool, pidProb 
 				fr.ignored[nfcBytes(k)] = true
 			}
 			sc.skip(1)
+			sc.bad = 0 // the value is dropped: its text does not matter
 			continue
 		}
 		fr.value(it, sl, k)
+		fr.badText(it, fr.sch.fields[sl.field].Name)
 	}
 	return
 }

@@ -21,7 +21,9 @@ const (
 	RuleMissingID   = "missing-id"       // no usable feature id
 	RuleBadID       = "id"               // an id that is neither a string nor an integer
 	RuleDuplicateID = "duplicate-id"     // the same id more than once in one input
-	RuleTooMany     = "too-many"         // more features than Options.MaxFeatures
+	RuleTooMany     = "too-many"         // more features than Limits.MaxFeatures
+	RuleTooLarge    = "too-large"        // an input, line, value or geometry over its Limits
+	RuleFormat      = "format"           // a body that is not the declared format
 	RuleGeomType    = "geometry-type"    // a geometry the layer does not hold
 	RuleEmpty       = "empty"            // no geometry, or an empty one
 	RuleCoordinate  = "coordinates"      // a position that is not [lon, lat, ...]
@@ -121,9 +123,21 @@ func (e *Error) Malformed() bool {
 	for _, p := range e.Problems {
 		if p.Index < 0 {
 			switch p.Rule {
-			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding:
+			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat:
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// TooLarge reports whether the input was refused for exceeding a limit
+// (Limits: bytes, ratio, line, value, id, vertices, features, depth): the
+// API answers 413. It wins over Malformed.
+func (e *Error) TooLarge() bool {
+	for _, p := range e.Problems {
+		if p.Index < 0 && (p.Rule == RuleTooLarge || p.Rule == RuleTooMany) {
+			return true
 		}
 	}
 	return false
