@@ -64,6 +64,7 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 }
 
 func (s *Server) ingest(ctx context.Context, r *Request, l *layers.Layer, format ingest.Format, body []byte, opt ingest.Options) *Response {
+	opt.Limits = s.cfg.Limits
 	feats, report, err := ingest.Prepare(l, format, bytes.NewReader(body), opt)
 	if err != nil {
 		return errorResponse(err)

@@ -32,7 +32,9 @@ type Limits struct {
 	// MaxVertices bounds the positions of one geometry (all its rings and
 	// parts), and the nodes of one OSM way. Default 1,000,000.
 	MaxVertices int
-	// MaxFeatures bounds the features of one input. Default 1,000,000.
+	// MaxFeatures bounds the features of one input. Default 100,000: a
+	// feature costs a few hundred bytes of memory until it is stored, so
+	// this bounds an API write to tens of MB; bulk loads lift it.
 	MaxFeatures int
 	// MaxDepth bounds JSON nesting. Default 64 (GeoJSON needs 8).
 	MaxDepth int
@@ -46,7 +48,7 @@ var DefaultLimits = Limits{
 	MaxFieldBytes: 1 << 20,
 	MaxIDBytes:    256,
 	MaxVertices:   1_000_000,
-	MaxFeatures:   1_000_000,
+	MaxFeatures:   100_000,
 	MaxDepth:      64,
 }
 
