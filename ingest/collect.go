@@ -40,7 +40,7 @@ type collector struct {
 	seen    map[string]int // id → position in items of its first occurrence
 	dups    map[string]bool
 	fatals  []Problem
-	ignored map[string]bool
+	ignored nameSet
 	skipped map[string]int
 	stopped bool // MaxFeatures reached
 }
@@ -48,7 +48,7 @@ type collector struct {
 func newCollector(l *layers.Layer, format Format, opt Options) *collector {
 	return &collector{
 		layer: l, format: format, opt: opt, sch: newSchema(l, opt),
-		seen: make(map[string]int), ignored: make(map[string]bool),
+		seen: make(map[string]int), ignored: newNameSet(),
 	}
 }
 
@@ -70,10 +70,37 @@ func (c *collector) full() bool {
 	return true
 }
 
-func (c *collector) ignore(names map[string]bool) {
-	for n := range names {
-		c.ignored[n] = true
+func (c *collector) ignore(names nameSet) {
+	for n := range names.m {
+		c.ignored.add(n)
 	}
+	c.ignored.over = c.ignored.over || names.over
+}
+
+// maxIgnoredFields bounds the names Report.IgnoredFields lists: an input
+// with a million distinct keys must not make a million-entry map.
+const maxIgnoredFields = 1000
+
+// nameSet is a set of at most maxIgnoredFields names, each cut to an
+// excerpt; over says that more were left out.
+type nameSet struct {
+	m    map[string]bool
+	over bool
+}
+
+func newNameSet() nameSet { return nameSet{m: make(map[string]bool)} }
+
+func (s *nameSet) has(name []byte) bool { return s.m[string(name)] }
+
+func (s *nameSet) add(name string) {
+	if s.m[name] {
+		return
+	}
+	if len(s.m) >= maxIgnoredFields {
+		s.over = true
+		return
+	}
+	s.m[excerpt(name)] = true
 }
 
 func (c *collector) skip(reason string) {
@@ -110,7 +137,7 @@ func (c *collector) add(it item) {
 }
 
 func (c *collector) markDup(it *item, other int) {
-	it.problemf("", RuleDuplicateID, "id %q is also used by feature %d", it.id, other)
+	it.problemf("", RuleDuplicateID, "id %s is also used by feature %d", quoteExcerpt(it.id), other)
 	it.f = nil
 }
 
@@ -118,9 +145,10 @@ func (c *collector) markDup(it *item, other int) {
 // *Error when the input is refused.
 func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped}
-	for n := range c.ignored {
+	for n := range c.ignored.m {
 		rep.IgnoredFields = append(rep.IgnoredFields, n)
 	}
+	rep.IgnoredFieldsTruncated = c.ignored.over
 	sort.Strings(rep.IgnoredFields)
 	probs := slices.Clone(c.fatals)
 	var feats []*spatial.Feature

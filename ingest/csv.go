@@ -45,13 +45,23 @@ func readCSV(c *collector, r io.Reader) error {
 		br.Discard(3)
 	}
 	lim := c.opt.Limits
-	cr := csv.NewReader(&recordLimiter{r: br, max: lim.MaxLineBytes})
-	cr.Comma = sniffComma(br)
+	comma := sniffComma(br)
+	cr := csv.NewReader(&recordLimiter{r: br, max: lim.MaxLineBytes, comma: byte(comma), maxFields: lim.MaxProperties})
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return csvFatal(c, err, "header row")
+	}
+	if len(header) > lim.MaxProperties {
+		c.fatal(-1, 1, RuleTooLarge, fmt.Sprintf("the header has %d columns, more than the limit of %d", len(header), lim.MaxProperties))
+		return nil
+	}
+	if col := longCell(header, -1, lim.MaxFieldBytes); col >= 0 {
+		c.fatal(-1, 1, RuleTooLarge, fmt.Sprintf("header column %d is %s long, more than the limit of %s",
+			col+1, byteSize(int64(len(header[col]))), byteSize(int64(lim.MaxFieldBytes))))
+		return nil
 	}
 	plan, ok := planCSV(c, header)
 	if !ok {
@@ -101,7 +111,7 @@ func readCSV(c *collector, r io.Reader) error {
 			v, why := convertText(f, rec[fc.col], false)
 			if why != "" {
 				if fc.name != f.Name {
-					why += " (column " + strconv.Quote(fc.name) + ")"
+					why += " (column " + quoteExcerpt(fc.name) + ")"
 				}
 				it.problem(f.Name, RuleType, why)
 				continue
@@ -140,41 +150,49 @@ func longCell(rec []string, wkt, max int) int {
 	return -1
 }
 
-// recordLimiter fails a CSV record longer than max bytes before
-// encoding/csv buffers it: it follows quotes, so a newline inside a quoted
-// cell does not end the record.
+// recordLimiter fails a CSV record longer than max bytes, or of more than
+// maxFields cells, before encoding/csv buffers and splits it (a line of
+// commas is millions of empty strings): it follows quotes, so a newline or
+// a comma inside a quoted cell does not count.
 type recordLimiter struct {
-	r      io.Reader
-	n, max int
-	line   int
-	quoted bool
+	r         io.Reader
+	n, max    int
+	comma     byte
+	fields    int
+	maxFields int
+	line      int
+	quoted    bool
 }
 
 func (l *recordLimiter) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	b := p[:n]
-	for len(b) > 0 {
-		i := bytes.IndexAny(b, "\"\n")
+	specials := string([]byte{'"', '\n', l.comma})
+	for len(b) > 0 && l.n <= l.max && l.fields < l.maxFields {
+		i := bytes.IndexAny(b, specials)
 		if i < 0 {
 			l.n += len(b)
 			break
 		}
 		l.n += i + 1
-		if b[i] == '"' {
+		switch {
+		case b[i] == '"':
 			l.quoted = !l.quoted
-		} else {
+		case b[i] == '\n':
 			l.line++
 			if !l.quoted {
-				l.n = 0
+				l.n, l.fields = 0, 0
 			}
+		case !l.quoted:
+			l.fields++
 		}
 		b = b[i+1:]
-		if l.n > l.max {
-			break
-		}
 	}
-	if l.n > l.max {
+	switch {
+	case l.n > l.max:
 		return 0, tooLarge("a CSV record near line %d is longer than %s (the limit)", l.line+1, byteSize(int64(l.max)))
+	case l.fields >= l.maxFields:
+		return 0, tooLarge("a CSV record near line %d has more than %d columns (the limit)", l.line+1, l.maxFields)
 	}
 	return n, err
 }
@@ -217,7 +235,7 @@ func planCSV(c *collector, header []string) (csvPlan, bool) {
 		header[i] = h
 		lh := strings.ToLower(h)
 		if seen[lh] {
-			c.fatal(-1, 1, RuleCSV, fmt.Sprintf("column %q appears twice in the header", h))
+			c.fatal(-1, 1, RuleCSV, fmt.Sprintf("column %s appears twice in the header", quoteExcerpt(h)))
 			return plan, false
 		}
 		seen[lh] = true
@@ -240,7 +258,7 @@ func planCSV(c *collector, header []string) (csvPlan, bool) {
 		}
 		if !ok {
 			if i != plan.id {
-				c.ignored[h] = true
+				c.ignored.add(h)
 			}
 			continue
 		}
@@ -287,9 +305,9 @@ func csvGeometry(plan *csvPlan, rec []string, maxVertices int) (orb.Geometry, *g
 	y, err2 := strconv.ParseFloat(lat, 64)
 	switch {
 	case err1 != nil && !errors.Is(err1, strconv.ErrRange):
-		return nil, gprob(RuleCoordinate, "longitude %q is not a number", lon)
+		return nil, gprob(RuleCoordinate, "longitude %s is not a number", quoteExcerpt(lon))
 	case err2 != nil && !errors.Is(err2, strconv.ErrRange):
-		return nil, gprob(RuleCoordinate, "latitude %q is not a number", lat)
+		return nil, gprob(RuleCoordinate, "latitude %s is not a number", quoteExcerpt(lat))
 	}
 	return orb.Point{x, y}, nil
 }

@@ -89,7 +89,7 @@ func sniffTop(sc *scanner) string {
 			}
 			t := string(sc.str())
 			if t != "Feature" && t != "FeatureCollection" {
-				return strconv.Quote(t)
+				return quoteExcerpt(t)
 			}
 			return t
 		case "elements":

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -15,7 +16,7 @@ type featureReader struct {
 	sc      scanner
 	sch     *schema
 	props   props
-	ignored map[string]bool
+	ignored nameSet
 	pts     []orb.Point
 	ends1   []int // ends of lines / rings in pts
 	ends2   []int // ends of polygons in ends1
@@ -24,7 +25,7 @@ type featureReader struct {
 }
 
 func newFeatureReader(sch *schema) *featureReader {
-	fr := &featureReader{sch: sch, ignored: make(map[string]bool)}
+	fr := &featureReader{sch: sch, ignored: newNameSet()}
 	fr.sc.maxDepth, fr.sc.maxStr = sch.lim.MaxDepth, sch.lim.MaxFieldBytes
 	return fr
 }
@@ -72,7 +73,7 @@ func (fr *featureReader) feature(it *item) {
 				it.problem("", RuleJSON, `"type" must be the string "Feature"`)
 				sc.skip(1)
 			} else if t := sc.str(); string(t) != "Feature" {
-				it.problem("", RuleJSON, `"type" must be "Feature", got `+strconv.Quote(string(t)))
+				it.problem("", RuleJSON, `"type" must be "Feature", got `+quoteExcerpt(string(t)))
 			}
 		case "id":
 			var prob string
@@ -94,7 +95,7 @@ func (fr *featureReader) feature(it *item) {
 	switch {
 	case hasGID:
 		if idPropIgnored {
-			fr.ignored[fr.sch.idField] = true
+			fr.ignored.add(fr.sch.idField)
 		}
 	case pidProb != "":
 		it.problem(fr.sch.idField, RuleBadID, pidProb)
@@ -173,7 +174,10 @@ func (fr *featureReader) properties(it *item) (pid string, hasPID bool, pidProb 
 	}
 	sc.pos++
 	first := true
-	for sc.more(&first, '}') {
+	for n := 0; sc.more(&first, '}'); n++ {
+		if n >= fr.sch.lim.MaxProperties {
+			sc.failLimit(fmt.Sprintf("more than %d properties in one feature (the limit)", fr.sch.lim.MaxProperties))
+		}
 		sc.bad = 0
 		k := sc.key()
 		if sc.bad != 0 {
@@ -191,8 +195,8 @@ func (fr *featureReader) properties(it *item) (pid string, hasPID bool, pidProb 
 			sc.pos = start
 		}
 		if !ok {
-			if !fr.ignored[string(k)] {
-				fr.ignored[nfcBytes(k)] = true
+			if !fr.ignored.has(k) {
+				fr.ignored.add(nfcBytes(k))
 			}
 			sc.skip(1)
 			sc.bad = 0 // the value is dropped: its text does not matter
@@ -213,7 +217,7 @@ func (fr *featureReader) value(it *item, sl slot, key []byte) {
 	bad := func(got string) {
 		msg := "want " + string(f.Type) + ", got " + got
 		if sl.alias {
-			msg += " (from " + strconv.Quote(string(key)) + ")"
+			msg += " (from " + quoteExcerpt(string(key)) + ")"
 		}
 		it.problem(f.Name, RuleType, msg)
 	}

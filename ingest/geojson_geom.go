@@ -43,7 +43,7 @@ func (fr *featureReader) geometry(depth int) (orb.Geometry, *gproblem) {
 			}
 			t := sc.str()
 			if typ = geomType(t); typ == "" {
-				pr = gprob(RuleGeomType, "unknown geometry type %q", t)
+				pr = gprob(RuleGeomType, "unknown geometry type %s", quoteExcerpt(string(t)))
 			}
 		case "coordinates":
 			if typ == "" {

@@ -23,9 +23,10 @@ type scanner struct {
 	// maxDepth and maxStr are the nesting and string-length limits; 0
 	// means the defaults.
 	maxDepth, maxStr int
-	// maxArray, when positive, bounds the elements of an array read by
-	// skip (the Overpass pre-check).
-	maxArray int
+	// maxArray and maxObject, when positive, bound the elements of an
+	// array and the members of an object read by skip (the Overpass
+	// pre-check).
+	maxArray, maxObject int
 	// bad is 1 + the offset of the first invalid UTF-8 seen since it was
 	// last cleared, 0 if none.
 	bad int
@@ -418,7 +419,10 @@ func (s *scanner) skip(depth int) {
 	case '{':
 		s.pos++
 		first := true
-		for s.more(&first, '}') {
+		for n := 0; s.more(&first, '}'); n++ {
+			if s.maxObject > 0 && n >= s.maxObject {
+				s.failLimit("a JSON object with more than " + strconv.Itoa(s.maxObject) + " members (the limit)")
+			}
 			s.key()
 			s.skip(depth + 1)
 		}

@@ -38,6 +38,9 @@ type Limits struct {
 	MaxFeatures int
 	// MaxDepth bounds JSON nesting. Default 64 (GeoJSON needs 8).
 	MaxDepth int
+	// MaxProperties bounds the properties of one feature (GeoJSON
+	// members, CSV columns, OSM tags). Default 10,000.
+	MaxProperties int
 }
 
 // DefaultLimits are the limits a zero Limits field takes.
@@ -50,6 +53,7 @@ var DefaultLimits = Limits{
 	MaxVertices:   1_000_000,
 	MaxFeatures:   100_000,
 	MaxDepth:      64,
+	MaxProperties: 10_000,
 }
 
 // unlimited stands for a negative (disabled) limit.
@@ -75,6 +79,7 @@ func (l Limits) resolved() Limits {
 		MaxVertices:   pick(l.MaxVertices, DefaultLimits.MaxVertices),
 		MaxFeatures:   pick(l.MaxFeatures, DefaultLimits.MaxFeatures),
 		MaxDepth:      pick(l.MaxDepth, DefaultLimits.MaxDepth),
+		MaxProperties: pick(l.MaxProperties, DefaultLimits.MaxProperties),
 	}
 	switch {
 	case l.MaxInputBytes == 0:

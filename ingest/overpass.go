@@ -140,7 +140,8 @@ func osmID(e *osmElement) (int64, bool) {
 
 // overpassFits checks, before encoding/json builds anything, that data is
 // UTF-8 and within the limits: no string over MaxFieldBytes, no array
-// (elements, a way's nodes) over MaxVertices, no nesting over MaxDepth. It
+// (elements, a way's nodes) over MaxVertices, no object (tags) over
+// MaxProperties members, no nesting over MaxDepth. It
 // records the problem and reports false when not. Syntax errors are left
 // for encoding/json to report.
 func overpassFits(c *collector, data []byte) bool {
@@ -150,7 +151,8 @@ func overpassFits(c *collector, data []byte) bool {
 		return false
 	}
 	lim := c.opt.Limits
-	sc := &scanner{data: data, maxDepth: lim.MaxDepth, maxStr: lim.MaxFieldBytes, maxArray: lim.MaxVertices}
+	sc := &scanner{data: data, maxDepth: lim.MaxDepth, maxStr: lim.MaxFieldBytes,
+		maxArray: lim.MaxVertices, maxObject: lim.MaxProperties}
 	fr := featureReader{sc: *sc}
 	se := fr.guard(func() { fr.sc.skip(1) })
 	if se != nil && se.rule == RuleTooLarge {
@@ -318,14 +320,14 @@ func osmProps(c *collector, it *item, tags map[string]string) []any {
 		v := tags[k]
 		sl, ok := c.sch.byKey[k]
 		if !ok {
-			c.ignored[k] = true
+			c.ignored.add(k)
 			continue
 		}
 		f := &c.sch.fields[sl.field]
 		val, why := convertText(f, v, true)
 		if why != "" {
 			it.dropped = append(it.dropped, Problem{Index: it.index, Field: f.Name, Rule: RuleUnparsedTag,
-				Message: fmt.Sprintf("tag %s=%s dropped: %s", k, strconv.Quote(v), why)})
+				Message: fmt.Sprintf("tag %s=%s dropped: %s", excerpt(k), quoteExcerpt(v), why)})
 			continue
 		}
 		if val != nil {

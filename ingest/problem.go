@@ -70,11 +70,11 @@ func (p Problem) Error() string {
 		b.WriteString(strconv.Itoa(p.Index))
 		switch {
 		case p.Line > 0 && p.ID != "":
-			fmt.Fprintf(&b, " (line %d, id %q)", p.Line, p.ID)
+			fmt.Fprintf(&b, " (line %d, id %s)", p.Line, quoteExcerpt(p.ID))
 		case p.Line > 0:
 			fmt.Fprintf(&b, " (line %d)", p.Line)
 		case p.ID != "":
-			fmt.Fprintf(&b, " (id %q)", p.ID)
+			fmt.Fprintf(&b, " (id %s)", quoteExcerpt(p.ID))
 		}
 	} else if p.Line > 0 {
 		fmt.Fprintf(&b, "line %d", p.Line)
@@ -86,7 +86,7 @@ func (p Problem) Error() string {
 	case "geometry":
 		b.WriteString(": geometry")
 	default:
-		fmt.Fprintf(&b, ": field %q", p.Field)
+		fmt.Fprintf(&b, ": field %s", quoteExcerpt(p.Field))
 	}
 	b.WriteString(": ")
 	b.WriteString(p.Rule)
@@ -173,6 +173,9 @@ type Report struct {
 	// IgnoredFields are input properties (or OSM tags, or CSV columns) with
 	// no field in the layer schema; they are never stored.
 	IgnoredFields []string `json:"ignored_fields,omitempty"`
+	// IgnoredFieldsTruncated says that more than 1000 names were ignored
+	// and only the first 1000 are listed.
+	IgnoredFieldsTruncated bool `json:"ignored_fields_truncated,omitempty"`
 	// Dropped lists OSM tag values that did not convert to their field's
 	// type; the value is left empty and the feature is still accepted.
 	Dropped []Problem `json:"dropped,omitempty"`

@@ -49,6 +49,7 @@ type LimitsConfig struct {
 	MaxVertices   int `yaml:"max_vertices"`    // positions of one geometry (1,000,000)
 	MaxFeatures   int `yaml:"max_features"`    // features of one input (100,000)
 	MaxDepth      int `yaml:"max_depth"`       // JSON nesting (64)
+	MaxProperties int `yaml:"max_properties"`  // properties of one feature (10,000)
 }
 
 // ingest returns the limits for ingest.Options; inputMB is the default of
@@ -67,7 +68,7 @@ func (l LimitsConfig) ingest(inputMB, features int) ingest.Limits {
 	}
 	return ingest.Limits{MaxInputBytes: in, MaxRatio: l.MaxRatio, MaxLineBytes: l.MaxLineBytes,
 		MaxFieldBytes: l.MaxFieldBytes, MaxIDBytes: l.MaxIDBytes, MaxVertices: l.MaxVertices,
-		MaxFeatures: or(l.MaxFeatures, features), MaxDepth: l.MaxDepth}
+		MaxFeatures: or(l.MaxFeatures, features), MaxDepth: l.MaxDepth, MaxProperties: l.MaxProperties}
 }
 
 // serverLimits are the limits of API writes.
@@ -82,7 +83,7 @@ func (l LimitsConfig) validate() error {
 		v    int
 	}{{"max_input_mb", l.MaxInputMB}, {"max_ratio", l.MaxRatio}, {"max_line_bytes", l.MaxLineBytes},
 		{"max_field_bytes", l.MaxFieldBytes}, {"max_id_bytes", l.MaxIDBytes}, {"max_vertices", l.MaxVertices},
-		{"max_features", l.MaxFeatures}, {"max_depth", l.MaxDepth}} {
+		{"max_features", l.MaxFeatures}, {"max_depth", l.MaxDepth}, {"max_properties", l.MaxProperties}} {
 		if kv.v < -1 {
 			return fmt.Errorf("config: limits.%s %d: want a positive number, 0 for the default or -1 for none", kv.name, kv.v)
 		}
