@@ -37,8 +37,8 @@ func (fr *featureReader) badText(it *item, field string) {
 		return
 	}
 	where := "byte offset " + strconv.Itoa(fr.sc.bad-1)
-	if fr.inLine {
-		where = "byte " + strconv.Itoa(fr.sc.bad) + " of the line"
+	if fr.inLine { // as syntax errors in a line say it
+		where = "column " + strconv.Itoa(fr.sc.bad)
 	}
 	fr.sc.bad = 0
 	what := "text"

@@ -135,6 +135,7 @@ type boundedReader struct {
 	compressed *countingReader
 	ratio      int64
 	floor      int64
+	err        error // the limit error, once exceeded
 }
 
 func newBoundedReader(r io.Reader, lim Limits, compressed *countingReader) *boundedReader {
@@ -142,13 +143,18 @@ func newBoundedReader(r io.Reader, lim Limits, compressed *countingReader) *boun
 }
 
 func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.err != nil {
+		// Sticky: bufio.Reader.Peek hands an error out once and forgets it.
+		return 0, b.err
+	}
 	if b.n >= b.max {
 		// Is there more? One byte tells a body of exactly max bytes from a
 		// longer one.
 		var one [1]byte
 		n, err := b.r.Read(one[:])
 		if n > 0 {
-			return 0, tooLarge("input is larger than %s after decompression (the limit)", byteSize(b.max))
+			b.err = tooLarge("input is larger than %s after decompression (the limit)", byteSize(b.max))
+			return 0, b.err
 		}
 		return 0, err
 	}
@@ -158,8 +164,9 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	if c := b.compressed; c != nil && b.n >= b.floor && c.n > 0 && b.n/c.n > b.ratio {
-		return 0, tooLarge("gzip input expands more than %d× (%s from %s): refused as a decompression bomb",
+		b.err = tooLarge("gzip input expands more than %d× (%s from %s): refused as a decompression bomb",
 			b.ratio, byteSize(b.n), byteSize(c.n))
+		return 0, b.err
 	}
 	return n, err
 }

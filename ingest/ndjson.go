@@ -13,6 +13,9 @@ import (
 // line that is not a Feature is a problem of that feature alone.
 func readNDJSON(c *collector, r io.Reader) error {
 	lr := newLineReader(r, c.opt.Limits.MaxLineBytes)
+	if b, _ := lr.br.Peek(len(bom)); bytes.Equal(b, bom) {
+		lr.br.Discard(len(bom))
+	}
 	if w := ndjsonWorkers(); w > 1 {
 		return readNDJSONParallel(c, lr, w)
 	}
