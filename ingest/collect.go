@@ -141,6 +141,16 @@ func (c *collector) markDup(it *item, other int) {
 	it.f = nil
 }
 
+// overLimit reports whether the input exceeded a limit.
+func (c *collector) overLimit() bool {
+	for _, p := range c.fatals {
+		if p.Rule == RuleTooLarge || p.Rule == RuleTooMany {
+			return true
+		}
+	}
+	return false
+}
+
 // finish builds the result: the accepted features, the report, and an
 // *Error when the input is refused.
 func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
@@ -165,6 +175,11 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 		}
 	}
 	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
+	if c.overLimit() {
+		// The input is refused for its size: the problems of the features
+		// read until then are noise (and could be thousands).
+		probs = slices.Clone(c.fatals)
+	}
 	listed, omitted := probs, 0
 	if len(listed) > MaxProblems {
 		listed, omitted = listed[:MaxProblems], len(listed)-MaxProblems

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"bando/ingest"
 )
 
 // TestBombsAreRefusedWithBoundedMemory sends decompression bombs and
@@ -195,4 +198,42 @@ func peakRSS(t *testing.T, pid int) int64 {
 	}
 	t.Fatal("no VmHWM in /proc status")
 	return 0
+}
+
+// TestLimitsConfig: the limits: section reaches ingest.Limits; the server
+// bounds decompressed input by max_body_mb unless max_input_mb says
+// otherwise, a local `bando ingest` lifts the input and feature limits
+// unless they are set, and a value below -1 is refused.
+func TestLimitsConfig(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bando.yaml")
+	os.WriteFile(file, []byte("max_body_mb: 8\nlimits:\n  max_vertices: 5000\n  max_id_bytes: 64\n  max_ratio: -1\n"), 0o644)
+	cfg := defaultConfig()
+	if err := cfg.loadFile(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	srv := cfg.serverLimits()
+	want := ingest.Limits{MaxInputBytes: 8 << 20, MaxVertices: 5000, MaxIDBytes: 64, MaxRatio: -1}
+	if srv != want {
+		t.Errorf("server limits %+v, want %+v", srv, want)
+	}
+	local := cfg.localLimits()
+	want = ingest.Limits{MaxInputBytes: -1, MaxFeatures: -1, MaxVertices: 5000, MaxIDBytes: 64, MaxRatio: -1}
+	if local != want {
+		t.Errorf("local limits %+v, want %+v", local, want)
+	}
+	cfg.Limits.MaxInputMB, cfg.Limits.MaxFeatures = 100, 10
+	if got := cfg.localLimits(); got.MaxInputBytes != 100<<20 || got.MaxFeatures != 10 {
+		t.Errorf("set limits are not lifted locally: %+v", got)
+	}
+	cfg.Limits.MaxDepth = -2
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "max_depth") {
+		t.Errorf("max_depth -2: %v", err)
+	}
+	os.WriteFile(file, []byte("limits:\n  max_vertex: 5\n"), 0o644)
+	if c := defaultConfig(); c.loadFile(file) == nil {
+		t.Error("unknown limits key accepted")
+	}
 }
