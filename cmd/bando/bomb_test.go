@@ -65,6 +65,11 @@ func TestBombsAreRefusedWithBoundedMemory(t *testing.T) {
 			[]byte("id,lon,lat,note\na,106.7,10.7," + strings.Repeat("n", 2<<20) + "\n"), 413, "limit"},
 		{"csv record over the line limit", "probes", "text/csv",
 			[]byte("id,lon,lat,note\na,106.7,10.7,\"" + strings.Repeat("n\n", 17<<20) + "\"\n"), 413, "CSV record"},
+		{"csv line of commas", "probes", "text/csv",
+			[]byte("id,lon,lat\n" + strings.Repeat(",", 20<<20) + "\n"), 413, "columns"},
+		{"properties bomb", "probes", "application/geo+json", manyProps(200_000), 413, "properties"},
+		{"overpass of 1.5 million nodes", "probes", "application/vnd.osm.overpass+json",
+			[]byte(`{"elements":[` + strings.Repeat(`{"type":"node","id":1,"lat":0,"lon":0},`, 1_500_000) + `{}]}`), 413, "elements"},
 		{"geojson declared csv", "probes", "text/csv",
 			[]byte(`{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[106.7,10.7]}}`), 400, "JSON"},
 		{"feature collection declared ndjson", "probes", "application/x-ndjson",
@@ -164,6 +169,17 @@ func gzipPoints(t *testing.T, n int) []byte {
 	if b.Len()*100 < n {
 		t.Fatalf("test data compresses %d×: it would trip the ratio limit instead", n/b.Len())
 	}
+	return b.Bytes()
+}
+
+// manyProps is a raw GeoJSON feature with n distinct properties.
+func manyProps(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"type":"Feature","id":"p","geometry":{"type":"Point","coordinates":[106.7,10.7]},"properties":{`)
+	for i := range n {
+		fmt.Fprintf(&b, `"k%d":0,`, i)
+	}
+	b.WriteString(`"n":1}}`)
 	return b.Bytes()
 }
 
