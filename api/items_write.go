@@ -102,7 +102,7 @@ func (s *Server) replaceItem(ctx context.Context, r *Request, p layers.Principal
 		var v any
 		_ = json.Unmarshal(got, &v)
 		if s, _ := json.Marshal(v); string(s) != string(want) && strings.Trim(string(got), `"`) != fid {
-			return errorResponse(badRequest("feature id " + string(got) + " does not match the path id " + quote(fid)))
+			return errorResponse(badRequest("feature id " + ingest.Excerpt(string(got)) + " does not match the path id " + quote(fid)))
 		}
 	}
 	obj["id"] = want

@@ -105,12 +105,13 @@ func (fr *featureReader) collection0(c *collector, lines *lineCounter) {
 	sc := &fr.sc
 	sc.data, sc.pos = lines.data, 0
 	sc.expect('{')
-	first := true
+	first, found := true, false
 	for sc.more(&first, '}') {
 		if string(sc.key()) != "features" {
 			sc.skip(1)
 			continue
 		}
+		found = true
 		if sc.peek() != '[' {
 			sc.unexpected(`an array of features in "features"`)
 		}
@@ -124,6 +125,11 @@ func (fr *featureReader) collection0(c *collector, lines *lineCounter) {
 			fr.feature(&it)
 			c.add(it)
 		}
+	}
+	if !found {
+		// RFC 7946 requires it; without it nothing would be stored and
+		// the answer would look like success.
+		sc.fail(`a FeatureCollection needs a "features" array`)
 	}
 	fr.trailing()
 }

@@ -201,6 +201,10 @@ func excerpt(s string) string {
 	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
+// Excerpt is excerpt, for messages outside the package that quote client
+// input: at most 64 bytes of s, then "…(N bytes)".
+func Excerpt(s string) string { return excerpt(s) }
+
 // quoteExcerpt quotes s like strconv.Quote, or its first excerptLen bytes
 // followed by "…(N bytes)" outside the quotes.
 func quoteExcerpt(s string) string {

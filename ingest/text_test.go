@@ -129,6 +129,7 @@ func TestFormatMismatch(t *testing.T) {
 		{"csv as overpass", Overpass, csv, RuleFormat},
 		{"geojson as overpass", Overpass, fc, RuleFormat},
 		{"object without elements as overpass", Overpass, `{"version":0.6}`, RuleOverpass},
+		{"collection without features", GeoJSON, `{"type":"FeatureCollection"}`, RuleJSON},
 		{"ndjson as geojson is read", GeoJSON, pointFeat(`"a"`, `{"name":"n"}`) + "\n" + pointFeat(`"b"`, `{"name":"n"}`) + "\n", ""},
 		{"overpass as geojson is read", GeoJSON, overpass, ""},
 		{"bom and blank lines before ndjson", NDJSON, "\xef\xbb\xbf\n\n" + pointFeat(`"a"`, `{"name":"n"}`), ""},
