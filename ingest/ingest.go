@@ -101,19 +101,18 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 // open returns r, decompressed when it starts with the gzip magic bytes,
 // and bounded by lim.MaxInputBytes and lim.MaxRatio.
 func open(r io.Reader, lim Limits) (*bufio.Reader, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
+	raw := newBoundedReader(r, lim, nil)
+	br := bufio.NewReaderSize(raw, 1<<16)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		// gzip reads through a small buffer of its own, so counting here
-		// overstates the compressed bytes by at most 4 KiB.
-		cr := &countingReader{r: br}
-		zr, err := gzip.NewReader(cr)
+		zr, err := gzip.NewReader(br) // br is a ByteReader: gzip reads no further ahead
 		if err != nil {
 			return nil, err
 		}
-		return bufio.NewReaderSize(newBoundedReader(gzipReader{zr}, lim, cr), 1<<16), nil
+		consumed := func() int64 { return raw.n - int64(br.Buffered()) }
+		return bufio.NewReaderSize(newBoundedReader(gzipReader{zr}, lim, consumed), 1<<16), nil
 	}
-	return bufio.NewReaderSize(newBoundedReader(br, lim, nil), 1<<16), nil
+	return br, nil
 }
 
 // gzipReader marks errors of the gzip stream, so that a corrupt file is

@@ -108,37 +108,27 @@ func asLimitErr(err error) (*limitError, bool) {
 	return le, ok
 }
 
-// countingReader counts the bytes read through it (the compressed side of
-// a gzip input, for the ratio limit).
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // ratioFloor is how much must be decompressed before the ratio is judged:
 // the gzip header and a small file say nothing.
 const ratioFloor = 1 << 20
 
 // boundedReader refuses input beyond max bytes, and a decompression ratio
-// above ratio once floor bytes have been read (compressed is nil for input
-// that is not compressed). It fails before handing out the byte over the
-// limit, so a reader downstream never holds more than max bytes.
+// above ratio once floor bytes have been read (compressed, nil for input
+// that is not compressed, says how many compressed bytes were consumed).
+// It fails before handing out the byte over the limit, so a reader
+// downstream never holds more than max bytes. The compressed input is
+// bounded by the same max: it is never smaller than what it decompresses to
+// by much.
 type boundedReader struct {
 	r          io.Reader
 	n, max     int64
-	compressed *countingReader
+	compressed func() int64
 	ratio      int64
 	floor      int64
 	err        error // the limit error, once exceeded
 }
 
-func newBoundedReader(r io.Reader, lim Limits, compressed *countingReader) *boundedReader {
+func newBoundedReader(r io.Reader, lim Limits, compressed func() int64) *boundedReader {
 	return &boundedReader{r: r, max: lim.MaxInputBytes, compressed: compressed, ratio: int64(lim.MaxRatio), floor: ratioFloor}
 }
 
@@ -163,10 +153,12 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.n += int64(n)
-	if c := b.compressed; c != nil && b.n >= b.floor && c.n > 0 && b.n/c.n > b.ratio {
-		b.err = tooLarge("gzip input expands more than %d× (%s from %s): refused as a decompression bomb",
-			b.ratio, byteSize(b.n), byteSize(c.n))
-		return 0, b.err
+	if b.compressed != nil && b.n >= b.floor {
+		if c := b.compressed(); c > 0 && b.n/c > b.ratio {
+			b.err = tooLarge("gzip input expands more than %d× (%s from %s): refused as a decompression bomb",
+				b.ratio, byteSize(b.n), byteSize(c))
+			return 0, b.err
+		}
 	}
 	return n, err
 }
