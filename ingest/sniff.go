@@ -22,7 +22,7 @@ func formatMismatch(f Format, br *bufio.Reader) string {
 		return ""
 	}
 	first := head[0]
-	json := first == '{' || first == '['
+	json := first == '{' || first == '[' && startsJSONArray(head)
 	switch f {
 	case CSV:
 		if json {
@@ -55,6 +55,19 @@ func formatMismatch(f Format, br *bufio.Reader) string {
 		}
 	}
 	return ""
+}
+
+// startsJSONArray tells "[{…" or "[[…" from a CSV header such as "[id],lon".
+func startsJSONArray(b []byte) bool {
+	rest := bytes.TrimLeft(b[1:], " \t\r\n")
+	if len(rest) == 0 {
+		return true
+	}
+	switch c := rest[0]; {
+	case c == '{', c == '[', c == ']', c == '"', c == '-', c >= '0' && c <= '9':
+		return true
+	}
+	return false
 }
 
 func firstLine(b []byte) []byte {

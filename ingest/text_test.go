@@ -132,6 +132,8 @@ func TestFormatMismatch(t *testing.T) {
 		{"collection without features", GeoJSON, `{"type":"FeatureCollection"}`, RuleJSON},
 		{"ndjson as geojson is read", GeoJSON, pointFeat(`"a"`, `{"name":"n"}`) + "\n" + pointFeat(`"b"`, `{"name":"n"}`) + "\n", ""},
 		{"overpass as geojson is read", GeoJSON, overpass, ""},
+		{"csv with a bracketed header", CSV, "[note],id,name,lon,lat\nx,a,n,106,10\n", ""},
+		{"array of features as csv", CSV, "[" + pointFeat(`"a"`, `{"name":"n"}`) + "]", RuleFormat},
 		{"bom and blank lines before ndjson", NDJSON, "\xef\xbb\xbf\n\n" + pointFeat(`"a"`, `{"name":"n"}`), ""},
 	}
 	for _, tt := range tests {
