@@ -118,7 +118,7 @@ func (fr *featureReader) idValue() (string, bool, string) {
 		if s, ok := numberID(n); ok {
 			return s, true, ""
 		}
-		return "", false, "id must be a string or an integer, got number " + string(n.raw)
+		return "", false, "id must be a string or an integer, got number " + excerpt(string(n.raw))
 	case c == 'n':
 		sc.literal("null")
 		return "", false, ""
@@ -257,20 +257,20 @@ func (fr *featureReader) value(it *item, sl slot, key []byte) {
 		n := sc.num()
 		switch {
 		case math.IsInf(n.val, 0):
-			it.problem(f.Name, RuleNaN, "number "+string(n.raw)+" is out of range")
+			it.problem(f.Name, RuleNaN, "number "+excerpt(string(n.raw))+" is out of range")
 		case f.Type == layers.TypeFloat:
 			fr.props.set(sl, n.val)
 		case f.Type == layers.TypeInt && n.intLit:
 			v, err := strconv.ParseInt(string(n.raw), 10, 64)
 			if err != nil {
-				bad("number " + string(n.raw) + " (out of int64 range)")
+				bad("number " + excerpt(string(n.raw)) + " (out of int64 range)")
 			} else {
 				fr.props.set(sl, v)
 			}
 		case f.Type == layers.TypeInt && isIntegral(n.val):
 			fr.props.set(sl, int64(n.val))
 		default:
-			bad("number " + string(n.raw))
+			bad("number " + excerpt(string(n.raw)))
 		}
 	}
 }

@@ -70,13 +70,17 @@ func (s *scanner) depthLimit() int {
 }
 
 // checkStr refuses a string of n bytes when it is over the limit.
-func (s *scanner) checkStr(n int) {
+func (s *scanner) checkStr(n int) { s.checkLen(n, "string") }
+
+// checkLen refuses a string or number of n bytes when it is over the
+// limit.
+func (s *scanner) checkLen(n int, what string) {
 	lim := s.maxStr
 	if lim == 0 {
 		lim = DefaultLimits.MaxFieldBytes
 	}
 	if n > lim {
-		s.failLimit("a JSON string of " + byteSize(int64(n)) + " is longer than the limit of " + byteSize(int64(lim)))
+		s.failLimit("a JSON " + what + " of " + byteSize(int64(n)) + " is longer than the limit of " + byteSize(int64(lim)))
 	}
 }
 
@@ -378,6 +382,7 @@ func (s *scanner) num() number {
 		}
 	}
 	s.pos = i
+	s.checkLen(i-start, "number")
 	raw := d[start:i]
 	exp += e10
 	var v float64

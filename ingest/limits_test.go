@@ -60,6 +60,8 @@ func TestLimits(t *testing.T) {
 			lim: Limits{MaxFieldBytes: 1000}, lifted: Limits{MaxFieldBytes: 4000}},
 		{name: "json string in ndjson", layer: "pois", format: NDJSON, in: pointFeat(`"a"`, `{"name":"`+big+`"}`) + "\n" + pointFeat(`"b"`, `{"name":"n"}`),
 			lim: Limits{MaxFieldBytes: 1000}, lifted: Limits{MaxFieldBytes: 4000}},
+		{name: "json number", layer: "pois", format: GeoJSON, in: pointFeat(strings.Repeat("1", 2000), `{"name":"n"}`),
+			lim: Limits{MaxFieldBytes: 1000}},
 		{name: "id", layer: "pois", format: GeoJSON, in: pointFeat(`"`+strings.Repeat("i", 300)+`"`, `{"name":"n"}`),
 			lifted: Limits{MaxIDBytes: -1}},
 		{name: "csv id", layer: "pois", format: CSV, in: "id,name,lon,lat\n" + strings.Repeat("i", 300) + ",n,106,10\n",

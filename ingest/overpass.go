@@ -70,9 +70,9 @@ func readOverpassBytes(c *collector, data []byte) error {
 		case errors.As(err, &se):
 			c.fatal(-1, lines.at(int(se.Offset)), RuleJSON, se.Error())
 		case errors.As(err, &te):
-			c.fatal(-1, lines.at(int(te.Offset)), RuleOverpass, fmt.Sprintf("%s: want %s, got %s", te.Field, te.Type, te.Value))
+			c.fatal(-1, lines.at(int(te.Offset)), RuleOverpass, fmt.Sprintf("%s: want %s, got %s", excerpt(te.Field), te.Type, excerpt(te.Value)))
 		default:
-			c.fatal(-1, 0, RuleOverpass, err.Error())
+			c.fatal(-1, 0, RuleOverpass, excerpt(err.Error()))
 		}
 		return nil
 	}
@@ -81,7 +81,7 @@ func readOverpassBytes(c *collector, data []byte) error {
 		return nil
 	}
 	if doc.Remark != "" {
-		c.fatal(-1, 0, RuleOverpass, "the Overpass response is incomplete: "+doc.Remark)
+		c.fatal(-1, 0, RuleOverpass, "the Overpass response is incomplete: "+excerpt(doc.Remark))
 		return nil
 	}
 	o := newOSMIndex(doc.Elements)
@@ -102,7 +102,7 @@ func readOverpassBytes(c *collector, data []byte) error {
 		vals := osmProps(c, &it, e.Tags)
 		num, ok := osmID(e)
 		if !ok {
-			it.problemf("", RuleBadID, "OSM %s id %d is out of range", e.Type, e.ID)
+			it.problemf("", RuleBadID, "OSM %s id %d is out of range", excerpt(e.Type), e.ID)
 		}
 		// Num stays 0: the store takes it from the numeric id, so the
 		// vector-tile id is the same id*10+type.
