@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bando/ingest"
 	"bando/layers"
 	"bando/spatial"
 	"bando/store"
@@ -49,8 +50,11 @@ type Config struct {
 	Tokens  *Tokens
 	Viewer  fs.FS // the embedded web app; nil serves no viewer
 	Logger  *slog.Logger
-	// MaxBody is the request body limit in bytes.
+	// MaxBody is the request body limit in bytes, as received.
 	MaxBody int
+	// Limits bound each ingested body after decompression; a zero
+	// MaxInputBytes takes MaxBody.
+	Limits ingest.Limits
 	// Version is the build version reported by /healthz.
 	Version string
 }
@@ -71,6 +75,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 64 << 20
+	}
+	if cfg.Limits.MaxInputBytes == 0 {
+		cfg.Limits.MaxInputBytes = int64(cfg.MaxBody)
 	}
 	if cfg.Tokens == nil {
 		cfg.Tokens = &Tokens{}

@@ -49,13 +49,18 @@ func asAPIError(err error) *Error {
 	}
 	var ie *ingest.Error
 	if errors.As(err, &ie) {
-		status := http.StatusUnprocessableEntity
-		if ie.Malformed() { // unreadable input, as opposed to rule violations
+		status, code := http.StatusUnprocessableEntity, "invalid_input"
+		switch {
+		case ie.TooLarge(): // over a limit: bytes, ratio, line, value, id, vertices, features
+			status, code = http.StatusRequestEntityTooLarge, "payload_too_large"
+		case ie.Malformed(): // unreadable input, as opposed to rule violations
 			status = http.StatusBadRequest
 		}
-		return &Error{Status: status, Code: "invalid_input", Message: ie.Error(), Details: ie.Problems, Err: err}
+		return &Error{Status: status, Code: code, Message: ie.Error(), Details: ie.Problems, Err: err}
 	}
 	switch {
+	case errors.Is(err, ingest.ErrUnknownFormat):
+		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: err.Error(), Err: err}
 	case errors.Is(err, layers.ErrUnknownLayer):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, tiles.ErrBadTile):

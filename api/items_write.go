@@ -38,7 +38,7 @@ func requestFormat(r *Request) (ingest.Format, error) {
 		f, err := ingest.ParseFormat(name)
 		if err != nil {
 			return "", &Error{Status: http.StatusBadRequest, Code: "bad_request",
-				Message: "unknown format; use geojson, ndjson, csv or overpass", Err: err}
+				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv or overpass", Err: err}
 		}
 		return f, nil
 	}
@@ -72,6 +72,7 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 // not see are unknown fields), merges back the stored values of those fields
 // and stores the result.
 func (s *Server) ingest(ctx context.Context, r *Request, p layers.Principal, l *layers.Layer, format ingest.Format, body []byte, opt ingest.Options) *Response {
+	opt.Limits = s.cfg.Limits
 	view, pos := layers.WriteView(p, l)
 	feats, report, err := ingest.Prepare(view, format, bytes.NewReader(body), opt)
 	if err != nil {
@@ -117,7 +118,7 @@ func (s *Server) replaceItem(ctx context.Context, r *Request, p layers.Principal
 		var v any
 		_ = json.Unmarshal(got, &v)
 		if s, _ := json.Marshal(v); string(s) != string(want) && strings.Trim(string(got), `"`) != fid {
-			return errorResponse(badRequest("feature id " + string(got) + " does not match the path id " + quote(fid)))
+			return errorResponse(badRequest("feature id " + ingest.Excerpt(string(got)) + " does not match the path id " + quote(fid)))
 		}
 	}
 	obj["id"] = want

@@ -1,6 +1,10 @@
 package ingest
 
 import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/paulmach/orb"
 
 	"bando/spatial"
@@ -12,8 +16,20 @@ import (
 // decoding (gpr) takes the place of validation.
 func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals []any) {
 	it.id = id
-	if id == "" {
+	switch {
+	case id == "":
 		it.problem("", RuleMissingID, "feature has no id (GeoJSON \"id\", or the "+quoteName(sch.idField)+" property/column)")
+	case len(id) > sch.lim.MaxIDBytes:
+		// Problems carry only an excerpt of the id, so that an error never
+		// echoes megabytes.
+		n := len(id)
+		it.id = excerpt(id)
+		id = it.id
+		it.problemf("", RuleTooLarge, "id of %d bytes is longer than the limit of %d bytes", n, sch.lim.MaxIDBytes)
+	default:
+		if why := badIDText(id); why != "" {
+			it.problem("", RuleBadID, why)
+		}
 	}
 	var reps []Repair
 	if gpr == nil {
@@ -41,3 +57,21 @@ func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals
 }
 
 func quoteName(s string) string { return "\"" + s + "\"" }
+
+// badIDText says why id is not in the id alphabet, "" if it is: any valid
+// UTF-8 without control characters (C0, DEL, C1). Invalid UTF-8 is found
+// earlier with its offset (rule encoding); it is checked here again for
+// callers that bypass the readers.
+func badIDText(id string) string {
+	for i, r := range id {
+		switch {
+		case r == utf8.RuneError:
+			if _, n := utf8.DecodeRuneInString(id[i:]); n == 1 {
+				return fmt.Sprintf("id is not valid UTF-8 (at byte %d of the id)", i)
+			}
+		case unicode.IsControl(r):
+			return fmt.Sprintf("id contains the control character %U at byte %d; ids are UTF-8 text without control characters", r, i)
+		}
+	}
+	return ""
+}

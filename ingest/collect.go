@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 
 	"bando/layers"
 	"bando/spatial"
@@ -39,7 +40,7 @@ type collector struct {
 	seen    map[string]int // id → position in items of its first occurrence
 	dups    map[string]bool
 	fatals  []Problem
-	ignored map[string]bool
+	ignored nameSet
 	skipped map[string]int
 	stopped bool // MaxFeatures reached
 }
@@ -47,7 +48,7 @@ type collector struct {
 func newCollector(l *layers.Layer, format Format, opt Options) *collector {
 	return &collector{
 		layer: l, format: format, opt: opt, sch: newSchema(l, opt),
-		seen: make(map[string]int), ignored: make(map[string]bool),
+		seen: make(map[string]int), ignored: newNameSet(),
 	}
 }
 
@@ -59,20 +60,47 @@ func (c *collector) fatal(index, line int, rule, msg string) {
 // full reports whether another feature would exceed MaxFeatures; the first
 // time it is true it records the too-many problem.
 func (c *collector) full() bool {
-	if c.opt.MaxFeatures <= 0 || len(c.items) < c.opt.MaxFeatures {
+	if len(c.items) < c.opt.Limits.MaxFeatures {
 		return false
 	}
 	if !c.stopped {
 		c.stopped = true
-		c.fatal(-1, 0, RuleTooMany, fmt.Sprintf("more than %d features (the limit for one input)", c.opt.MaxFeatures))
+		c.fatal(-1, 0, RuleTooMany, fmt.Sprintf("more than %d features (the limit for one input)", c.opt.Limits.MaxFeatures))
 	}
 	return true
 }
 
-func (c *collector) ignore(names map[string]bool) {
-	for n := range names {
-		c.ignored[n] = true
+func (c *collector) ignore(names nameSet) {
+	for n := range names.m {
+		c.ignored.add(n)
 	}
+	c.ignored.over = c.ignored.over || names.over
+}
+
+// maxIgnoredFields bounds the names Report.IgnoredFields lists: an input
+// with a million distinct keys must not make a million-entry map.
+const maxIgnoredFields = 1000
+
+// nameSet is a set of at most maxIgnoredFields names, each cut to an
+// excerpt; over says that more were left out.
+type nameSet struct {
+	m    map[string]bool
+	over bool
+}
+
+func newNameSet() nameSet { return nameSet{m: make(map[string]bool)} }
+
+func (s *nameSet) has(name []byte) bool { return s.m[string(name)] }
+
+func (s *nameSet) add(name string) {
+	if s.m[name] {
+		return
+	}
+	if len(s.m) >= maxIgnoredFields {
+		s.over = true
+		return
+	}
+	s.m[excerpt(name)] = true
 }
 
 func (c *collector) skip(reason string) {
@@ -82,8 +110,15 @@ func (c *collector) skip(reason string) {
 	c.skipped[reason]++
 }
 
-// add takes the next item; items arrive in input order.
+// add takes the next item; items arrive in input order. A feature over a
+// size limit refuses the whole input, as the input itself would.
 func (c *collector) add(it item) {
+	for _, p := range it.probs {
+		if p.Rule == RuleTooLarge {
+			c.fatals = append(c.fatals, Problem{Index: -1, Line: p.Line, ID: p.ID, Field: p.Field, Rule: p.Rule,
+				Message: "feature " + strconv.Itoa(p.Index) + ": " + p.Message})
+		}
+	}
 	if it.id != "" {
 		if first, dup := c.seen[it.id]; dup {
 			if c.dups == nil {
@@ -102,17 +137,28 @@ func (c *collector) add(it item) {
 }
 
 func (c *collector) markDup(it *item, other int) {
-	it.problemf("", RuleDuplicateID, "id %q is also used by feature %d", it.id, other)
+	it.problemf("", RuleDuplicateID, "id %s is also used by feature %d", quoteExcerpt(it.id), other)
 	it.f = nil
+}
+
+// overLimit reports whether the input exceeded a limit.
+func (c *collector) overLimit() bool {
+	for _, p := range c.fatals {
+		if p.Rule == RuleTooLarge || p.Rule == RuleTooMany {
+			return true
+		}
+	}
+	return false
 }
 
 // finish builds the result: the accepted features, the report, and an
 // *Error when the input is refused.
 func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped}
-	for n := range c.ignored {
+	for n := range c.ignored.m {
 		rep.IgnoredFields = append(rep.IgnoredFields, n)
 	}
+	rep.IgnoredFieldsTruncated = c.ignored.over
 	sort.Strings(rep.IgnoredFields)
 	probs := slices.Clone(c.fatals)
 	var feats []*spatial.Feature
@@ -129,6 +175,11 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 		}
 	}
 	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
+	if c.overLimit() {
+		// The input is refused for its size: the problems of the features
+		// read until then are noise (and could be thousands).
+		probs = slices.Clone(c.fatals)
+	}
 	listed, omitted := probs, 0
 	if len(listed) > MaxProblems {
 		listed, omitted = listed[:MaxProblems], len(listed)-MaxProblems

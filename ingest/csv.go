@@ -44,13 +44,24 @@ func readCSV(c *collector, r io.Reader) error {
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
+	lim := c.opt.Limits
+	comma := sniffComma(br)
+	cr := csv.NewReader(&recordLimiter{r: br, max: lim.MaxLineBytes, comma: byte(comma), maxFields: lim.MaxProperties})
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		return csvFatal(c, err, "header row")
+	}
+	if len(header) > lim.MaxProperties {
+		c.fatal(-1, 1, RuleTooLarge, fmt.Sprintf("the header has %d columns, more than the limit of %d", len(header), lim.MaxProperties))
+		return nil
+	}
+	if col := longCell(header, -1, lim.MaxFieldBytes); col >= 0 {
+		c.fatal(-1, 1, RuleTooLarge, fmt.Sprintf("header column %d is %s long, more than the limit of %s",
+			col+1, byteSize(int64(len(header[col]))), byteSize(int64(lim.MaxFieldBytes))))
+		return nil
 	}
 	plan, ok := planCSV(c, header)
 	if !ok {
@@ -69,6 +80,11 @@ func readCSV(c *collector, r io.Reader) error {
 			return nil
 		}
 		line, _ := cr.FieldPos(0)
+		if col := longCell(rec, plan.wkt, lim.MaxFieldBytes); col >= 0 {
+			c.fatal(-1, line, RuleTooLarge, fmt.Sprintf("column %d holds %s, more than the limit of %s for one value",
+				col+1, byteSize(int64(len(rec[col]))), byteSize(int64(lim.MaxFieldBytes))))
+			return nil
+		}
 		it := item{index: len(c.items), line: line}
 		if plan.id >= 0 && plan.id < len(rec) {
 			it.id = nfc(strings.TrimSpace(rec[plan.id]))
@@ -95,7 +111,7 @@ func readCSV(c *collector, r io.Reader) error {
 			v, why := convertText(f, rec[fc.col], false)
 			if why != "" {
 				if fc.name != f.Name {
-					why += " (column " + strconv.Quote(fc.name) + ")"
+					why += " (column " + quoteExcerpt(fc.name) + ")"
 				}
 				it.problem(f.Name, RuleType, why)
 				continue
@@ -104,7 +120,7 @@ func readCSV(c *collector, r io.Reader) error {
 				p.set(fc.slot, v)
 			}
 		}
-		g, gpr := csvGeometry(&plan, rec)
+		g, gpr := csvGeometry(&plan, rec, lim.MaxVertices)
 		build(&it, c.sch, it.id, g, gpr, p.vals)
 		c.add(it)
 	}
@@ -117,12 +133,68 @@ func csvFatal(c *collector, err error, what string) error {
 		c.fatal(-1, 1, RuleCSV, "empty input: a header row is required")
 	case errors.As(err, &pe):
 		c.fatal(-1, pe.Line, RuleCSV, fmt.Sprintf("%s: %v", what, pe.Err))
-	case isGzipErr(err):
-		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
 	default:
-		return fmt.Errorf("ingest: read csv: %w", err)
+		return c.readFailed(err, 0)
 	}
 	return nil
+}
+
+// longCell returns the column of the first cell longer than max bytes,
+// skipping the WKT column (bounded by the record and vertex limits), or -1.
+func longCell(rec []string, wkt, max int) int {
+	for i, v := range rec {
+		if len(v) > max && i != wkt {
+			return i
+		}
+	}
+	return -1
+}
+
+// recordLimiter fails a CSV record longer than max bytes, or of more than
+// maxFields cells, before encoding/csv buffers and splits it (a line of
+// commas is millions of empty strings): it follows quotes, so a newline or
+// a comma inside a quoted cell does not count.
+type recordLimiter struct {
+	r         io.Reader
+	n, max    int
+	comma     byte
+	fields    int
+	maxFields int
+	line      int
+	quoted    bool
+}
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	specials := string([]byte{'"', '\n', l.comma})
+	for len(b) > 0 && l.n <= l.max && l.fields < l.maxFields {
+		i := bytes.IndexAny(b, specials)
+		if i < 0 {
+			l.n += len(b)
+			break
+		}
+		l.n += i + 1
+		switch {
+		case b[i] == '"':
+			l.quoted = !l.quoted
+		case b[i] == '\n':
+			l.line++
+			if !l.quoted {
+				l.n, l.fields = 0, 0
+			}
+		case !l.quoted:
+			l.fields++
+		}
+		b = b[i+1:]
+	}
+	switch {
+	case l.n > l.max:
+		return 0, tooLarge("a CSV record near line %d is longer than %s (the limit)", l.line+1, byteSize(int64(l.max)))
+	case l.fields >= l.maxFields:
+		return 0, tooLarge("a CSV record near line %d has more than %d columns (the limit)", l.line+1, l.maxFields)
+	}
+	return n, err
 }
 
 // sniffComma picks the separator from the first line.
@@ -163,7 +235,7 @@ func planCSV(c *collector, header []string) (csvPlan, bool) {
 		header[i] = h
 		lh := strings.ToLower(h)
 		if seen[lh] {
-			c.fatal(-1, 1, RuleCSV, fmt.Sprintf("column %q appears twice in the header", h))
+			c.fatal(-1, 1, RuleCSV, fmt.Sprintf("column %s appears twice in the header", quoteExcerpt(h)))
 			return plan, false
 		}
 		seen[lh] = true
@@ -186,7 +258,7 @@ func planCSV(c *collector, header []string) (csvPlan, bool) {
 		}
 		if !ok {
 			if i != plan.id {
-				c.ignored[h] = true
+				c.ignored.add(h)
 			}
 			continue
 		}
@@ -216,9 +288,13 @@ func isOneOf(s string, list []string) bool {
 	return false
 }
 
-// csvGeometry reads a row's geometry.
-func csvGeometry(plan *csvPlan, rec []string) (orb.Geometry, *gproblem) {
+// csvGeometry reads a row's geometry; a WKT value with more than
+// maxVertices positions is refused before it is parsed.
+func csvGeometry(plan *csvPlan, rec []string, maxVertices int) (orb.Geometry, *gproblem) {
 	if plan.wkt >= 0 {
+		if n := strings.Count(rec[plan.wkt], ","); n >= maxVertices {
+			return nil, gprob(RuleTooLarge, "a WKT geometry with more than %d positions (the limit)", maxVertices)
+		}
 		return parseWKT(rec[plan.wkt])
 	}
 	lon, lat := strings.TrimSpace(rec[plan.lon]), strings.TrimSpace(rec[plan.lat])
@@ -229,9 +305,9 @@ func csvGeometry(plan *csvPlan, rec []string) (orb.Geometry, *gproblem) {
 	y, err2 := strconv.ParseFloat(lat, 64)
 	switch {
 	case err1 != nil && !errors.Is(err1, strconv.ErrRange):
-		return nil, gprob(RuleCoordinate, "longitude %q is not a number", lon)
+		return nil, gprob(RuleCoordinate, "longitude %s is not a number", quoteExcerpt(lon))
 	case err2 != nil && !errors.Is(err2, strconv.ErrRange):
-		return nil, gprob(RuleCoordinate, "latitude %q is not a number", lat)
+		return nil, gprob(RuleCoordinate, "latitude %s is not a number", quoteExcerpt(lat))
 	}
 	return orb.Point{x, y}, nil
 }

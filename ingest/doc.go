@@ -13,20 +13,46 @@
 // is listed in Report.Rejected. Some problems concern the input as a whole
 // and refuse it even with Partial: a syntax error in a FeatureCollection or
 // an Overpass document (the rest cannot be trusted), a CSV header problem,
-// a corrupt gzip stream, and more than Options.MaxFeatures features. In
-// NDJSON and CSV a bad line only costs its own feature. (*Error).Malformed
-// tells a format the reader could not read (HTTP 400) from data that breaks
-// the rules (422).
+// a corrupt gzip stream, a body of another format than the declared one
+// (rule format), and any limit exceeded (see Limits below). In NDJSON and
+// CSV a bad line only costs its own feature. (*Error).TooLarge tells an
+// input over a limit (HTTP 413), (*Error).Malformed a format the reader
+// could not read (400), from data that breaks the rules (422). An unknown
+// format name is an error matching ErrUnknownFormat (400).
+//
+// The declared format is checked against the start of the body: CSV must
+// not start with '{' or '['; GeoJSON, NDJSON and Overpass must start with a
+// JSON value; NDJSON must not be a FeatureCollection or Overpass document,
+// nor a document spread over lines (a first line of a lone '{'); Overpass
+// must not be a GeoJSON Feature or FeatureCollection, and must have an
+// "elements" array. GeoJSON declared for NDJSON or Overpass input is read
+// as what it is.
 //
 // # Features, ids and properties
 //
 // Every feature needs an id: the GeoJSON "id" (a string, or a number with an
 // integer value: 1.0 becomes "1"), else the Options.IDField property (CSV:
-// column), default "id"; Overpass elements take their OSM id as a plain
-// integer ("2" for way 2), so vector-tile ids equal the feature ids; a node,
-// way and relation sharing a number in one input is a duplicate-id. No id is
-// rule missing-id. An id used twice in one input is
-// ambiguous: every feature carrying it is rejected (duplicate-id).
+// column), default "id". Overpass elements take their OSM id with the
+// element type in its last digit, as planetiler encodes it: id*10 + 1 for a
+// node, 2 for a way, 3 for a relation ("52" for way 5, "53" for relation 5;
+// a negative id of an unsaved edit subtracts: node -7 is "-71"), so node,
+// way and relation 5 are three features and the vector-tile id (Num, which
+// the store takes from a numeric id) equals the feature id. No id is rule
+// missing-id. An id used twice in one input is ambiguous: every feature
+// carrying it is rejected (duplicate-id).
+//
+// The id alphabet is any valid UTF-8 text without control characters
+// (Unicode Cc: U+0000–U+001F, U+007F–U+009F), at most Limits.MaxIDBytes
+// bytes (default 256); an id with a control character is rule id, a longer
+// one refuses the input (too-large). "/" and spaces are allowed: the API
+// takes an id as one percent-encoded path segment.
+//
+// Text must be UTF-8. Invalid UTF-8 (and, in JSON, an escaped lone
+// surrogate such as \ud800) is refused with rule encoding, naming the
+// feature, the field (none for the id) and the byte offset in the input
+// (the column in an NDJSON line) — never replaced by U+FFFD, which would
+// make two different ids collide. An Overpass document with invalid UTF-8
+// is refused whole, with its byte offset.
 //
 // Properties land in the layer field of the same name, or of whose From
 // list the key is part (an OSM tag "building:levels" feeds "levels"); the
@@ -125,6 +151,34 @@
 // LineString layer) are skipped, not rejected: an Overpass file usually
 // mixes what several layers want. Report.Skipped counts skipped elements by
 // reason: kind, geometry-type, relation-type, element-type.
+//
+// # Limits
+//
+// Options.Limits bound what one input may cost, so that a small hostile
+// body cannot grow the process: each is checked while reading, before more
+// than the limit is held, and exceeding one refuses the whole input with
+// rule too-large (too-many for features), quoting at most 64 bytes of any
+// input text (excerpt: 64 bytes then "…(N bytes)"). A zero field takes the
+// default, a negative one lifts the limit:
+//
+//   - MaxInputBytes, 64 MiB: the input after gzip decompression.
+//   - MaxRatio, 100: decompressed bytes per compressed byte, judged once
+//     1 MiB has been decompressed (a gzip bomb of zeros is about 1000×).
+//   - MaxLineBytes, 32 MiB: one NDJSON line, one CSV record (quoted
+//     newlines included).
+//   - MaxFieldBytes, 1 MiB: one JSON string (a value, a key, a skipped
+//     member), one CSV cell other than the WKT column, one OSM tag.
+//   - MaxIDBytes, 256: one feature id.
+//   - MaxVertices, 1,000,000: the positions of one geometry (and its rings
+//     and members, empty or not), the commas of a WKT value, any array of
+//     an Overpass document (its elements, a way's nodes).
+//   - MaxFeatures, 100,000: the features of one input.
+//   - MaxDepth, 64: JSON nesting within a feature (GeoJSON needs 8).
+//   - MaxProperties, 10,000: the properties of a feature, the columns of a
+//     CSV record, the members of any Overpass object (tags).
+//
+// GeoJSON and Overpass documents are held in memory whole (at most
+// MaxInputBytes); NDJSON and CSV are streamed.
 //
 // # Speed
 //

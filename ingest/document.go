@@ -23,8 +23,8 @@ func readGeoJSON(c *collector, r io.Reader) error {
 	defer c.ignore(fr.ignored)
 	lines := lineCounter{data: data}
 	var kind string
-	if err := fr.guard(func() { kind = sniffTop(&scanner{data: data}) }); err != nil {
-		c.fatal(-1, lines.at(err.off), RuleJSON, syntaxMsg(err, &lines))
+	if err := fr.guard(func() { kind = sniffTop(&scanner{data: data, maxDepth: fr.sc.maxDepth, maxStr: fr.sc.maxStr}) }); err != nil {
+		c.fatal(-1, lines.at(err.off), err.problemRule(), syntaxMsg(err, &lines))
 		return nil
 	}
 	switch kind {
@@ -40,11 +40,11 @@ func readGeoJSON(c *collector, r io.Reader) error {
 			c.add(it)
 		})
 		if err != nil {
-			c.fatal(-1, lines.at(err.off), RuleJSON, syntaxMsg(err, &lines))
+			c.fatal(-1, lines.at(err.off), err.problemRule(), syntaxMsg(err, &lines))
 		}
 	case "FeatureCollection":
 		if err := fr.guard(func() { fr.collection0(c, &lines) }); err != nil {
-			c.fatal(-1, lines.at(err.off), RuleJSON, syntaxMsg(err, &lines))
+			c.fatal(-1, lines.at(err.off), err.problemRule(), syntaxMsg(err, &lines))
 		}
 	default:
 		c.fatal(-1, 1, RuleJSON, "want a GeoJSON FeatureCollection or Feature, got "+kind)
@@ -89,7 +89,7 @@ func sniffTop(sc *scanner) string {
 			}
 			t := string(sc.str())
 			if t != "Feature" && t != "FeatureCollection" {
-				return strconv.Quote(t)
+				return quoteExcerpt(t)
 			}
 			return t
 		case "elements":
@@ -105,12 +105,13 @@ func (fr *featureReader) collection0(c *collector, lines *lineCounter) {
 	sc := &fr.sc
 	sc.data, sc.pos = lines.data, 0
 	sc.expect('{')
-	first := true
+	first, found := true, false
 	for sc.more(&first, '}') {
 		if string(sc.key()) != "features" {
 			sc.skip(1)
 			continue
 		}
+		found = true
 		if sc.peek() != '[' {
 			sc.unexpected(`an array of features in "features"`)
 		}
@@ -124,6 +125,11 @@ func (fr *featureReader) collection0(c *collector, lines *lineCounter) {
 			fr.feature(&it)
 			c.add(it)
 		}
+	}
+	if !found {
+		// RFC 7946 requires it; without it nothing would be stored and
+		// the answer would look like success.
+		sc.fail(`a FeatureCollection needs a "features" array`)
 	}
 	fr.trailing()
 }

@@ -166,7 +166,7 @@ func TestNDJSONParallelOrder(t *testing.T) {
 			t.Fatalf("feature %d has id %s, want %d", i, f.ID, want)
 		}
 	}
-	_, _, err = Prepare(layer(t, "parcels"), NDJSON, bytes.NewReader(data), Options{MaxFeatures: 1000})
+	_, _, err = Prepare(layer(t, "parcels"), NDJSON, bytes.NewReader(data), Options{Limits: Limits{MaxFeatures: 1000}})
 	if got := rules(err); !equalStrings(got, []string{RuleTooMany}) {
 		t.Fatalf("MaxFeatures: got %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -26,9 +27,13 @@ import (
 
 var fuzzLayers = []string{"parcels", "roads", "pois", "assets", "buildings"}
 
+// fuzzLimits are small, so that the fuzzer reaches every limit.
+var fuzzLimits = Limits{MaxInputBytes: 1 << 20, MaxLineBytes: 4096, MaxFieldBytes: 256, MaxIDBytes: 32,
+	MaxVertices: 64, MaxFeatures: 1000, MaxDepth: 16, MaxProperties: 32}
+
 func fuzzPrepare(t *testing.T, format Format, data []byte, which uint8, partial bool) ([]*featureView, error) {
 	l := layer(t, fuzzLayers[int(which)%len(fuzzLayers)])
-	fs, rep, err := Prepare(l, format, bytes.NewReader(data), Options{Partial: partial, MaxFeatures: 1000})
+	fs, rep, err := Prepare(l, format, bytes.NewReader(data), Options{Partial: partial, Limits: fuzzLimits})
 	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
@@ -39,6 +44,20 @@ func fuzzPrepare(t *testing.T, format Format, data []byte, which uint8, partial 
 		}
 		if fs != nil {
 			t.Fatalf("features returned with an error")
+		}
+		for _, p := range e.Problems {
+			// Errors quote excerpts, never the input.
+			if len(p.Message) > 1024 || len(p.ID) > 100 || len(p.Field) > 100 {
+				t.Fatalf("problem echoes too much: %d bytes of message, %d of id", len(p.Message), len(p.ID))
+			}
+			if p.Rule == RuleTooLarge && !e.TooLarge() {
+				t.Fatalf("too-large problem but not TooLarge: %v", e)
+			}
+		}
+	}
+	for _, f := range fs {
+		if len(f.ID) > fuzzLimits.MaxIDBytes || badIDText(f.ID) != "" || !utf8.ValidString(f.ID) {
+			t.Fatalf("accepted id %q outside the id alphabet", f.ID)
 		}
 	}
 	if rep == nil {
@@ -70,6 +89,18 @@ func addGeoJSONSeeds(f *testing.F) {
 		`{"type":"Feature","id":"x","geometry":null,"properties":{"id":"y","building:levels":"3"}}`,
 		"\x1e" + feat(`"a"`, square, ok),
 		`{"type":"FeatureCollection","features":[{"type":"Feature"`,
+		// Limits and text.
+		feat("\"a\xff\"", square, ok) + "\n" + feat("\"a\xfe\"", square, ok),
+		feat(`"a\ud800"`, square, `{"parcel_no":"A\udc00x"}`),
+		feat(`"a\u0007"`, square, ok),
+		feat(`"`+strings.Repeat("i", 40)+`"`, square, ok),
+		feat(`"a"`, square, `{"parcel_no":"`+strings.Repeat("p", 300)+`"}`),
+		feat(`"a"`, poly(`[`+strings.Repeat("[0,0],", 70)+`[0,0]]`), ok),
+		feat(`"a"`, `{"type":"Polygon","coordinates":`+strings.Repeat("[", 20)+strings.Repeat("]", 20)+`}`, ok),
+		feat(`"a"`, square, `{`+strings.Repeat(`"k":1,`, 40)+`"parcel_no":"A"}`),
+		`{"type":"FeatureCollection","features":[` + feat(`"a"`, square, ok) + "]}\n",
+		"{\n\"type\":\"FeatureCollection\",\"features\":[]}",
+		"id,lon,lat\na,1,2\n",
 	}
 	for i, s := range seeds {
 		f.Add([]byte(s), uint8(i))
@@ -143,6 +174,12 @@ func FuzzCSV(f *testing.F) {
 		"id;name;lon;lat\n1;\"a;b\";106;10\n2;x;NaN;1\n",
 		"id,wkt\n1,\"MULTIPOLYGON(((0 0,1 0,1 1,0 0)),((5 5,6 5,6 6,5 5)))\"\n2,GEOMETRYCOLLECTION(POINT(1 2))\n",
 		"id,wkt\n1,LINESTRING(0 0,0 0)\n2,\"SRID=4326;POINT(1 1)\"\n",
+		"id,name,lon,lat\n\"a\nb\",\"x\ny\",106,10\n",
+		"id,name,lon,lat" + strings.Repeat(",", 40) + "\na,n,106,10\n",
+		"id,name,lon,lat\na," + strings.Repeat("n", 300) + ",106,10\n",
+		"id,wkt\n1,\"LINESTRING(" + strings.Repeat("0 0,", 70) + "1 1)\"\n",
+		"id,name,lon,lat\na\x07,n,106,10\nb\xff,n,106,10\n",
+		`{"type":"Feature"}`,
 	} {
 		f.Add([]byte(s), uint8(i))
 	}
@@ -158,6 +195,9 @@ func FuzzOverpass(f *testing.F) {
 		`{"type":"way","id":4,"nodes":[1,2,3,1],"tags":{"building":"yes","building:levels":"2"}},`+
 		`{"type":"relation","id":5,"members":[{"type":"way","ref":4,"role":"outer"}],"tags":{"type":"multipolygon","building":"yes"}}]}`), uint8(4))
 	f.Add([]byte(`{"elements":[{"type":"way","id":1,"geometry":[{"lat":0,"lon":0},{"lat":0,"lon":1},{"lat":1,"lon":0},{"lat":1,"lon":1},{"lat":0,"lon":0}],"tags":{"area":"yes"}}]}`), uint8(3))
+	f.Add([]byte("{\"elements\":[{\"type\":\"node\",\"id\":-5,\"lat\":0,\"lon\":0,\"tags\":{\"name\":\"\xff\"}}]}"), uint8(2))
+	f.Add([]byte(`{"elements":[{"type":"node","id":5,"lat":0,"lon":0,"tags":{"name":"n"}},{"type":"way","id":5,"nodes":[`+strings.Repeat("5,", 70)+`5],"tags":{"highway":"primary"}}]}`), uint8(1))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[]}`), uint8(3))
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		fuzzPrepare(t, Overpass, data, which, which&0x80 != 0)
 	})

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -15,15 +16,36 @@ type featureReader struct {
 	sc      scanner
 	sch     *schema
 	props   props
-	ignored map[string]bool
+	ignored nameSet
 	pts     []orb.Point
 	ends1   []int // ends of lines / rings in pts
 	ends2   []int // ends of polygons in ends1
 	gerr    *gproblem
+	inLine  bool // the scanner holds one NDJSON line, not the whole input
 }
 
 func newFeatureReader(sch *schema) *featureReader {
-	return &featureReader{sch: sch, ignored: make(map[string]bool)}
+	fr := &featureReader{sch: sch, ignored: newNameSet()}
+	fr.sc.maxDepth, fr.sc.maxStr = sch.lim.MaxDepth, sch.lim.MaxFieldBytes
+	return fr
+}
+
+// badText reports invalid UTF-8 the scanner met since the last call, as a
+// problem of field (or of the id when field is "") and clears it.
+func (fr *featureReader) badText(it *item, field string) {
+	if fr.sc.bad == 0 {
+		return
+	}
+	where := "byte offset " + strconv.Itoa(fr.sc.bad-1)
+	if fr.inLine { // as syntax errors in a line say it
+		where = "column " + strconv.Itoa(fr.sc.bad)
+	}
+	fr.sc.bad = 0
+	what := "text"
+	if field == "" {
+		what = "id"
+	}
+	it.problem(field, RuleEncoding, what+" is not valid UTF-8 (at "+where+")")
 }
 
 // feature reads the Feature object at the scanner's position into it.
@@ -51,14 +73,16 @@ func (fr *featureReader) feature(it *item) {
 				it.problem("", RuleJSON, `"type" must be the string "Feature"`)
 				sc.skip(1)
 			} else if t := sc.str(); string(t) != "Feature" {
-				it.problem("", RuleJSON, `"type" must be "Feature", got `+strconv.Quote(string(t)))
+				it.problem("", RuleJSON, `"type" must be "Feature", got `+quoteExcerpt(string(t)))
 			}
 		case "id":
 			var prob string
+			sc.bad = 0
 			gid, hasGID, prob = fr.idValue()
 			if prob != "" {
 				it.problem("", RuleBadID, prob)
 			}
+			fr.badText(it, "")
 		case "geometry":
 			g, gpr = fr.geometry(1)
 		case "properties":
@@ -71,7 +95,7 @@ func (fr *featureReader) feature(it *item) {
 	switch {
 	case hasGID:
 		if idPropIgnored {
-			fr.ignored[fr.sch.idField] = true
+			fr.ignored.add(fr.sch.idField)
 		}
 	case pidProb != "":
 		it.problem(fr.sch.idField, RuleBadID, pidProb)
@@ -94,7 +118,7 @@ func (fr *featureReader) idValue() (string, bool, string) {
 		if s, ok := numberID(n); ok {
 			return s, true, ""
 		}
-		return "", false, "id must be a string or an integer, got number " + string(n.raw)
+		return "", false, "id must be a string or an integer, got number " + excerpt(string(n.raw))
 	case c == 'n':
 		sc.literal("null")
 		return "", false, ""
@@ -150,26 +174,36 @@ func (fr *featureReader) properties(it *item) (pid string, hasPID bool, pidProb 
 	}
 	sc.pos++
 	first := true
-	for sc.more(&first, '}') {
+	for n := 0; sc.more(&first, '}'); n++ {
+		if n >= fr.sch.lim.MaxProperties {
+			sc.failLimit(fmt.Sprintf("more than %d properties in one feature (the limit)", fr.sch.lim.MaxProperties))
+		}
+		sc.bad = 0
 		k := sc.key()
+		if sc.bad != 0 {
+			fr.badText(it, excerpt(nfcBytes(k)))
+		}
 		sl, ok := fr.sch.lookup(k)
 		if string(k) == fr.sch.idField {
 			start := sc.pos
 			pid, hasPID, pidProb = fr.idValue()
 			if !ok {
+				fr.badText(it, fr.sch.idField)
 				idIgnored = true
 				continue
 			}
 			sc.pos = start
 		}
 		if !ok {
-			if !fr.ignored[string(k)] {
-				fr.ignored[nfcBytes(k)] = true
+			if !fr.ignored.has(k) {
+				fr.ignored.add(nfcBytes(k))
 			}
 			sc.skip(1)
+			sc.bad = 0 // the value is dropped: its text does not matter
 			continue
 		}
 		fr.value(it, sl, k)
+		fr.badText(it, fr.sch.fields[sl.field].Name)
 	}
 	return
 }
@@ -183,7 +217,7 @@ func (fr *featureReader) value(it *item, sl slot, key []byte) {
 	bad := func(got string) {
 		msg := "want " + string(f.Type) + ", got " + got
 		if sl.alias {
-			msg += " (from " + strconv.Quote(string(key)) + ")"
+			msg += " (from " + quoteExcerpt(string(key)) + ")"
 		}
 		it.problem(f.Name, RuleType, msg)
 	}
@@ -223,20 +257,20 @@ func (fr *featureReader) value(it *item, sl slot, key []byte) {
 		n := sc.num()
 		switch {
 		case math.IsInf(n.val, 0):
-			it.problem(f.Name, RuleNaN, "number "+string(n.raw)+" is out of range")
+			it.problem(f.Name, RuleNaN, "number "+excerpt(string(n.raw))+" is out of range")
 		case f.Type == layers.TypeFloat:
 			fr.props.set(sl, n.val)
 		case f.Type == layers.TypeInt && n.intLit:
 			v, err := strconv.ParseInt(string(n.raw), 10, 64)
 			if err != nil {
-				bad("number " + string(n.raw) + " (out of int64 range)")
+				bad("number " + excerpt(string(n.raw)) + " (out of int64 range)")
 			} else {
 				fr.props.set(sl, v)
 			}
 		case f.Type == layers.TypeInt && isIntegral(n.val):
 			fr.props.set(sl, int64(n.val))
 		default:
-			bad("number " + string(n.raw))
+			bad("number " + excerpt(string(n.raw)))
 		}
 	}
 }

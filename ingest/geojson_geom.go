@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"fmt"
+
 	"github.com/paulmach/orb"
 )
 
@@ -41,7 +43,7 @@ func (fr *featureReader) geometry(depth int) (orb.Geometry, *gproblem) {
 			}
 			t := sc.str()
 			if typ = geomType(t); typ == "" {
-				pr = gprob(RuleGeomType, "unknown geometry type %q", t)
+				pr = gprob(RuleGeomType, "unknown geometry type %s", quoteExcerpt(string(t)))
 			}
 		case "coordinates":
 			if typ == "" {
@@ -99,6 +101,9 @@ func (fr *featureReader) collection(depth int) (orb.Collection, *gproblem) {
 	var pr *gproblem
 	first := true
 	for sc.more(&first, ']') {
+		if len(out) >= fr.sch.lim.MaxVertices {
+			sc.failLimit(fmt.Sprintf("a geometry collection with more than %d members (the limit)", fr.sch.lim.MaxVertices))
+		}
 		g, p := fr.geometry(depth + 1)
 		if p == nil && g == nil {
 			p = gprob(RuleEmpty, "null member in a geometry collection")
@@ -219,6 +224,10 @@ func (fr *featureReader) nested(level int) {
 	for sc.more(&first, ']') {
 		fr.nested(level - 1)
 	}
+	if len(fr.ends1)+len(fr.ends2) >= fr.sch.lim.MaxVertices {
+		// Empty rings cost memory too: they count against the same limit.
+		fr.sc.failLimit(fmt.Sprintf("a geometry with more than %d parts (the limit)", fr.sch.lim.MaxVertices))
+	}
 	switch level {
 	case 1:
 		fr.ends1 = append(fr.ends1, len(fr.pts))
@@ -232,7 +241,7 @@ func (fr *featureReader) position() {
 	if sc.peek() != '[' {
 		fr.shapeErr("want a position [lon, lat], got %s", kindOf(sc.peek()))
 		sc.skip(1)
-		fr.pts = append(fr.pts, orb.Point{})
+		fr.addPoint(orb.Point{})
 		return
 	}
 	sc.pos++
@@ -254,7 +263,16 @@ func (fr *featureReader) position() {
 	if n < 2 {
 		fr.shapeErr("a position needs at least 2 numbers [lon, lat], got %d", n)
 	}
-	fr.pts = append(fr.pts, xy)
+	fr.addPoint(xy)
+}
+
+// addPoint appends a position, refusing a geometry with more than
+// Limits.MaxVertices (the scanner's panic ends the input).
+func (fr *featureReader) addPoint(p orb.Point) {
+	if len(fr.pts) >= fr.sch.lim.MaxVertices {
+		fr.sc.failLimit(fmt.Sprintf("a geometry with more than %d positions (the limit)", fr.sch.lim.MaxVertices))
+	}
+	fr.pts = append(fr.pts, p)
 }
 
 func (fr *featureReader) shapeErr(format string, args ...any) {

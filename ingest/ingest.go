@@ -44,9 +44,13 @@ type Options struct {
 	// default lon/lng/long/longitude/x, lat/latitude/y and wkt/geometry/geom
 	// are detected (case-insensitive); lon/lat wins over WKT.
 	LonField, LatField, WKTField string
-	// MaxFeatures refuses inputs with more features; 0 means unlimited.
-	MaxFeatures int
+	// Limits bound the input's size; the zero value is DefaultLimits.
+	Limits Limits
 }
+
+// ErrUnknownFormat is what Prepare and ParseFormat return (wrapped) for a
+// format name they do not know.
+var ErrUnknownFormat = errors.New("ingest: unknown format")
 
 // Prepare parses and validates input for layer l and returns the features
 // to store, in input order, with a report. A gzip stream is detected by its
@@ -54,17 +58,28 @@ type Options struct {
 // listing every problem (the report is returned too); with opt.Partial the
 // valid features are returned and the invalid ones are listed in
 // Report.Rejected. Inputs that cannot be read as their format at all (a
-// syntax error in a FeatureCollection, a missing CSV header, more than
-// MaxFeatures features) are refused even with opt.Partial. Other errors
-// (the reader failing) are returned as plain wrapped errors.
+// syntax error in a FeatureCollection, a missing CSV header, a body of
+// another format) or that exceed opt.Limits are refused even with
+// opt.Partial. An unknown format name returns an error matching
+// ErrUnknownFormat. Other errors (the reader failing) are returned as plain
+// wrapped errors.
 func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spatial.Feature, *Report, error) {
 	if l == nil {
 		return nil, nil, errors.New("ingest: no layer")
 	}
+	format, err := parseFormatName(string(format))
+	if err != nil {
+		return nil, nil, err
+	}
+	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
-	br, err := gunzip(r)
+	br, err := open(r, opt.Limits)
 	if err != nil {
 		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
+		return c.finish()
+	}
+	if msg := formatMismatch(format, br); msg != "" {
+		c.fatal(-1, 1, RuleFormat, msg)
 		return c.finish()
 	}
 	switch format {
@@ -76,8 +91,6 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 		err = readCSV(c, br)
 	case Overpass:
 		err = readOverpass(c, br)
-	default:
-		return nil, nil, fmt.Errorf("ingest: unknown format %q", format)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -85,16 +98,19 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	return c.finish()
 }
 
-// gunzip returns r, decompressed when it starts with the gzip magic bytes.
-func gunzip(r io.Reader) (*bufio.Reader, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
+// open returns r, decompressed when it starts with the gzip magic bytes,
+// and bounded by lim.MaxInputBytes and lim.MaxRatio.
+func open(r io.Reader, lim Limits) (*bufio.Reader, error) {
+	raw := newBoundedReader(r, lim, nil)
+	br := bufio.NewReaderSize(raw, 1<<16)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+		zr, err := gzip.NewReader(br) // br is a ByteReader: gzip reads no further ahead
 		if err != nil {
 			return nil, err
 		}
-		return bufio.NewReaderSize(gzipReader{zr}, 1<<16), nil
+		consumed := func() int64 { return raw.n - int64(br.Buffered()) }
+		return bufio.NewReaderSize(newBoundedReader(gzipReader{zr}, lim, consumed), 1<<16), nil
 	}
 	return br, nil
 }
@@ -116,18 +132,33 @@ type gzipError struct{ err error }
 func (e *gzipError) Error() string { return "gzip: " + gzipMsg(e.err) }
 func (e *gzipError) Unwrap() error { return e.err }
 
-// readAll reads r, reporting a corrupt gzip stream as an input problem
-// rather than an I/O failure.
+// readAll reads r, which open bounded to Limits.MaxInputBytes, reporting a
+// corrupt gzip stream or an exceeded limit as an input problem rather than
+// an I/O failure.
 func readAll(c *collector, r io.Reader) ([]byte, bool, error) {
 	b, err := io.ReadAll(r)
 	if err == nil {
 		return b, true, nil
 	}
-	if isGzipErr(err) {
-		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
-		return nil, false, nil
+	return nil, false, c.readFailed(err, 0)
+}
+
+// readFailed records a read error that is the input's fault (a corrupt
+// gzip stream, an exceeded limit) as a problem refusing the input, and
+// returns nil; any other error is returned wrapped.
+func (c *collector) readFailed(err error, line int) error {
+	if le, ok := asLimitErr(err); ok {
+		c.fatal(-1, line, RuleTooLarge, le.msg)
+		return nil
 	}
-	return nil, false, fmt.Errorf("ingest: read: %w", err)
+	if isGzipErr(err) {
+		c.fatal(-1, line, RuleGzip, gzipMsg(err))
+		return nil
+	}
+	if line > 0 {
+		return fmt.Errorf("ingest: read line %d: %w", line, err)
+	}
+	return fmt.Errorf("ingest: read: %w", err)
 }
 
 // gzipMsg is the message of a gzip error without its "gzip: " prefixes.
@@ -151,7 +182,7 @@ func isGzipErr(err error) bool {
 func FormatFromContentType(ct string) (Format, error) {
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return "", fmt.Errorf("ingest: content type %q: %w", ct, err)
+		return "", fmt.Errorf("ingest: content type %s: %w", quoteExcerpt(ct), err)
 	}
 	if f := params["format"]; f != "" {
 		return parseFormatName(f)
@@ -167,7 +198,7 @@ func FormatFromContentType(ct string) (Format, error) {
 	case "application/vnd.osm.overpass+json", "application/osm3s+json":
 		return Overpass, nil
 	}
-	return "", fmt.Errorf("ingest: unsupported content type %q", mt)
+	return "", fmt.Errorf("ingest: unsupported content type %s", quoteExcerpt(mt))
 }
 
 // ParseFormat reads a format name as given in an API ?format= parameter
@@ -185,7 +216,7 @@ func parseFormatName(name string) (Format, error) {
 	case "overpass", "osm", "osmjson":
 		return Overpass, nil
 	}
-	return "", fmt.Errorf("ingest: unknown format %q", name)
+	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv or overpass", ErrUnknownFormat, quoteExcerpt(name))
 }
 
 // FormatFromPath picks a format from a file name. A ".gz" suffix is looked
@@ -204,5 +235,5 @@ func FormatFromPath(path string) (Format, error) {
 	case strings.HasSuffix(name, ".csv"), strings.HasSuffix(name, ".tsv"):
 		return CSV, nil
 	}
-	return "", fmt.Errorf("ingest: cannot tell the format of %q from its name", path)
+	return "", fmt.Errorf("ingest: cannot tell the format of %s from its name", quoteExcerpt(path))
 }

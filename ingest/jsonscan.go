@@ -9,26 +9,86 @@ import (
 // scanner is a small strict JSON reader over a byte slice, shaped for the
 // GeoJSON feature: it decodes the members Prepare needs straight into typed
 // values and skips the rest, where encoding/json would build maps of
-// interfaces. It accepts exactly the JSON that encoding/json accepts
-// (RFC 8259; invalid UTF-8 in strings becomes U+FFFD) and reports syntax
-// errors by panicking with a syntaxError that the caller recovers.
+// interfaces. It accepts the JSON that encoding/json accepts (RFC 8259)
+// within two limits, nesting depth and string length, and reports syntax
+// errors and exceeded limits by panicking with a syntaxError that the
+// caller recovers. Invalid UTF-8 in a string (and a lone surrogate escape)
+// reads as U+FFFD, as in encoding/json, but its offset is kept in bad so
+// the caller can refuse the value: two ids that differ only in invalid
+// bytes must not collide.
 type scanner struct {
 	data []byte
 	pos  int
 	buf  []byte // unescaped string scratch
+	// maxDepth and maxStr are the nesting and string-length limits; 0
+	// means the defaults.
+	maxDepth, maxStr int
+	// maxArray and maxObject, when positive, bound the elements of an
+	// array and the members of an object read by skip (the Overpass
+	// pre-check).
+	maxArray, maxObject int
+	// bad is 1 + the offset of the first invalid UTF-8 seen since it was
+	// last cleared, 0 if none.
+	bad int
 }
 
-const maxDepth = 10000 // as encoding/json
+// hardMaxDepth bounds nesting whatever the limits say, as encoding/json
+// does, so that recursion stays shallow.
+const hardMaxDepth = 10000
 
 type syntaxError struct {
-	off int
-	msg string
+	off  int
+	msg  string
+	rule string // RuleJSON when empty; RuleTooLarge for an exceeded limit
 }
 
 func (e syntaxError) Error() string { return e.msg }
 
+// problemRule is the rule a syntax error is reported under.
+func (e syntaxError) problemRule() string {
+	if e.rule == "" {
+		return RuleJSON
+	}
+	return e.rule
+}
+
 func (s *scanner) fail(msg string) {
 	panic(syntaxError{off: s.pos, msg: msg})
+}
+
+// failLimit reports an exceeded limit; it refuses the input with rule
+// too-large.
+func (s *scanner) failLimit(msg string) {
+	panic(syntaxError{off: s.pos, msg: msg, rule: RuleTooLarge})
+}
+
+func (s *scanner) depthLimit() int {
+	if s.maxDepth > 0 {
+		return min(s.maxDepth, hardMaxDepth)
+	}
+	return min(DefaultLimits.MaxDepth, hardMaxDepth)
+}
+
+// checkStr refuses a string of n bytes when it is over the limit.
+func (s *scanner) checkStr(n int) { s.checkLen(n, "string") }
+
+// checkLen refuses a string or number of n bytes when it is over the
+// limit.
+func (s *scanner) checkLen(n int, what string) {
+	lim := s.maxStr
+	if lim == 0 {
+		lim = DefaultLimits.MaxFieldBytes
+	}
+	if n > lim {
+		s.failLimit("a JSON " + what + " of " + byteSize(int64(n)) + " is longer than the limit of " + byteSize(int64(lim)))
+	}
+}
+
+// markBad records invalid text at offset off, if none is recorded yet.
+func (s *scanner) markBad(off int) {
+	if s.bad == 0 {
+		s.bad = off + 1
+	}
 }
 
 func (s *scanner) ws() {
@@ -119,6 +179,7 @@ func (s *scanner) str() []byte {
 		switch {
 		case c == '"':
 			s.pos = i + 1
+			s.checkStr(i - start)
 			return d[start:i]
 		case c == '\\' || c < 0x20:
 			return s.strSlow(start, i)
@@ -146,6 +207,7 @@ func (s *scanner) strSlow(start, i int) []byte {
 		case c == '"':
 			s.pos = i + 1
 			s.buf = b
+			s.checkStr(len(b))
 			return b
 		case c < 0x20:
 			s.pos = i
@@ -175,6 +237,7 @@ func (s *scanner) strSlow(start, i int) []byte {
 					s.pos = i
 					s.fail("bad \\u escape in string")
 				}
+				esc := i - 1
 				i += 4
 				if utf16.IsSurrogate(r) {
 					r2, ok2 := rune(0), false
@@ -186,6 +249,7 @@ func (s *scanner) strSlow(start, i int) []byte {
 						i += 6
 					} else {
 						r = utf8.RuneError
+						s.markBad(esc)
 					}
 				}
 				b = utf8.AppendRune(b, r)
@@ -201,6 +265,7 @@ func (s *scanner) strSlow(start, i int) []byte {
 			r, n := utf8.DecodeRune(d[i:])
 			if r == utf8.RuneError && n == 1 {
 				b = append(b, "\uFFFD"...)
+				s.markBad(i)
 			} else {
 				b = append(b, d[i:i+n]...)
 			}
@@ -317,6 +382,7 @@ func (s *scanner) num() number {
 		}
 	}
 	s.pos = i
+	s.checkLen(i-start, "number")
 	raw := d[start:i]
 	exp += e10
 	var v float64
@@ -349,8 +415,8 @@ func (s *scanner) literal(word string) {
 
 // skip reads and discards one value.
 func (s *scanner) skip(depth int) {
-	if depth > maxDepth {
-		s.fail("exceeded max depth")
+	if depth > s.depthLimit() {
+		s.failLimit("JSON nested more than " + strconv.Itoa(s.depthLimit()) + " deep (the limit)")
 	}
 	switch s.peek() {
 	case '"':
@@ -358,14 +424,20 @@ func (s *scanner) skip(depth int) {
 	case '{':
 		s.pos++
 		first := true
-		for s.more(&first, '}') {
+		for n := 0; s.more(&first, '}'); n++ {
+			if s.maxObject > 0 && n >= s.maxObject {
+				s.failLimit("a JSON object with more than " + strconv.Itoa(s.maxObject) + " members (the limit)")
+			}
 			s.key()
 			s.skip(depth + 1)
 		}
 	case '[':
 		s.pos++
 		first := true
-		for s.more(&first, ']') {
+		for n := 0; s.more(&first, ']'); n++ {
+			if s.maxArray > 0 && n >= s.maxArray {
+				s.failLimit("a JSON array with more than " + strconv.Itoa(s.maxArray) + " elements (the limit)")
+			}
 			s.skip(depth + 1)
 		}
 	case 't':

@@ -18,7 +18,8 @@ func scanValid(data []byte) (ok bool) {
 			ok = false
 		}
 	}()
-	sc := &scanner{data: data}
+	// encoding/json's own limit on nesting, no limit on strings.
+	sc := &scanner{data: data, maxDepth: hardMaxDepth, maxStr: unlimited}
 	sc.skip(1)
 	return sc.atEnd()
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 )
@@ -13,7 +12,10 @@ import (
 // a record separator (0x1E, RFC 8142) at the start of a line is ignored. A
 // line that is not a Feature is a problem of that feature alone.
 func readNDJSON(c *collector, r io.Reader) error {
-	lr := newLineReader(r)
+	lr := newLineReader(r, c.opt.Limits.MaxLineBytes)
+	if b, _ := lr.br.Peek(len(bom)); bytes.Equal(b, bom) {
+		lr.br.Discard(len(bom))
+	}
 	if w := ndjsonWorkers(); w > 1 {
 		return readNDJSONParallel(c, lr, w)
 	}
@@ -22,11 +24,7 @@ func readNDJSON(c *collector, r io.Reader) error {
 	for {
 		line, n, err := lr.next()
 		if err != nil {
-			if isGzipErr(err) {
-				c.fatal(-1, n, RuleGzip, gzipMsg(err))
-				return nil
-			}
-			return fmt.Errorf("ingest: read line %d: %w", n, err)
+			return c.readFailed(err, n)
 		}
 		if line == nil {
 			return nil
@@ -42,29 +40,34 @@ func readNDJSON(c *collector, r io.Reader) error {
 
 // line parses one NDJSON line into it.
 func (fr *featureReader) line(it *item, b []byte) {
-	fr.sc.data, fr.sc.pos = b, 0
+	fr.sc.data, fr.sc.pos, fr.sc.bad, fr.inLine = b, 0, 0, true
 	if se := fr.guard(func() { fr.feature(it); fr.trailing() }); se != nil {
 		it.f, it.repairs = nil, nil
-		it.probs = []Problem{{Index: it.index, Line: it.line, ID: it.id, Rule: RuleJSON,
+		it.probs = []Problem{{Index: it.index, Line: it.line, ID: excerpt(it.id), Rule: se.problemRule(),
 			Message: se.msg + " (column " + strconv.Itoa(se.off+1) + ")"}}
 	}
 }
 
 // lineReader yields the non-blank lines of r with their 1-based numbers,
 // trimmed of surrounding whitespace and a leading record separator. A line
-// is valid until the next call.
+// is valid until the next call. A line longer than max bytes is an error
+// (*limitError), found before more than max bytes of it are held.
 type lineReader struct {
 	br   *bufio.Reader
 	long []byte
 	n    int
+	max  int
 }
 
-func newLineReader(r io.Reader) *lineReader {
+func newLineReader(r io.Reader, max int) *lineReader {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<16)
 	}
-	return &lineReader{br: br}
+	if max <= 0 {
+		max = DefaultLimits.MaxLineBytes
+	}
+	return &lineReader{br: br, max: max}
 }
 
 // next returns the next non-blank line, or nil at the end of input.
@@ -74,6 +77,10 @@ func (lr *lineReader) next() ([]byte, int, error) {
 		if errors.Is(err, bufio.ErrBufferFull) {
 			lr.long = append(lr.long[:0], b...)
 			for errors.Is(err, bufio.ErrBufferFull) {
+				if len(lr.long) > lr.max {
+					lr.long = nil // do not keep a huge buffer alive
+					return nil, lr.n + 1, tooLarge("line %d is longer than %s (the limit)", lr.n+1, byteSize(int64(lr.max)))
+				}
 				b, err = lr.br.ReadSlice('\n')
 				lr.long = append(lr.long, b...)
 			}
@@ -86,6 +93,9 @@ func (lr *lineReader) next() ([]byte, int, error) {
 			return nil, lr.n, nil
 		}
 		lr.n++
+		if len(b) > lr.max+1 { // +1: the newline
+			return nil, lr.n, tooLarge("line %d is longer than %s (the limit)", lr.n, byteSize(int64(lr.max)))
+		}
 		b = bytes.TrimLeft(bytes.TrimSpace(b), "\x1e")
 		if len(b) > 0 {
 			return b, lr.n, nil

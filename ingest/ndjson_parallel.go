@@ -107,7 +107,7 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 		if line == nil {
 			break
 		}
-		if c.opt.MaxFeatures > 0 && n >= c.opt.MaxFeatures {
+		if n >= c.opt.Limits.MaxFeatures {
 			tooMany = true
 			break
 		}
@@ -140,10 +140,8 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 		c.ignore(fr.ignored)
 	}
 	switch {
-	case readErr != nil && isGzipErr(readErr):
-		c.fatal(-1, errLine, RuleGzip, gzipMsg(readErr))
 	case readErr != nil:
-		return fmt.Errorf("ingest: read line %d: %w", errLine, readErr)
+		return c.readFailed(readErr, errLine)
 	case tooMany:
 		c.full()
 	}

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -56,8 +57,12 @@ func readOverpass(c *collector, r io.Reader) error {
 // readOverpassBytes turns Overpass elements into features of the layer; see
 // the package documentation for which elements a layer takes.
 func readOverpassBytes(c *collector, data []byte) error {
+	data = bytes.TrimPrefix(data, bom)
+	if !overpassFits(c, data) {
+		return nil
+	}
 	var doc osmDoc
-	if err := json.Unmarshal(bytes.TrimPrefix(data, bom), &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		lines := lineCounter{data: data}
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
@@ -65,14 +70,18 @@ func readOverpassBytes(c *collector, data []byte) error {
 		case errors.As(err, &se):
 			c.fatal(-1, lines.at(int(se.Offset)), RuleJSON, se.Error())
 		case errors.As(err, &te):
-			c.fatal(-1, lines.at(int(te.Offset)), RuleOverpass, fmt.Sprintf("%s: want %s, got %s", te.Field, te.Type, te.Value))
+			c.fatal(-1, lines.at(int(te.Offset)), RuleOverpass, fmt.Sprintf("%s: want %s, got %s", excerpt(te.Field), te.Type, excerpt(te.Value)))
 		default:
-			c.fatal(-1, 0, RuleOverpass, err.Error())
+			c.fatal(-1, 0, RuleOverpass, excerpt(err.Error()))
 		}
 		return nil
 	}
+	if doc.Elements == nil {
+		c.fatal(-1, 0, RuleOverpass, `no "elements" array: this is not Overpass JSON`)
+		return nil
+	}
 	if doc.Remark != "" {
-		c.fatal(-1, 0, RuleOverpass, "the Overpass response is incomplete: "+doc.Remark)
+		c.fatal(-1, 0, RuleOverpass, "the Overpass response is incomplete: "+excerpt(doc.Remark))
 		return nil
 	}
 	o := newOSMIndex(doc.Elements)
@@ -91,10 +100,87 @@ func readOverpassBytes(c *collector, data []byte) error {
 		it := item{index: len(c.items)}
 		g, gpr := o.geometry(e, geomKind)
 		vals := osmProps(c, &it, e.Tags)
-		build(&it, c.sch, strconv.FormatInt(e.ID, 10), g, gpr, vals)
+		num, ok := osmID(e)
+		if !ok {
+			it.problemf("", RuleBadID, "OSM %s id %d is out of range", excerpt(e.Type), e.ID)
+		}
+		// Num stays 0: the store takes it from the numeric id, so the
+		// vector-tile id is the same id*10+type.
+		build(&it, c.sch, strconv.FormatInt(num, 10), g, gpr, vals)
 		c.add(it)
 	}
 	return nil
+}
+
+// osmID is the feature id of an OSM element, its id with the element type
+// encoded in the last digit as planetiler does: id*10 + 1 for a node, 2 for
+// a way, 3 for a relation (negative ids, of unsaved edits, subtract), so
+// that node 5, way 5 and relation 5 stay three features.
+func osmID(e *osmElement) (int64, bool) {
+	var t int64
+	switch e.Type {
+	case "node":
+		t = 1
+	case "way":
+		t = 2
+	case "relation":
+		t = 3
+	default:
+		return 0, false
+	}
+	const lim = (1<<63 - 1 - 3) / 10
+	if e.ID > lim || e.ID < -lim {
+		return 0, false
+	}
+	if e.ID < 0 {
+		return e.ID*10 - t, true
+	}
+	return e.ID*10 + t, true
+}
+
+// overpassFits checks, before encoding/json builds anything, that data is
+// UTF-8 and within the limits: no string over MaxFieldBytes, no array
+// (elements, a way's nodes) over MaxVertices, no object (tags) over
+// MaxProperties members, no nesting over MaxDepth. It
+// records the problem and reports false when not. Syntax errors are left
+// for encoding/json to report.
+func overpassFits(c *collector, data []byte) bool {
+	if off := invalidUTF8(data); off >= 0 {
+		lines := lineCounter{data: data}
+		c.fatal(-1, lines.at(off), RuleEncoding, fmt.Sprintf("text is not valid UTF-8 (at byte offset %d)", off))
+		return false
+	}
+	lim := c.opt.Limits
+	sc := &scanner{data: data, maxDepth: lim.MaxDepth, maxStr: lim.MaxFieldBytes,
+		maxArray: lim.MaxVertices, maxObject: lim.MaxProperties}
+	fr := featureReader{sc: *sc}
+	se := fr.guard(func() { fr.sc.skip(1) })
+	if se != nil && se.rule == RuleTooLarge {
+		lines := lineCounter{data: data}
+		c.fatal(-1, lines.at(se.off), RuleTooLarge, se.msg)
+		return false
+	}
+	return true
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// valid UTF-8, or -1.
+func invalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // osmIndex finds nodes and ways by id.
@@ -234,14 +320,14 @@ func osmProps(c *collector, it *item, tags map[string]string) []any {
 		v := tags[k]
 		sl, ok := c.sch.byKey[k]
 		if !ok {
-			c.ignored[k] = true
+			c.ignored.add(k)
 			continue
 		}
 		f := &c.sch.fields[sl.field]
 		val, why := convertText(f, v, true)
 		if why != "" {
 			it.dropped = append(it.dropped, Problem{Index: it.index, Field: f.Name, Rule: RuleUnparsedTag,
-				Message: fmt.Sprintf("tag %s=%s dropped: %s", k, strconv.Quote(v), why)})
+				Message: fmt.Sprintf("tag %s=%s dropped: %s", excerpt(k), quoteExcerpt(v), why)})
 			continue
 		}
 		if val != nil {

@@ -23,7 +23,7 @@ func TestOverpassProblems(t *testing.T) {
 		{name: "closed building way", layer: "buildings",
 			in: doc(`{"type":"way","id":10,"nodes":[1,2,3,4,1],"tags":{"building":"yes","building:levels":"3","height":"12 m"}}`),
 			check: func(t *testing.T, fs []*featureView, rep *Report) {
-				wantID(t, fs, "10")
+				wantID(t, fs, "102")
 				wantProp(t, fs, 2, int64(3))
 				wantProp(t, fs, 3, 12.0)
 			}},
@@ -31,7 +31,7 @@ func TestOverpassProblems(t *testing.T) {
 			in: doc(`{"type":"way","id":10,"nodes":[1,2,3,4,1],"tags":{"building":"yes","building:levels":"3;4"}}`),
 			check: func(t *testing.T, fs []*featureView, rep *Report) {
 				wantProp(t, fs, 2, nil)
-				if len(rep.Dropped) != 1 || rep.Dropped[0].Rule != RuleUnparsedTag || rep.Dropped[0].ID != "10" {
+				if len(rep.Dropped) != 1 || rep.Dropped[0].Rule != RuleUnparsedTag || rep.Dropped[0].ID != "102" {
 					t.Errorf("dropped %+v", rep.Dropped)
 				}
 			}},
@@ -43,7 +43,7 @@ func TestOverpassProblems(t *testing.T) {
 			rules: []string{RuleMissingNode}},
 		{name: "out geom way", layer: "buildings",
 			in:    `{"elements":[{"type":"way","id":10,"geometry":[{"lat":10,"lon":106},{"lat":10,"lon":106.1},{"lat":10.1,"lon":106.1},{"lat":10,"lon":106}],"tags":{"building":"yes"}}]}`,
-			check: func(t *testing.T, fs []*featureView, rep *Report) { wantID(t, fs, "10") }},
+			check: func(t *testing.T, fs []*featureView, rep *Report) { wantID(t, fs, "102") }},
 		{name: "out center way", layer: "buildings",
 			in:    `{"elements":[{"type":"way","id":10,"center":{"lat":10,"lon":106},"tags":{"building":"yes"}}]}`,
 			rules: []string{RuleMissingNode}},
@@ -51,7 +51,7 @@ func TestOverpassProblems(t *testing.T) {
 			in: doc(`{"type":"way","id":10,"nodes":[1,2,3]},{"type":"way","id":11,"nodes":[3,4,1]},{"type":"way","id":12,"nodes":[5,6,7,5]}`,
 				`{"type":"relation","id":20,"members":[{"type":"way","ref":10,"role":"outer"},{"type":"way","ref":12,"role":"outer"},{"type":"way","ref":11,"role":""}],"tags":{"type":"multipolygon","building":"yes"}}`),
 			check: func(t *testing.T, fs []*featureView, rep *Report) {
-				wantID(t, fs, "20")
+				wantID(t, fs, "203")
 				if p, ok := fs[0].Geom.(orb.Polygon); !ok || len(p) != 2 {
 					t.Errorf("want a polygon with a hole (nesting beats the wrong role), got %v", fs[0].Geom)
 				}
@@ -73,7 +73,7 @@ func TestOverpassProblems(t *testing.T) {
 		{name: "node in point layer", layer: "pois",
 			in: `{"elements":[{"type":"node","id":1,"lat":10,"lon":106,"tags":{"name":"Chợ","amenity":"marketplace"}}]}`,
 			check: func(t *testing.T, fs []*featureView, rep *Report) {
-				wantID(t, fs, "1")
+				wantID(t, fs, "11")
 				wantProp(t, fs, 1, "marketplace")
 			}},
 		{name: "road lanes and oneway", layer: "roads",

@@ -21,7 +21,9 @@ const (
 	RuleMissingID   = "missing-id"       // no usable feature id
 	RuleBadID       = "id"               // an id that is neither a string nor an integer
 	RuleDuplicateID = "duplicate-id"     // the same id more than once in one input
-	RuleTooMany     = "too-many"         // more features than Options.MaxFeatures
+	RuleTooMany     = "too-many"         // more features than Limits.MaxFeatures
+	RuleTooLarge    = "too-large"        // an input, line, value or geometry over its Limits
+	RuleFormat      = "format"           // a body that is not the declared format
 	RuleGeomType    = "geometry-type"    // a geometry the layer does not hold
 	RuleEmpty       = "empty"            // no geometry, or an empty one
 	RuleCoordinate  = "coordinates"      // a position that is not [lon, lat, ...]
@@ -68,11 +70,11 @@ func (p Problem) Error() string {
 		b.WriteString(strconv.Itoa(p.Index))
 		switch {
 		case p.Line > 0 && p.ID != "":
-			fmt.Fprintf(&b, " (line %d, id %q)", p.Line, p.ID)
+			fmt.Fprintf(&b, " (line %d, id %s)", p.Line, quoteExcerpt(p.ID))
 		case p.Line > 0:
 			fmt.Fprintf(&b, " (line %d)", p.Line)
 		case p.ID != "":
-			fmt.Fprintf(&b, " (id %q)", p.ID)
+			fmt.Fprintf(&b, " (id %s)", quoteExcerpt(p.ID))
 		}
 	} else if p.Line > 0 {
 		fmt.Fprintf(&b, "line %d", p.Line)
@@ -84,7 +86,7 @@ func (p Problem) Error() string {
 	case "geometry":
 		b.WriteString(": geometry")
 	default:
-		fmt.Fprintf(&b, ": field %q", p.Field)
+		fmt.Fprintf(&b, ": field %s", quoteExcerpt(p.Field))
 	}
 	b.WriteString(": ")
 	b.WriteString(p.Rule)
@@ -121,9 +123,21 @@ func (e *Error) Malformed() bool {
 	for _, p := range e.Problems {
 		if p.Index < 0 {
 			switch p.Rule {
-			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding:
+			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat:
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// TooLarge reports whether the input was refused for exceeding a limit
+// (Limits: bytes, ratio, line, value, id, vertices, features, depth): the
+// API answers 413. It wins over Malformed.
+func (e *Error) TooLarge() bool {
+	for _, p := range e.Problems {
+		if p.Index < 0 && (p.Rule == RuleTooLarge || p.Rule == RuleTooMany) {
+			return true
 		}
 	}
 	return false
@@ -159,6 +173,9 @@ type Report struct {
 	// IgnoredFields are input properties (or OSM tags, or CSV columns) with
 	// no field in the layer schema; they are never stored.
 	IgnoredFields []string `json:"ignored_fields,omitempty"`
+	// IgnoredFieldsTruncated says that more than 1000 names were ignored
+	// and only the first 1000 are listed.
+	IgnoredFieldsTruncated bool `json:"ignored_fields_truncated,omitempty"`
 	// Dropped lists OSM tag values that did not convert to their field's
 	// type; the value is left empty and the feature is still accepted.
 	Dropped []Problem `json:"dropped,omitempty"`

@@ -174,7 +174,7 @@ func TestRules(t *testing.T) {
 		{name: "collection in any layer", layer: "assets", lines: []string{feat(`"a"`, `{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]},`+square+`]}`, `{}`)}},
 		{name: "collection in polygon layer", lines: []string{feat(`"a"`, `{"type":"GeometryCollection","geometries":[]}`, ok)}, rules: []string{RuleGeomType}},
 		{name: "coordinates before type", lines: []string{`{"properties":{"parcel_no":"A1"},"geometry":{"coordinates":[[[0,0],[1,0],[1,1],[0,0]]],"type":"Polygon"},"id":"a","type":"Feature"}`}},
-		{name: "too many", opt: Options{MaxFeatures: 1}, lines: []string{feat(`"a"`, square, ok), feat(`"b"`, square, ok)}, rules: []string{RuleTooMany}},
+		{name: "too many", opt: Options{Limits: Limits{MaxFeatures: 1}}, lines: []string{feat(`"a"`, square, ok), feat(`"b"`, square, ok)}, rules: []string{RuleTooMany}},
 		{name: "partial keeps the valid", opt: Options{Partial: true}, lines: []string{feat(`"a"`, square, ok), `{bad`, feat(`"c"`, square, `{}`)},
 			check: func(t *testing.T, fs []*featureView) { wantID(t, fs, "a") }},
 	}

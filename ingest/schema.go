@@ -18,6 +18,7 @@ type schema struct {
 	fields  []layers.Field
 	byKey   map[string]slot
 	idField string
+	lim     Limits // resolved
 }
 
 // slot is where an input key lands: a field, reached by its own name or by
@@ -30,7 +31,8 @@ type slot struct {
 }
 
 func newSchema(l *layers.Layer, opt Options) *schema {
-	s := &schema{layer: l, fields: l.Fields, byKey: make(map[string]slot, 2*len(l.Fields)), idField: opt.IDField}
+	s := &schema{layer: l, fields: l.Fields, byKey: make(map[string]slot, 2*len(l.Fields)), idField: opt.IDField,
+		lim: opt.Limits.resolved()}
 	if s.idField == "" {
 		s.idField = "id"
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"bando/api"
+	"bando/ingest"
 	"bando/layers"
 
 	"gopkg.in/yaml.v3"
@@ -25,9 +26,69 @@ type Config struct {
 	// LayersFile names an extra catalog YAML, merged over the built-in one.
 	LayersFile string      `yaml:"layers_file"`
 	Tokens     []api.Token `yaml:"tokens"`
+	// Limits bound what one ingested input may cost (the API and
+	// `bando ingest`); see LimitsConfig.
+	Limits LimitsConfig `yaml:"limits"`
 	// Spelled-out aliases of addr and data, for configs written from prose.
 	Address string `yaml:"address"`
 	DataDir string `yaml:"data_dir"`
+}
+
+// LimitsConfig is the `limits:` section: each key sets one ingest.Limits
+// field; 0 (or absent) keeps the default given in ingest.DefaultLimits, -1
+// lifts the limit. For the server max_input_mb defaults to max_body_mb, so
+// a gzip body may not decompress to more than the body limit. For a local
+// `bando ingest` of the operator's own file, max_input_mb and max_features
+// default to no limit (bulk loads are large); the others still apply.
+type LimitsConfig struct {
+	MaxInputMB    int `yaml:"max_input_mb"`    // input after decompression
+	MaxRatio      int `yaml:"max_ratio"`       // gzip expansion (default 100)
+	MaxLineBytes  int `yaml:"max_line_bytes"`  // NDJSON line, CSV record (32 MiB)
+	MaxFieldBytes int `yaml:"max_field_bytes"` // one property value (1 MiB)
+	MaxIDBytes    int `yaml:"max_id_bytes"`    // one feature id (256)
+	MaxVertices   int `yaml:"max_vertices"`    // positions of one geometry (1,000,000)
+	MaxFeatures   int `yaml:"max_features"`    // features of one input (100,000)
+	MaxDepth      int `yaml:"max_depth"`       // JSON nesting (64)
+	MaxProperties int `yaml:"max_properties"`  // properties of one feature (10,000)
+}
+
+// ingest returns the limits for ingest.Options; inputMB is the default of
+// max_input_mb (0: the ingest default, -1: none) and features that of
+// max_features.
+func (l LimitsConfig) ingest(inputMB, features int) ingest.Limits {
+	or := func(v, def int) int {
+		if v == 0 {
+			return def
+		}
+		return v
+	}
+	in := int64(or(l.MaxInputMB, inputMB))
+	if in > 0 {
+		in <<= 20
+	}
+	return ingest.Limits{MaxInputBytes: in, MaxRatio: l.MaxRatio, MaxLineBytes: l.MaxLineBytes,
+		MaxFieldBytes: l.MaxFieldBytes, MaxIDBytes: l.MaxIDBytes, MaxVertices: l.MaxVertices,
+		MaxFeatures: or(l.MaxFeatures, features), MaxDepth: l.MaxDepth, MaxProperties: l.MaxProperties}
+}
+
+// serverLimits are the limits of API writes.
+func (c *Config) serverLimits() ingest.Limits { return c.Limits.ingest(c.MaxBody, 0) }
+
+// localLimits are the limits of `bando ingest` reading a file itself.
+func (c *Config) localLimits() ingest.Limits { return c.Limits.ingest(-1, -1) }
+
+func (l LimitsConfig) validate() error {
+	for _, kv := range []struct {
+		name string
+		v    int
+	}{{"max_input_mb", l.MaxInputMB}, {"max_ratio", l.MaxRatio}, {"max_line_bytes", l.MaxLineBytes},
+		{"max_field_bytes", l.MaxFieldBytes}, {"max_id_bytes", l.MaxIDBytes}, {"max_vertices", l.MaxVertices},
+		{"max_features", l.MaxFeatures}, {"max_depth", l.MaxDepth}, {"max_properties", l.MaxProperties}} {
+		if kv.v < -1 {
+			return fmt.Errorf("config: limits.%s %d: want a positive number, 0 for the default or -1 for none", kv.name, kv.v)
+		}
+	}
+	return nil
 }
 
 // defaultConfig is the embedded default: ./var, port 8080, demo data on.
@@ -107,6 +168,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("config: log_level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if err := c.Limits.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := api.NewTokens(c.Tokens); err != nil {
 		errs = append(errs, err)

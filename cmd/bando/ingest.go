@@ -84,7 +84,7 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string) (any, error) {
 	if dir == "" {
 		dir = "."
 	}
-	feats, rep, err := prepareFile(os.DirFS(dir), name, ingest.Format(f.format), l, ingest.Options{Partial: f.partial})
+	feats, rep, err := prepareFile(os.DirFS(dir), name, ingest.Format(f.format), l, ingest.Options{Partial: f.partial, Limits: cfg.localLimits()})
 	if err != nil {
 		return nil, err
 	}
