@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -124,10 +123,10 @@ func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string
 	if err != nil {
 		return Tile{}, err
 	}
-	// Versions are read before rendering: a write that lands during the
-	// render bumps the version, so its result, cached under the older key,
-	// is never looked up again.
-	key := s.cacheKey(p, reqs, c)
+	// The key names the tile, not a version of its data: a write drops
+	// exactly the entries it touches (Invalidate), so other tiles of the
+	// layer stay cached across writes.
+	key := cacheKey(p, reqs, c)
 	ids := make([]string, len(reqs))
 	for i, r := range reqs {
 		ids[i] = r.layer.ID
@@ -137,7 +136,7 @@ func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string
 		if err != nil {
 			return Tile{}, err
 		}
-		return newTile(data), nil
+		return withETags(newTile(data)), nil
 	})
 }
 
@@ -172,20 +171,26 @@ func (s *Server) visibleLayer(p layers.Principal, id string) (*layers.Layer, err
 	return l, nil
 }
 
-// cacheKey is clearance | z/x/y | id@version for each layer. The clearance
-// stands for the principal because visibility depends on it alone.
-func (s *Server) cacheKey(p layers.Principal, reqs []layerRequest, c Coord) string {
-	var b strings.Builder
-	b.WriteString(string(clearance(p)))
-	b.WriteByte('|')
-	b.WriteString(c.String())
+// cacheKey is clearance | z/x/y | id for each layer, in request order. The
+// clearance stands for the principal because visibility depends on it alone.
+func cacheKey(p layers.Principal, reqs []layerRequest, c Coord) string {
+	n := 24
 	for _, r := range reqs {
-		b.WriteByte('|')
-		b.WriteString(r.layer.ID)
-		b.WriteByte('@')
-		b.WriteString(strconv.FormatUint(s.index.Version(r.layer.ID), 10))
+		n += len(r.layer.ID) + 1
 	}
-	return b.String()
+	b := make([]byte, 0, n)
+	b = append(b, clearance(p)...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(c.Z), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(c.X), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(c.Y), 10)
+	for _, r := range reqs {
+		b = append(b, '|')
+		b = append(b, r.layer.ID...)
+	}
+	return string(b)
 }
 
 // clearance normalises p's clearance as the access policy reads it: empty
@@ -198,11 +203,14 @@ func clearance(p layers.Principal) layers.Access {
 	return layers.Public
 }
 
-// Invalidate drops the cached tiles of the layer whose buffered bounds
-// intersect any of the bounds (a write's old and new bounds), and keeps
-// renders already running for those tiles out of the cache. With no bounds
-// it drops every tile of the layer. Call it from the store's change feed on
-// every write; it is quick and does not block on rendering.
+// Invalidate drops the cached tiles of the layer, at every zoom, whose
+// buffered bounds intersect any of the bounds (a write's old and new
+// bounds), frees their bytes, and keeps renders already running for those
+// tiles out of the cache. With no bounds it drops every tile of the layer.
+// The cache holds no layer version: every change to the index must be
+// followed by Invalidate (the store's change feed does it on every write,
+// after the index has applied it), or tiles stay stale. It is quick, bounded
+// by the cache size even for bulk writes, and does not block on rendering.
 func (s *Server) Invalidate(layer string, bounds ...orb.Bound) {
 	s.cache.invalidate(layer, bounds)
 }
