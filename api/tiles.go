@@ -37,25 +37,55 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	if err != nil {
 		return errorResponse(err)
 	}
+	gz := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+	return tileResponse(r, p, t, gz)
+}
+
+// tileResponse answers with the tile, its strong ETag and cache headers: 204
+// for an empty tile, 304 without a body when If-None-Match already names
+// the representation that would be sent (raw or gzip).
+func tileResponse(r *Request, p layers.Principal, t tiles.Tile, gz bool) *Response {
 	resp := &Response{Status: http.StatusOK, Header: http.Header{}}
 	resp.Header.Set("Cache-Control", "public, max-age=60")
 	if !p.IsAnonymous() {
 		resp.Header.Set("Cache-Control", "private, max-age=60")
 	}
 	resp.Header.Set("Vary", "Accept-Encoding, Authorization")
-	raw := t.Bytes()
-	if len(raw) == 0 {
-		resp.Status = http.StatusNoContent
-		return resp
+	gz = gz && !t.Empty()
+	tag := t.ETag()
+	if gz {
+		tag = t.GzipETag()
 	}
-	resp.Header.Set("Content-Type", "application/vnd.mapbox-vector-tile")
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+	resp.Header.Set("ETag", tag)
+	switch {
+	case etagMatch(r.Header.Get("If-None-Match"), tag):
+		resp.Status = http.StatusNotModified
+	case t.Empty():
+		resp.Status = http.StatusNoContent
+	case gz:
+		resp.Header.Set("Content-Type", "application/vnd.mapbox-vector-tile")
 		resp.Header.Set("Content-Encoding", "gzip")
 		resp.Body = t.Gzip()
-		return resp
+	default:
+		resp.Header.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+		resp.Body = t.Bytes()
 	}
-	resp.Body = raw
 	return resp
+}
+
+// etagMatch reports whether an If-None-Match value names tag: "*" or a
+// comma-separated list of entity tags, compared weakly (a W/ prefix is
+// ignored) as RFC 9110 §13.1.2 asks.
+func etagMatch(header, tag string) bool {
+	for header != "" {
+		var item string
+		item, header, _ = strings.Cut(header, ",")
+		item = strings.TrimSpace(item)
+		if item == "*" || strings.TrimPrefix(item, "W/") == tag {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) tileJSON(r *Request, p layers.Principal, id string) *Response {

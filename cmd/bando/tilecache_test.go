@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"bando/layers"
+	"bando/spatial"
+	"bando/store"
+	"bando/tiles"
+)
+
+// liveTiles is the write path of `bando serve` in miniature: a real Pebble
+// store whose change feed updates the index and then invalidates tiles.
+type liveTiles struct {
+	st    *store.Pebble
+	layer *layers.Layer
+	tl    *tiles.Server
+}
+
+func newLiveTiles(t testing.TB, cacheBytes int64) *liveTiles {
+	t.Helper()
+	cat, err := layers.Parse([]byte(`layers:
+  - id: vessels
+    title: {vi: "Tàu cá", en: "Vessels"}
+    kind: poi
+    geometry: Point
+    access: public
+    zoom: {min: 0, max: 16}
+    attribution: test
+    fields:
+      - {name: name, type: string}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := &store.Feed{}
+	st, err := store.OpenPebble(t.TempDir(), feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	idx := spatial.NewIndex()
+	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cacheBytes})
+	feed.Subscribe(store.IndexChanges(idx))
+	feed.Subscribe(tileInvalidation(tl))
+	l, _ := cat.Get("vessels")
+	return &liveTiles{st: st, layer: l, tl: tl}
+}
+
+func (lt *liveTiles) put(t testing.TB, id string, p orb.Point) {
+	t.Helper()
+	f := &spatial.Feature{ID: id, Geom: p, Bound: p.Bound(), Props: []any{"tàu " + id}}
+	if _, err := lt.st.Put(context.Background(), lt.layer, []*spatial.Feature{f}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (lt *liveTiles) del(t testing.TB, id string) {
+	t.Helper()
+	if _, err := lt.st.Delete(context.Background(), lt.layer, []string{id}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (lt *liveTiles) tile(t testing.TB, c tiles.Coord) tiles.Tile {
+	t.Helper()
+	tile, err := lt.tl.Tile(context.Background(), layers.Anonymous, []string{"vessels"}, c.Z, c.X, c.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tile
+}
+
+var (
+	hue   = orb.Point{107.585, 16.463}
+	lima  = orb.Point{-77.04, -12.05} // far from Huế at every zoom but 0
+	ships = []orb.Point{{107.6, 16.5}, {106.7, 10.8}, {-77.1, -12.1}, {10, 50}}
+)
+
+// center returns the middle of a tile; eastBuffer a point east of the
+// tile, outside it but inside its buffer (half a buffer beyond its edge).
+func center(c tiles.Coord) orb.Point { return c.Bound().Center() }
+
+func eastBuffer(c tiles.Coord, buffer, extent int) orb.Point {
+	b := c.Bound()
+	w := (b.Max[0] - b.Min[0]) * float64(buffer) / float64(extent) / 2
+	return orb.Point{b.Max[0] + w, b.Center()[1]}
+}
+
+// TestWriteInvalidatesExactlyItsTiles writes through the store, at real
+// store versions, and checks the cache of 68 tiles at zooms 0–16 against an
+// oracle (the tile's buffered bound holds the write's old or new position):
+// touched tiles render again with a new ETag, every other tile is a cache
+// hit with its ETag unchanged.
+func TestWriteInvalidatesExactlyItsTiles(t *testing.T) {
+	lt := newLiveTiles(t, 0)
+	for i, p := range ships { // other features, so tiles are not empty
+		lt.put(t, fmt.Sprintf("s%d", i), p)
+	}
+	buf, ext := lt.tl.Buffer(), lt.tl.Extent()
+	var watched []tiles.Coord
+	seen := map[tiles.Coord]bool{}
+	for z := 0; z <= 16; z++ {
+		for _, p := range []orb.Point{hue, lima} {
+			a := tiles.CoordOf(p, z)
+			for _, c := range []tiles.Coord{a, {Z: z, X: (a.X + 1) % (1 << z), Y: a.Y}} {
+				if !seen[c] {
+					seen[c] = true
+					watched = append(watched, c)
+				}
+			}
+		}
+	}
+
+	type write struct {
+		op       string // put or del
+		id       string
+		old, new *orb.Point
+	}
+	cases := []struct {
+		name  string
+		write func(z int) []write
+	}{
+		{"new feature in A", func(z int) []write {
+			p := center(tiles.CoordOf(hue, z))
+			return []write{{op: "put", id: "a", new: &p}}
+		}},
+		{"move from A to B", func(z int) []write {
+			p, q := center(tiles.CoordOf(hue, z)), center(tiles.CoordOf(lima, z))
+			if p == q { // z0: one tile, nothing moves
+				return nil
+			}
+			return []write{{op: "put", id: "a", new: &p}, {op: "put", id: "a", old: &p, new: &q}}
+		}},
+		{"new feature in B's buffer only", func(z int) []write {
+			b := tiles.CoordOf(lima, z)
+			if b.X+1 >= 1<<z {
+				return nil
+			}
+			p := eastBuffer(b, buf, ext)
+			return []write{{op: "put", id: "a", new: &p}}
+		}},
+		{"delete in A", func(z int) []write {
+			p := center(tiles.CoordOf(hue, z))
+			return []write{{op: "put", id: "a", new: &p}, {op: "del", id: "a", old: &p}}
+		}},
+	}
+	for _, tc := range cases {
+		for z := 0; z <= 16; z++ {
+			ws := tc.write(z)
+			if ws == nil {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s/z%d", tc.name, z), func(t *testing.T) {
+				lt.del(t, "a")
+				for _, w := range ws[:len(ws)-1] { // set-up writes
+					lt.put(t, w.id, *w.new)
+				}
+				before := map[tiles.Coord]string{}
+				for _, c := range watched {
+					before[c] = lt.tile(t, c).ETag()
+				}
+				st0 := lt.tl.CacheStats()
+				w := ws[len(ws)-1]
+				if w.op == "del" {
+					lt.del(t, w.id)
+				} else {
+					lt.put(t, w.id, *w.new)
+				}
+				checkTouched(t, lt, watched, before, st0, w.old, w.new)
+			})
+		}
+	}
+}
+
+// checkTouched asserts that exactly the watched tiles whose buffered bound
+// holds old or new were re-rendered with a new ETag.
+func checkTouched(t *testing.T, lt *liveTiles, watched []tiles.Coord, before map[tiles.Coord]string, st0 tiles.CacheStats, old, new *orb.Point) {
+	t.Helper()
+	touched := 0
+	for _, c := range watched {
+		bb := c.BufferedBound(lt.tl.Buffer(), lt.tl.Extent())
+		hit := old != nil && bb.Contains(*old) || new != nil && bb.Contains(*new)
+		r0 := lt.tl.CacheStats().Renders
+		tag := lt.tile(t, c).ETag()
+		rendered := lt.tl.CacheStats().Renders > r0
+		switch {
+		case hit && (!rendered || tag == before[c]):
+			t.Errorf("tile %v holds the write: rendered again %v, ETag %s → %s", c, rendered, before[c], tag)
+		case !hit && (rendered || tag != before[c]):
+			t.Errorf("tile %v is far from the write: rendered again %v, ETag %s → %s", c, rendered, before[c], tag)
+		}
+		if hit {
+			touched++
+		}
+	}
+	st := lt.tl.CacheStats()
+	if got := st.Invalidated - st0.Invalidated; got != int64(touched) {
+		t.Errorf("invalidated %d entries, want %d", got, touched)
+	}
+	if got := st.Hits - st0.Hits; got != int64(len(watched)-touched) {
+		t.Errorf("%d hits after the write, want %d", got, len(watched)-touched)
+	}
+}
