@@ -73,6 +73,19 @@ func newCache(maxBytes int64, opts tileOptions) *cache {
 	}
 }
 
+// get returns the cached tile for key; the lookup does not allocate.
+func (c *cache) get(key []byte) (Tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[string(key)]
+	if !ok {
+		return Tile{}, false
+	}
+	c.lru.MoveToFront(e.elem)
+	c.st.Hits++
+	return e.tile, true
+}
+
 // do returns the cached tile for key, or waits for the render of it already
 // in flight, or renders it once for everyone asking. The render runs on its
 // own goroutine with ctx's values but not its cancellation, so one caller

@@ -17,6 +17,9 @@ import (
 // a small edit is a few map lookups and a bulk write is bounded by the
 // cache size, and both drop exactly the touched tiles.
 func (c *cache) invalidate(layer string, bounds []orb.Bound) {
+	if !c.holds(layer) {
+		return
+	}
 	w := newWriteSet(bounds, c.opts)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -39,6 +42,25 @@ func (c *cache) invalidate(layer string, bounds []orb.Bound) {
 	}
 }
 
+// holds reports whether the cache has entries or renders in flight for the
+// layer. When it has none, a write needs no work: the index has already
+// applied it, so every render that starts from now on sees it.
+func (c *cache) holds(layer string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for z := 0; z <= MaxZoom; z++ {
+		if len(c.byTile[layerZoom{layer, z}]) > 0 {
+			return true
+		}
+	}
+	for _, cl := range c.inflight {
+		if slices.Contains(cl.layers, layer) {
+			return true
+		}
+	}
+	return false
+}
+
 // treeMin is the batch size from which touches asks an R-tree of the
 // bounds instead of testing them one by one.
 const treeMin = 16
@@ -47,11 +69,10 @@ const treeMin = 16
 // rectangles, the number of tiles they cover per zoom, and for large
 // batches an R-tree over them.
 type writeSet struct {
-	all    bool // no bounds: everything of the layer is touched
-	f      float64
-	rects  []worldRect
-	counts [MaxZoom + 1]int64 // tiles covered per zoom, summed over rects
-	tree   *rtree.RTreeG[struct{}]
+	all   bool // no bounds: everything of the layer is touched
+	f     float64
+	rects []worldRect
+	tree  *rtree.RTreeG[struct{}]
 }
 
 func newWriteSet(bounds []orb.Bound, o tileOptions) *writeSet {
@@ -59,13 +80,6 @@ func newWriteSet(bounds []orb.Bound, o tileOptions) *writeSet {
 	for _, b := range bounds {
 		if r, ok := toWorld(b); ok {
 			w.rects = append(w.rects, r)
-		}
-	}
-	for z := range w.counts {
-		for _, r := range w.rects {
-			if tr, ok := r.tiles(z, w.f); ok {
-				w.counts[z] = min(w.counts[z]+tr.count(), math.MaxInt64/2)
-			}
 		}
 	}
 	if len(w.rects) >= treeMin {
@@ -103,13 +117,27 @@ func (w *writeSet) touches(c Coord) bool {
 	return hit
 }
 
+// covers reports whether the bounds cover at most limit tiles of zoom z,
+// stopping as soon as they cover more: its cost is bounded by limit too.
+func (w *writeSet) covers(z int, limit int64) bool {
+	var n int64
+	for _, r := range w.rects {
+		if tr, ok := r.tiles(z, w.f); ok {
+			if n += tr.count(); n > limit {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // cached returns the entries of m (the layer's cached tiles at zoom z) that
 // the write touches, possibly with repeats. It walks the covered ranges
 // when they hold no more tiles than m does, and otherwise tests every
-// cached tile.
+// cached tile; either way the cost is bounded by the size of m.
 func (w *writeSet) cached(m map[[2]int][]*entry, z int) []*entry {
 	var gone []*entry
-	if !w.all && w.counts[z] <= int64(len(m)) {
+	if !w.all && w.covers(z, int64(len(m))) {
 		for _, r := range w.rects {
 			tr, ok := r.tiles(z, w.f)
 			if !ok {
@@ -155,6 +183,8 @@ func (r worldRect) tiles(z int, f float64) (tileRange, bool) {
 	// when x ≤ b+f and x ≥ a−1−f. Rows work the same way, with y south.
 	lo := func(v float64) int { return int(clampf(math.Ceil(v*n-1-f), 0, n)) }
 	hi := func(v float64) int { return int(clampf(math.Floor(v*n+f), -1, n-1)) }
+	// Both clamps also map NaN and ±Inf (from a bound beyond the world)
+	// into the grid.
 	tr := tileRange{x0: lo(r.x0), x1: hi(r.x1), y0: lo(r.y0), y1: hi(r.y1)}
 	if tr.x0 > tr.x1 || tr.y0 > tr.y1 {
 		return tileRange{}, false
@@ -191,4 +221,13 @@ func coveredTiles(b orb.Bound, z int, o tileOptions) (tileRange, bool) {
 	return r.tiles(z, bufferFraction(o))
 }
 
-func clampf(v, lo, hi float64) float64 { return math.Max(lo, math.Min(v, hi)) }
+// clampf clamps v into [lo, hi]; NaN gives lo.
+func clampf(v, lo, hi float64) float64 {
+	switch {
+	case v >= hi:
+		return hi
+	case v >= lo:
+		return v
+	}
+	return lo
+}

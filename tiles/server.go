@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -119,19 +120,34 @@ func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string
 	if err != nil {
 		return Tile{}, err
 	}
-	reqs, err := s.resolve(p, layerIDs)
+	var lbuf [4]*layers.Layer
+	ls, err := s.resolve(p, layerIDs, lbuf[:0])
 	if err != nil {
 		return Tile{}, err
 	}
 	// The key names the tile, not a version of its data: a write drops
 	// exactly the entries it touches (Invalidate), so other tiles of the
-	// layer stay cached across writes.
-	key := cacheKey(p, reqs, c)
-	ids := make([]string, len(reqs))
-	for i, r := range reqs {
-		ids[i] = r.layer.ID
+	// layer stay cached across writes. A hit allocates nothing.
+	var kbuf [96]byte
+	key := appendCacheKey(kbuf[:0], p, ls, c)
+	if t, ok := s.cache.get(key); ok {
+		return t, nil
+	}
+	return s.render(ctx, p, slices.Clone(ls), c, string(key))
+}
+
+// render renders a tile through the cache, which de-duplicates concurrent
+// renders of the same key.
+func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.Layer, c Coord, key string) (Tile, error) {
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
 	}
 	return s.cache.do(ctx, key, ids, c, func(ctx context.Context) (Tile, error) {
+		reqs := make([]layerRequest, len(ls))
+		for i, l := range ls {
+			reqs[i] = layerRequest{layer: l, fields: layers.VisibleFields(p, l)}
+		}
 		data, err := renderTile(ctx, s.index, reqs, c, s.opts)
 		if err != nil {
 			return Tile{}, err
@@ -140,25 +156,23 @@ func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string
 	})
 }
 
-// resolve looks up the requested layers and the fields p may see.
-func (s *Server) resolve(p layers.Principal, ids []string) ([]layerRequest, error) {
+// resolve appends to dst the requested layers, each once, in request order,
+// after checking that p may see every one.
+func (s *Server) resolve(p layers.Principal, ids []string, dst []*layers.Layer) ([]*layers.Layer, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: no layer requested", ErrBadTile)
 	}
-	reqs := make([]layerRequest, 0, len(ids))
-	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if seen[id] {
+		if slices.ContainsFunc(dst, func(l *layers.Layer) bool { return l.ID == id }) {
 			continue
 		}
-		seen[id] = true
 		l, err := s.visibleLayer(p, id)
 		if err != nil {
 			return nil, err
 		}
-		reqs = append(reqs, layerRequest{layer: l, fields: layers.VisibleFields(p, l)})
+		dst = append(dst, l)
 	}
-	return reqs, nil
+	return dst, nil
 }
 
 // visibleLayer returns the layer if it exists and p may see it, and
@@ -171,14 +185,10 @@ func (s *Server) visibleLayer(p layers.Principal, id string) (*layers.Layer, err
 	return l, nil
 }
 
-// cacheKey is clearance | z/x/y | id for each layer, in request order. The
-// clearance stands for the principal because visibility depends on it alone.
-func cacheKey(p layers.Principal, reqs []layerRequest, c Coord) string {
-	n := 24
-	for _, r := range reqs {
-		n += len(r.layer.ID) + 1
-	}
-	b := make([]byte, 0, n)
+// appendCacheKey appends clearance | z/x/y | id for each layer, in request
+// order. The clearance stands for the principal because visibility depends
+// on it alone.
+func appendCacheKey(b []byte, p layers.Principal, ls []*layers.Layer, c Coord) []byte {
 	b = append(b, clearance(p)...)
 	b = append(b, '|')
 	b = strconv.AppendInt(b, int64(c.Z), 10)
@@ -186,11 +196,11 @@ func cacheKey(p layers.Principal, reqs []layerRequest, c Coord) string {
 	b = strconv.AppendInt(b, int64(c.X), 10)
 	b = append(b, '/')
 	b = strconv.AppendInt(b, int64(c.Y), 10)
-	for _, r := range reqs {
+	for _, l := range ls {
 		b = append(b, '|')
-		b = append(b, r.layer.ID...)
+		b = append(b, l.ID...)
 	}
-	return string(b)
+	return b
 }
 
 // clearance normalises p's clearance as the access policy reads it: empty
