@@ -206,3 +206,45 @@ func checkTouched(t *testing.T, lt *liveTiles, watched []tiles.Coord, before map
 		t.Errorf("%d hits after the write, want %d", got, len(watched)-touched)
 	}
 }
+
+// TestRewritesDoNotEvictOtherTiles: a vessel updated 300 times in one tile
+// under a byte budget that holds the watched tiles a few times over.
+// Invalidated entries free their bytes at once, so the other tiles are never
+// evicted and stay cache hits; with a version in the key, dead entries
+// filled the budget and pushed them out.
+func TestRewritesDoNotEvictOtherTiles(t *testing.T) {
+	lt := newLiveTiles(t, 16<<10)
+	cs := rotation(25)
+	for i, c := range cs {
+		lt.put(t, fmt.Sprint(i), c.Bound().Center())
+	}
+	for _, c := range cs {
+		lt.tile(t, c)
+	}
+	st0 := lt.tl.CacheStats()
+	if st0.Entries != len(cs) || st0.Evictions != 0 {
+		t.Fatalf("warm cache: %+v", st0)
+	}
+	a := cs[12]
+	for i := range 300 {
+		b := a.Bound()
+		lt.put(t, "w", orb.Point{b.Min[0] + float64(i%80+10)/100*(b.Max[0]-b.Min[0]), b.Center()[1]})
+		lt.tile(t, a)
+	}
+	for _, c := range cs {
+		lt.tile(t, c)
+	}
+	st := lt.tl.CacheStats()
+	if st.Evictions != 0 || st.Entries != len(cs) {
+		t.Errorf("after 300 writes in one tile: %+v, want no eviction and %d entries", st, len(cs))
+	}
+	if got := st.Hits - st0.Hits; got != int64(len(cs)) { // a was cached again after its last write
+		t.Errorf("%d of the %d tiles were hits", got, len(cs))
+	}
+	if got := st.Renders - st0.Renders; got != 300 {
+		t.Errorf("%d renders for 300 writes into one tile", got)
+	}
+	if st.Bytes > st0.Bytes+2<<10 {
+		t.Errorf("cache grew from %d to %d bytes with the same tiles", st0.Bytes, st.Bytes)
+	}
+}
