@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -19,6 +20,7 @@ type liveTiles struct {
 	st    *store.Pebble
 	layer *layers.Layer
 	tl    *tiles.Server
+	fresh *tiles.Server // the same index, uncached: the oracle
 }
 
 func newLiveTiles(t testing.TB, cacheBytes int64) *liveTiles {
@@ -48,7 +50,8 @@ func newLiveTiles(t testing.TB, cacheBytes int64) *liveTiles {
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
 	l, _ := cat.Get("vessels")
-	return &liveTiles{st: st, layer: l, tl: tl}
+	fresh := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: -1})
+	return &liveTiles{st: st, layer: l, tl: tl, fresh: fresh}
 }
 
 func (lt *liveTiles) put(t testing.TB, id string, p orb.Point) {
@@ -247,4 +250,75 @@ func TestRewritesDoNotEvictOtherTiles(t *testing.T) {
 	if st.Bytes > st0.Bytes+2<<10 {
 		t.Errorf("cache grew from %d to %d bytes with the same tiles", st0.Bytes, st.Bytes)
 	}
+}
+
+// TestNoStaleTileUnderConcurrentReads moves a vessel in and out of a tile
+// through the store while readers keep rendering that tile and its
+// parents. After every acknowledged write the tile read back must equal an
+// uncached render of the index (read-your-writes, even when a render that
+// started before the write is still running), and none may stay stale.
+func TestNoStaleTileUnderConcurrentReads(t *testing.T) {
+	lt := newLiveTiles(t, 0)
+	a := tiles.CoordOf(hue, 14)
+	watched := []tiles.Coord{a, {Z: 13, X: a.X / 2, Y: a.Y / 2}, {Z: 12, X: a.X / 4, Y: a.Y / 4}}
+	// Enough features that renders take a while, so writes land during them.
+	bb := a.Bound()
+	var fs []*spatial.Feature
+	for i := range 4000 {
+		p := orb.Point{bb.Min[0] + float64(i%63)/63*(bb.Max[0]-bb.Min[0]), bb.Min[1] + float64(i/63)/64*(bb.Max[1]-bb.Min[1])}
+		fs = append(fs, &spatial.Feature{ID: fmt.Sprint("f", i), Geom: p, Bound: p.Bound(), Props: []any{"x"}})
+	}
+	if _, err := lt.st.Put(context.Background(), lt.layer, fs); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for r := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := r; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				c := watched[i%len(watched)]
+				if _, err := lt.tl.Tile(context.Background(), layers.Anonymous, []string{"vessels"}, c.Z, c.X, c.Y); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	in, out := a.Bound().Center(), tiles.CoordOf(lima, 14).Bound().Center()
+	for i := range 40 {
+		p := in
+		if i%2 == 1 {
+			p = out
+		}
+		p[0] += float64(i) * 1e-6
+		lt.put(t, "w", p)
+		for _, c := range watched {
+			if got, want := lt.tile(t, c), lt.freshTile(t, c); got.ETag() != want.ETag() {
+				t.Fatalf("write %d: tile %v is stale right after the write", i, c)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	for _, c := range watched {
+		if lt.tile(t, c).ETag() != lt.freshTile(t, c).ETag() {
+			t.Errorf("tile %v stayed stale", c)
+		}
+	}
+}
+
+func (lt *liveTiles) freshTile(t testing.TB, c tiles.Coord) tiles.Tile {
+	t.Helper()
+	tile, err := lt.fresh.Tile(context.Background(), layers.Anonymous, []string{"vessels"}, c.Z, c.X, c.Y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tile
 }
