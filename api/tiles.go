@@ -32,7 +32,11 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	if err != nil {
 		return errorResponse(err)
 	}
-	ids := strings.Split(seg[0], ",")
+	one := [1]string{seg[0]}
+	ids := one[:]
+	if strings.Contains(seg[0], ",") {
+		ids = strings.Split(seg[0], ",")
+	}
 	t, err := s.cfg.Tiles.Tile(ctx, p, ids, c.Z, c.X, c.Y)
 	if err != nil {
 		return errorResponse(err)
@@ -41,33 +45,45 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	return tileResponse(r, p, t, gz)
 }
 
+// Header values shared by every tile response. Header.Set and Header.Add
+// replace or copy these slices (their capacity is their length), so sharing
+// them is safe as long as nobody writes into one in place.
+var (
+	hPublic  = []string{"public, max-age=60"}
+	hPrivate = []string{"private, max-age=60"}
+	hVary    = []string{"Accept-Encoding, Authorization"}
+	hMVT     = []string{"application/vnd.mapbox-vector-tile"}
+	hGzip    = []string{"gzip"}
+)
+
 // tileResponse answers with the tile, its strong ETag and cache headers: 204
 // for an empty tile, 304 without a body when If-None-Match already names
 // the representation that would be sent (raw or gzip).
 func tileResponse(r *Request, p layers.Principal, t tiles.Tile, gz bool) *Response {
-	resp := &Response{Status: http.StatusOK, Header: http.Header{}}
-	resp.Header.Set("Cache-Control", "public, max-age=60")
-	if !p.IsAnonymous() {
-		resp.Header.Set("Cache-Control", "private, max-age=60")
-	}
-	resp.Header.Set("Vary", "Accept-Encoding, Authorization")
 	gz = gz && !t.Empty()
 	tag := t.ETag()
 	if gz {
 		tag = t.GzipETag()
 	}
-	resp.Header.Set("ETag", tag)
+	h := make(http.Header, 6)
+	h["Cache-Control"] = hPublic
+	if !p.IsAnonymous() {
+		h["Cache-Control"] = hPrivate
+	}
+	h["Vary"] = hVary
+	h["Etag"] = []string{tag}
+	resp := &Response{Status: http.StatusOK, Header: h}
 	switch {
 	case etagMatch(r.Header.Get("If-None-Match"), tag):
 		resp.Status = http.StatusNotModified
 	case t.Empty():
 		resp.Status = http.StatusNoContent
 	case gz:
-		resp.Header.Set("Content-Type", "application/vnd.mapbox-vector-tile")
-		resp.Header.Set("Content-Encoding", "gzip")
+		h["Content-Type"] = hMVT
+		h["Content-Encoding"] = hGzip
 		resp.Body = t.Gzip()
 	default:
-		resp.Header.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+		h["Content-Type"] = hMVT
 		resp.Body = t.Bytes()
 	}
 	return resp

@@ -3,11 +3,13 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
 
+	"bando/layers"
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
@@ -126,4 +128,66 @@ func TestTileETag(t *testing.T) {
 	if st := s.cfg.Tiles.CacheStats(); st.Invalidated == 0 {
 		t.Errorf("no entry invalidated: %+v", st)
 	}
+}
+
+// BenchmarkTileHandlerCached is the core handler answering a warm cached
+// tile (no network): routing, access, cache hit and headers, the part of a
+// cached tile that nginx serving the same bytes is compared with.
+func BenchmarkTileHandlerCached(b *testing.B) {
+	for _, tc := range []struct{ name, enc, inm string }{
+		{"raw", "", ""}, {"gzip", "gzip", ""}, {"304", "gzip", "match"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s := newBenchServer(b)
+			r := &Request{Method: "GET", Path: "/tiles/pois/12/3263/1922.mvt", Header: http.Header{}, BaseURL: "http://test"}
+			r.RawPath = r.Path
+			if tc.enc != "" {
+				r.Header.Set("Accept-Encoding", tc.enc)
+			}
+			first := s.Handle(context.Background(), r)
+			if first.Status != 200 {
+				b.Fatalf("warm-up: %d %s", first.Status, first.Body)
+			}
+			want := 200
+			if tc.inm != "" {
+				r.Header.Set("If-None-Match", first.Header.Get("ETag"))
+				want = 304
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if resp := s.Handle(context.Background(), r); resp.Status != want {
+					b.Fatalf("status %d", resp.Status)
+				}
+			}
+		})
+	}
+}
+
+func newBenchServer(b *testing.B) *Server {
+	cat, err := layers.Parse([]byte(`layers:
+  - id: pois
+    title: {vi: "Điểm", en: "Points"}
+    kind: poi
+    geometry: Point
+    access: public
+    zoom: {min: 0, max: 18}
+    attribution: test
+    fields:
+      - {name: name, type: string}
+`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx := spatial.NewIndex()
+	var fs []*spatial.Feature
+	c := tiles.Coord{Z: 12, X: 3263, Y: 1922}
+	bb := c.Bound()
+	for i := range 500 {
+		p := orb.Point{bb.Min[0] + float64(i%23)/23*(bb.Max[0]-bb.Min[0]), bb.Min[1] + float64(i/23)/23*(bb.Max[1]-bb.Min[1])}
+		fs = append(fs, &spatial.Feature{ID: strconv.Itoa(i + 1), Num: uint64(i + 1), Geom: p, Bound: p.Bound(), Props: []any{"điểm"}})
+	}
+	idx.Put("pois", 1, fs)
+	s := New(Config{Catalog: cat, Index: idx, Tiles: tiles.New(tiles.Config{Index: idx, Catalog: cat})})
+	s.SetReady(true)
+	return s
 }
