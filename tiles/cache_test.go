@@ -358,3 +358,27 @@ func TestStaleRenderIsNotShared(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// TestInvalidateFreesBytes: an invalidated entry gives its bytes back at
+// once, so the budget holds only live tiles.
+func TestInvalidateFreesBytes(t *testing.T) {
+	c := newCache(1<<20, defaultOpts)
+	here, far := CoordOf(hue, 14), CoordOf(orb.Point{0, 0}, 14)
+	c.do(context.Background(), "here", []string{"a"}, here, func(context.Context) (Tile, error) {
+		return newTile(make([]byte, 1000)), nil
+	})
+	c.do(context.Background(), "far", []string{"a"}, far, func(context.Context) (Tile, error) {
+		return newTile(make([]byte, 10)), nil
+	})
+	before := c.stats()
+	c.invalidate("a", []orb.Bound{hue.Bound()})
+	after := c.stats()
+	want := before.Bytes - int64(len("here")+2*1000+entryOverhead)
+	if after.Bytes != want || after.Entries != 1 || after.Invalidated != 1 {
+		t.Errorf("after invalidating one tile: %+v, want %d bytes and 1 entry", after, want)
+	}
+	c.invalidate("a", nil)
+	if st := c.stats(); st.Bytes != 0 || st.Entries != 0 || len(c.byTile) != 0 || c.lru.Len() != 0 {
+		t.Errorf("after invalidating the layer: %+v, byTile %d, lru %d", st, len(c.byTile), c.lru.Len())
+	}
+}
