@@ -32,30 +32,76 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	if err != nil {
 		return errorResponse(err)
 	}
-	ids := strings.Split(seg[0], ",")
+	one := [1]string{seg[0]}
+	ids := one[:]
+	if strings.Contains(seg[0], ",") {
+		ids = strings.Split(seg[0], ",")
+	}
 	t, err := s.cfg.Tiles.Tile(ctx, p, ids, c.Z, c.X, c.Y)
 	if err != nil {
 		return errorResponse(err)
 	}
-	resp := &Response{Status: http.StatusOK, Header: http.Header{}}
-	resp.Header.Set("Cache-Control", "public, max-age=60")
+	gz := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+	return tileResponse(r, p, t, gz)
+}
+
+// Header values shared by every tile response. Header.Set and Header.Add
+// replace or copy these slices (their capacity is their length), so sharing
+// them is safe as long as nobody writes into one in place.
+var (
+	hPublic  = []string{"public, max-age=60"}
+	hPrivate = []string{"private, max-age=60"}
+	hVary    = []string{"Accept-Encoding, Authorization"}
+	hMVT     = []string{"application/vnd.mapbox-vector-tile"}
+	hGzip    = []string{"gzip"}
+)
+
+// tileResponse answers with the tile, its strong ETag and cache headers: 204
+// for an empty tile, 304 without a body when If-None-Match already names
+// the representation that would be sent (raw or gzip).
+func tileResponse(r *Request, p layers.Principal, t tiles.Tile, gz bool) *Response {
+	gz = gz && !t.Empty()
+	tag := t.ETag()
+	if gz {
+		tag = t.GzipETag()
+	}
+	h := make(http.Header, 6)
+	h["Cache-Control"] = hPublic
 	if !p.IsAnonymous() {
-		resp.Header.Set("Cache-Control", "private, max-age=60")
+		h["Cache-Control"] = hPrivate
 	}
-	resp.Header.Set("Vary", "Accept-Encoding, Authorization")
-	raw := t.Bytes()
-	if len(raw) == 0 {
+	h["Vary"] = hVary
+	h["Etag"] = []string{tag}
+	resp := &Response{Status: http.StatusOK, Header: h}
+	switch {
+	case etagMatch(r.Header.Get("If-None-Match"), tag):
+		resp.Status = http.StatusNotModified
+	case t.Empty():
 		resp.Status = http.StatusNoContent
-		return resp
-	}
-	resp.Header.Set("Content-Type", "application/vnd.mapbox-vector-tile")
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		resp.Header.Set("Content-Encoding", "gzip")
+	case gz:
+		h["Content-Type"] = hMVT
+		h["Content-Encoding"] = hGzip
 		resp.Body = t.Gzip()
-		return resp
+	default:
+		h["Content-Type"] = hMVT
+		resp.Body = t.Bytes()
 	}
-	resp.Body = raw
 	return resp
+}
+
+// etagMatch reports whether an If-None-Match value names tag: "*" or a
+// comma-separated list of entity tags, compared weakly (a W/ prefix is
+// ignored) as RFC 9110 §13.1.2 asks.
+func etagMatch(header, tag string) bool {
+	for header != "" {
+		var item string
+		item, header, _ = strings.Cut(header, ",")
+		item = strings.TrimSpace(item)
+		if item == "*" || strings.TrimPrefix(item, "W/") == tag {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) tileJSON(r *Request, p layers.Principal, id string) *Response {

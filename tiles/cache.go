@@ -12,9 +12,9 @@ import (
 type CacheStats struct {
 	Hits        int64 // requests answered from the cache
 	Shared      int64 // requests that waited for another request's render
-	Renders     int64 // tiles rendered
+	Renders     int64 // tiles rendered: the misses
 	Evictions   int64 // entries dropped to stay within the byte bound
-	Invalidated int64 // entries dropped by Invalidate
+	Invalidated int64 // entries dropped because a write touched their tile
 	Entries     int   // entries held now
 	Bytes       int64 // bytes charged now
 }
@@ -73,6 +73,19 @@ func newCache(maxBytes int64, opts tileOptions) *cache {
 	}
 }
 
+// get returns the cached tile for key; the lookup does not allocate.
+func (c *cache) get(key []byte) (Tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[string(key)]
+	if !ok {
+		return Tile{}, false
+	}
+	c.lru.MoveToFront(e.elem)
+	c.st.Hits++
+	return e.tile, true
+}
+
 // do returns the cached tile for key, or waits for the render of it already
 // in flight, or renders it once for everyone asking. The render runs on its
 // own goroutine with ctx's values but not its cancellation, so one caller
@@ -86,8 +99,10 @@ func (c *cache) do(ctx context.Context, key string, ids []string, coord Coord, r
 		c.mu.Unlock()
 		return e.tile, nil
 	}
+	// A render marked stale may have read the index before a write that
+	// has since been acknowledged: a new request must not wait for it.
 	cl, ok := c.inflight[key]
-	if ok {
+	if ok && !cl.stale {
 		c.st.Shared++
 	} else {
 		cl = &call{layers: ids, coord: coord, done: make(chan struct{})}
@@ -116,7 +131,9 @@ func (c *cache) run(ctx context.Context, key string, cl *call, render func(conte
 	}()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.inflight, key)
+	if c.inflight[key] == cl {
+		delete(c.inflight, key)
+	}
 	if cl.err == nil && !cl.stale {
 		c.add(&entry{key: key, layers: cl.layers, coord: cl.coord, tile: cl.tile})
 	}
@@ -129,6 +146,9 @@ func (c *cache) add(e *entry) {
 	e.size = int64(len(e.key)+2*len(e.tile.data)) + entryOverhead
 	if c.maxBytes < 0 || e.size > c.maxBytes {
 		return
+	}
+	if old, ok := c.byKey[e.key]; ok {
+		c.remove(old)
 	}
 	e.elem = c.lru.PushFront(e)
 	c.byKey[e.key] = e

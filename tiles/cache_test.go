@@ -208,13 +208,6 @@ func TestServerInvalidate(t *testing.T) {
 		t.Errorf("untouched tiles were not served from the cache: %+v", st)
 	}
 
-	// A write with a new version and no Invalidate call: the version in the
-	// key alone keeps the stale tile from being served.
-	idx.Put("buildings", 2, []*spatial.Feature{feature(3, orb.Polygon{squareRing(orb.Point{hue[0] - 0.001, hue[1]}, 0.0002)})})
-	if d := get([]string{"buildings"}, here); len(d.Layers[0].Features) != 3 {
-		t.Errorf("after a version bump the tile has %d features, want 3", len(d.Layers[0].Features))
-	}
-
 	// Invalidate with no bounds drops the whole layer.
 	s.Invalidate("buildings")
 	for _, e := range s.cache.byKey {
@@ -255,25 +248,137 @@ func TestInvalidateDuringRenderIsNotCached(t *testing.T) {
 	}
 }
 
+// TestInvalidateManyBounds: a bulk write stays exact. Bounds around two
+// places must not drop the tiles between them (a union would), at every
+// zoom, on both the range walk and the cached-tile scan.
 func TestInvalidateManyBounds(t *testing.T) {
+	for _, n := range []int{2, treeMin - 1, treeMin, 10 * treeMin} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			c := newCache(1<<30, defaultOpts)
+			render := func(context.Context) (Tile, error) { return newTile([]byte("x")), nil }
+			west, east, between := orb.Point{100, 10}, orb.Point{110, 10}, orb.Point{105, 10}
+			for z := 6; z <= 16; z++ {
+				for _, p := range []orb.Point{west, east, between} {
+					tc := CoordOf(p, z)
+					c.do(context.Background(), tc.String(), []string{"a"}, tc, render)
+				}
+			}
+			var bounds []orb.Bound
+			for i := range n {
+				p := west
+				if i%2 == 1 {
+					p = east
+				}
+				bounds = append(bounds, orb.Bound{Min: p, Max: orb.Point{p[0] + 1e-4*float64(i), p[1]}})
+			}
+			c.invalidate("a", bounds)
+			for z := 6; z <= 16; z++ {
+				for _, p := range []orb.Point{west, east} {
+					if _, ok := c.byKey[CoordOf(p, z).String()]; ok {
+						t.Errorf("z%d: touched tile %v survived", z, CoordOf(p, z))
+					}
+				}
+				if _, ok := c.byKey[CoordOf(between, z).String()]; !ok {
+					t.Errorf("z%d: untouched tile %v between the bounds was dropped", z, CoordOf(between, z))
+				}
+			}
+			if st := c.stats(); st.Invalidated != 22 || st.Entries != 11 {
+				t.Errorf("stats %+v, want 22 invalidated and 11 left", st)
+			}
+		})
+	}
+}
+
+// TestWriteSetTouchesMatchesBruteForce checks the R-tree path of touches
+// against BufferedBound for random batches and tiles: no touched tile is
+// missed, and none farther than the rounding slack is reported.
+func TestWriteSetTouchesMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for range 40 {
+		var bounds []orb.Bound
+		for range treeMin + rng.IntN(50) {
+			p := orb.Point{100 + rng.Float64()*10, 5 + rng.Float64()*15}
+			w, h := rng.Float64()*rng.Float64()*0.5, rng.Float64()*rng.Float64()*0.5
+			bounds = append(bounds, orb.Bound{Min: p, Max: orb.Point{p[0] + w, p[1] + h}})
+		}
+		w := newWriteSet(bounds, defaultOpts)
+		if w.tree == nil {
+			t.Fatal("large batch has no tree")
+		}
+		for range 400 {
+			z := rng.IntN(17)
+			c := CoordOf(orb.Point{99 + rng.Float64()*12, 4 + rng.Float64()*17}, z)
+			hit, near := false, false
+			for _, b := range bounds {
+				hit = hit || c.BufferedBound(defaultOpts.buffer, defaultOpts.extent).Intersects(b)
+				near = near || c.BufferedBound(defaultOpts.buffer+1, defaultOpts.extent).Intersects(b)
+			}
+			got := w.touches(c)
+			if hit && !got {
+				t.Fatalf("tile %v intersects a bound but is not touched", c)
+			}
+			if got && !near {
+				t.Fatalf("tile %v touched but far from every bound", c)
+			}
+		}
+	}
+}
+
+// TestStaleRenderIsNotShared: once a write has marked a render stale, a new
+// request for the tile renders again instead of waiting for the old result,
+// which may miss the acknowledged write.
+func TestStaleRenderIsNotShared(t *testing.T) {
 	c := newCache(1<<20, defaultOpts)
-	render := func(context.Context) (Tile, error) { return newTile([]byte("x")), nil }
-	west, east, north := CoordOf(orb.Point{100, 10}, 10), CoordOf(orb.Point{110, 10}, 10), CoordOf(orb.Point{105, 40}, 10)
-	for _, tc := range []Coord{west, east, north} {
-		c.do(context.Background(), tc.String(), []string{"a"}, tc, render)
+	coord := CoordOf(hue, 14)
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.do(context.Background(), "k", []string{"a"}, coord, func(context.Context) (Tile, error) {
+			close(started)
+			<-release
+			return newTile([]byte("old")), nil
+		})
+	}()
+	<-started
+	c.invalidate("a", []orb.Bound{hue.Bound()})
+	got, err := c.do(context.Background(), "k", []string{"a"}, coord, func(context.Context) (Tile, error) {
+		return newTile([]byte("new")), nil
+	})
+	if err != nil || string(got.Bytes()) != "new" {
+		t.Fatalf("request after the write got %q, %v; want a fresh render", got.Bytes(), err)
 	}
-	var bounds []orb.Bound
-	for i := range 2 * maxBounds {
-		bounds = append(bounds, orb.Point{100 + 10*float64(i)/float64(2*maxBounds-1), 10}.Bound())
+	close(release)
+	<-done
+	hit, _ := c.do(context.Background(), "k", []string{"a"}, coord, nil)
+	if string(hit.Bytes()) != "new" {
+		t.Errorf("cached %q, want the fresh render", hit.Bytes())
 	}
-	c.invalidate("a", bounds)
-	if _, ok := c.byKey[west.String()]; ok {
-		t.Error("west tile survived")
+	if st := c.stats(); st.Renders != 2 || st.Hits != 1 || st.Shared != 0 || st.Entries != 1 {
+		t.Errorf("stats %+v", st)
 	}
-	if _, ok := c.byKey[east.String()]; ok {
-		t.Error("east tile survived")
+}
+
+// TestInvalidateFreesBytes: an invalidated entry gives its bytes back at
+// once, so the budget holds only live tiles.
+func TestInvalidateFreesBytes(t *testing.T) {
+	c := newCache(1<<20, defaultOpts)
+	here, far := CoordOf(hue, 14), CoordOf(orb.Point{0, 0}, 14)
+	c.do(context.Background(), "here", []string{"a"}, here, func(context.Context) (Tile, error) {
+		return newTile(make([]byte, 1000)), nil
+	})
+	c.do(context.Background(), "far", []string{"a"}, far, func(context.Context) (Tile, error) {
+		return newTile(make([]byte, 10)), nil
+	})
+	before := c.stats()
+	c.invalidate("a", []orb.Bound{hue.Bound()})
+	after := c.stats()
+	want := before.Bytes - int64(len("here")+2*1000+entryOverhead)
+	if after.Bytes != want || after.Entries != 1 || after.Invalidated != 1 {
+		t.Errorf("after invalidating one tile: %+v, want %d bytes and 1 entry", after, want)
 	}
-	if _, ok := c.byKey[north.String()]; !ok {
-		t.Error("tile outside the union was dropped")
+	c.invalidate("a", nil)
+	if st := c.stats(); st.Bytes != 0 || st.Entries != 0 || len(c.byTile) != 0 || c.lru.Len() != 0 {
+		t.Errorf("after invalidating the layer: %+v, byTile %d, lru %d", st, len(c.byTile), c.lru.Len())
 	}
 }

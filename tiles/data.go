@@ -11,6 +11,7 @@ import (
 type Tile struct {
 	data []byte // the raw MVT protobuf; empty for a tile without features
 	gz   *lazyGzip
+	tags etags // strong validators, set once per render (see ETag)
 }
 
 // lazyGzip computes the gzip form of a tile once, on first use, and is

@@ -54,10 +54,15 @@
 // # Cache
 //
 // Tiles are cached in a byte-bounded LRU keyed by the principal's clearance
-// (visibility depends on nothing else), z/x/y, and each layer's id and
-// index version (read before rendering, so an entry can never hold data
-// older than its key). Concurrent requests for the same tile render once.
-// Server.Invalidate, called from the store's change feed with a write's old
-// and new bounds, drops the layer's tiles whose buffered bound intersects
-// them and keeps renders already running for those tiles out of the cache.
+// (visibility depends on nothing else), z/x/y and the layer ids: the key
+// names a place, not a version of the data, so a write elsewhere in a layer
+// leaves its other tiles cached. Freshness is per tile: Server.Invalidate,
+// called from the store's change feed after the index has applied a write,
+// drops exactly the cached tiles, at every zoom, whose buffered bound meets
+// the write's old or new bounds, frees their bytes, and marks renders
+// already running for those tiles stale so they are neither cached nor
+// shared with later requests. Concurrent requests for the same tile render
+// once. Each rendered tile carries strong ETags (xxhash of the bytes, one for
+// the raw and one for the gzip body), so a write changes the ETag of exactly
+// the tiles whose bytes it changes.
 package tiles

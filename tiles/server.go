@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -120,46 +120,59 @@ func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string
 	if err != nil {
 		return Tile{}, err
 	}
-	reqs, err := s.resolve(p, layerIDs)
+	var lbuf [4]*layers.Layer
+	ls, err := s.resolve(p, layerIDs, lbuf[:0])
 	if err != nil {
 		return Tile{}, err
 	}
-	// Versions are read before rendering: a write that lands during the
-	// render bumps the version, so its result, cached under the older key,
-	// is never looked up again.
-	key := s.cacheKey(p, reqs, c)
-	ids := make([]string, len(reqs))
-	for i, r := range reqs {
-		ids[i] = r.layer.ID
+	// The key names the tile, not a version of its data: a write drops
+	// exactly the entries it touches (Invalidate), so other tiles of the
+	// layer stay cached across writes. A hit allocates nothing.
+	var kbuf [96]byte
+	key := appendCacheKey(kbuf[:0], p, ls, c)
+	if t, ok := s.cache.get(key); ok {
+		return t, nil
+	}
+	return s.render(ctx, p, slices.Clone(ls), c, string(key))
+}
+
+// render renders a tile through the cache, which de-duplicates concurrent
+// renders of the same key.
+func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.Layer, c Coord, key string) (Tile, error) {
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
 	}
 	return s.cache.do(ctx, key, ids, c, func(ctx context.Context) (Tile, error) {
+		reqs := make([]layerRequest, len(ls))
+		for i, l := range ls {
+			reqs[i] = layerRequest{layer: l, fields: layers.VisibleFields(p, l)}
+		}
 		data, err := renderTile(ctx, s.index, reqs, c, s.opts)
 		if err != nil {
 			return Tile{}, err
 		}
-		return newTile(data), nil
+		return withETags(newTile(data)), nil
 	})
 }
 
-// resolve looks up the requested layers and the fields p may see.
-func (s *Server) resolve(p layers.Principal, ids []string) ([]layerRequest, error) {
+// resolve appends to dst the requested layers, each once, in request order,
+// after checking that p may see every one.
+func (s *Server) resolve(p layers.Principal, ids []string, dst []*layers.Layer) ([]*layers.Layer, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: no layer requested", ErrBadTile)
 	}
-	reqs := make([]layerRequest, 0, len(ids))
-	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if seen[id] {
+		if slices.ContainsFunc(dst, func(l *layers.Layer) bool { return l.ID == id }) {
 			continue
 		}
-		seen[id] = true
 		l, err := s.visibleLayer(p, id)
 		if err != nil {
 			return nil, err
 		}
-		reqs = append(reqs, layerRequest{layer: l, fields: layers.VisibleFields(p, l)})
+		dst = append(dst, l)
 	}
-	return reqs, nil
+	return dst, nil
 }
 
 // visibleLayer returns the layer if it exists and p may see it, and
@@ -172,20 +185,22 @@ func (s *Server) visibleLayer(p layers.Principal, id string) (*layers.Layer, err
 	return l, nil
 }
 
-// cacheKey is clearance | z/x/y | id@version for each layer. The clearance
-// stands for the principal because visibility depends on it alone.
-func (s *Server) cacheKey(p layers.Principal, reqs []layerRequest, c Coord) string {
-	var b strings.Builder
-	b.WriteString(string(clearance(p)))
-	b.WriteByte('|')
-	b.WriteString(c.String())
-	for _, r := range reqs {
-		b.WriteByte('|')
-		b.WriteString(r.layer.ID)
-		b.WriteByte('@')
-		b.WriteString(strconv.FormatUint(s.index.Version(r.layer.ID), 10))
+// appendCacheKey appends clearance | z/x/y | id for each layer, in request
+// order. The clearance stands for the principal because visibility depends
+// on it alone.
+func appendCacheKey(b []byte, p layers.Principal, ls []*layers.Layer, c Coord) []byte {
+	b = append(b, clearance(p)...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(c.Z), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(c.X), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(c.Y), 10)
+	for _, l := range ls {
+		b = append(b, '|')
+		b = append(b, l.ID...)
 	}
-	return b.String()
+	return b
 }
 
 // clearance normalises p's clearance as the access policy reads it: empty
@@ -198,11 +213,14 @@ func clearance(p layers.Principal) layers.Access {
 	return layers.Public
 }
 
-// Invalidate drops the cached tiles of the layer whose buffered bounds
-// intersect any of the bounds (a write's old and new bounds), and keeps
-// renders already running for those tiles out of the cache. With no bounds
-// it drops every tile of the layer. Call it from the store's change feed on
-// every write; it is quick and does not block on rendering.
+// Invalidate drops the cached tiles of the layer, at every zoom, whose
+// buffered bounds intersect any of the bounds (a write's old and new
+// bounds), frees their bytes, and keeps renders already running for those
+// tiles out of the cache. With no bounds it drops every tile of the layer.
+// The cache holds no layer version: every change to the index must be
+// followed by Invalidate (the store's change feed does it on every write,
+// after the index has applied it), or tiles stay stale. It is quick, bounded
+// by the cache size even for bulk writes, and does not block on rendering.
 func (s *Server) Invalidate(layer string, bounds ...orb.Bound) {
 	s.cache.invalidate(layer, bounds)
 }

@@ -139,6 +139,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return fmt.Errorf("load index: %w", err)
 	}
 	log.Info("index loaded", "features", n, "took", time.Since(start).Round(time.Millisecond))
+	// The load fills the index without the change feed, so tiles rendered
+	// during it may miss features: drop them (and renders in flight) now.
+	for _, l := range cat.All() {
+		tl.Invalidate(l.ID)
+	}
 	if demo {
 		if err := loadDemo(ctx, st, cat, log); err != nil {
 			return err
@@ -195,19 +200,32 @@ func viewerURL(a net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
-// tileInvalidation drops cached tiles touched by a batch of changes, at their
-// old and new bounds.
+// tileInvalidation drops the cached tiles touched by a batch of changes, at
+// their old and new bounds, after the index (subscribed before it) has
+// applied them. A batch is normally one layer; changes are grouped by layer
+// so that a batch spanning several still invalidates each of them.
 func tileInvalidation(tl *tiles.Server) func([]store.Change) {
 	return func(cs []store.Change) {
-		bounds := make([]orb.Bound, 0, 2*len(cs))
-		for _, c := range cs {
-			if c.Old != nil {
-				bounds = append(bounds, *c.Old)
+		for len(cs) > 0 {
+			layer := cs[0].Layer
+			bounds := make([]orb.Bound, 0, 2*len(cs))
+			rest := cs[:0:0]
+			for _, c := range cs {
+				if c.Layer != layer {
+					rest = append(rest, c)
+					continue
+				}
+				if c.Old != nil {
+					bounds = append(bounds, *c.Old)
+				}
+				if c.New != nil {
+					bounds = append(bounds, *c.New)
+				}
 			}
-			if c.New != nil {
-				bounds = append(bounds, *c.New)
+			if len(bounds) > 0 {
+				tl.Invalidate(layer, bounds...)
 			}
+			cs = rest
 		}
-		tl.Invalidate(cs[0].Layer, bounds...)
 	}
 }
