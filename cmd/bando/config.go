@@ -20,6 +20,10 @@ type Config struct {
 	Data     string          `yaml:"data"`
 	Demo     bool            `yaml:"demo"`
 	MaxBody  int             `yaml:"max_body_mb"`
+	// TileCacheMB bounds the tile cache in MiB: 0 means the default
+	// (tiles.DefaultCacheBytes), a negative value disables it (benchmarks of
+	// uncached rendering use -1).
+	TileCacheMB int `yaml:"tile_cache_mb"`
 	LogLevel string          `yaml:"log_level"`
 	Layers   []*layers.Layer `yaml:"layers"`
 	// LayersFile names an extra catalog YAML, merged over the built-in one.
@@ -56,7 +60,7 @@ func (c *Config) loadFile(path string) error {
 }
 
 // applyEnv reads BANDO_ADDR, BANDO_DATA, BANDO_DEMO, BANDO_MAX_BODY_MB,
-// BANDO_LOG_LEVEL and BANDO_LAYERS_FILE.
+// BANDO_TILE_CACHE_MB, BANDO_LOG_LEVEL and BANDO_LAYERS_FILE.
 func (c *Config) applyEnv(getenv func(string) string) error {
 	for _, k := range []string{"BANDO_ADDRESS", "BANDO_ADDR"} {
 		if v := getenv(k); v != "" {
@@ -88,7 +92,23 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		}
 		c.MaxBody = n
 	}
+	if v := getenv("BANDO_TILE_CACHE_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: BANDO_TILE_CACHE_MB=%q: want an integer (-1 disables the cache)", v)
+		}
+		c.TileCacheMB = n
+	}
 	return nil
+}
+
+// tileCacheBytes is TileCacheMB as tiles.Config.CacheBytes: 0 keeps the
+// default, negative disables.
+func (c *Config) tileCacheBytes() int64 {
+	if c.TileCacheMB < 0 {
+		return -1
+	}
+	return int64(c.TileCacheMB) << 20
 }
 
 // Validate checks the config before anything starts.
@@ -102,6 +122,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBody < 1 || c.MaxBody > 1024 {
 		errs = append(errs, fmt.Errorf("config: max_body_mb %d out of range 1..1024", c.MaxBody))
+	}
+	if c.TileCacheMB > 1<<20 {
+		errs = append(errs, fmt.Errorf("config: tile_cache_mb %d is over 1048576 (1 TiB)", c.TileCacheMB))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
