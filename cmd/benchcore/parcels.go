@@ -156,6 +156,16 @@ func (e *env) inProcess(ctx context.Context, label string, idx *spatial.Index, l
 		b, err := pgTile(ctx, pool, t.layer, t.z, t.x, t.y)
 		return len(b), err
 	}
+	check, err := sameTiles(ctx, ts, 200,
+		func(ctx context.Context, t tileReq) ([]byte, error) {
+			tile, err := srv.Tile(ctx, e.p, []string{t.layer.ID}, t.z, t.x, t.y)
+			return tile.Bytes(), err
+		},
+		func(ctx context.Context, t tileReq) ([]byte, error) { return pgTile(ctx, pool, t.layer, t.z, t.x, t.y) })
+	if err != nil {
+		return err
+	}
+	e.t.notes = append(e.t.notes, label+": "+check)
 	sides := compareRounds(ctx, label, ts, e.opt.tm,
 		contender{name: "bando", conc: e.opt.workers, fn: bando},
 		contender{name: "postgis", conc: e.opt.workers, fn: pg})
