@@ -16,22 +16,22 @@ import (
 // Config is everything `bando serve` needs. Defaults are set in code, then a
 // YAML file, then BANDO_* environment variables, then flags override them.
 type Config struct {
-	Addr    string `yaml:"addr"`
-	Data    string `yaml:"data"`
-	Demo    bool   `yaml:"demo"`
-	MaxBody int    `yaml:"max_body_mb"`
-	// TileCacheMB bounds the tile cache in MiB: 0 means the default
-	// (tiles.DefaultCacheBytes), a negative value disables it (benchmarks of
-	// uncached rendering use -1).
-	TileCacheMB int             `yaml:"tile_cache_mb"`
-	LogLevel    string          `yaml:"log_level"`
-	Layers      []*layers.Layer `yaml:"layers"`
+	Addr     string          `yaml:"addr"`
+	Data     string          `yaml:"data"`
+	Demo     bool            `yaml:"demo"`
+	MaxBody  int             `yaml:"max_body_mb"`
+	LogLevel string          `yaml:"log_level"`
+	Layers   []*layers.Layer `yaml:"layers"`
 	// LayersFile names an extra catalog YAML, merged over the built-in one.
 	LayersFile string      `yaml:"layers_file"`
 	Tokens     []api.Token `yaml:"tokens"`
 	// Spelled-out aliases of addr and data, for configs written from prose.
 	Address string `yaml:"address"`
 	DataDir string `yaml:"data_dir"`
+	// TileCacheMB bounds the tile cache in MiB: 0 means the default
+	// (tiles.DefaultCacheBytes), a negative value disables it (benchmarks of
+	// uncached rendering use -1).
+	TileCacheMB int `yaml:"tile_cache_mb"`
 }
 
 // defaultConfig is the embedded default: ./var, port 8080, demo data on.
