@@ -93,22 +93,25 @@ func (n *nginx) stop() {
 // bytes under dir/www at the same path, for nginx. Only tiles with features
 // are kept: nginx has no 204.
 func warm(ctx context.Context, b *bando, ts []tileReq, dir string) ([]tileReq, error) {
-	get := httpGetter(httpClient(4), b.base, secret)
 	client := httpClient(4)
 	var kept []tileReq
 	for _, t := range ts {
-		if n, err := get(ctx, t); err != nil || n == 0 {
-			continue
+		req, err := http.NewRequestWithContext(ctx, "GET", b.base+t.path(), nil)
+		if err != nil {
+			return nil, err
 		}
-		req, _ := http.NewRequestWithContext(ctx, "GET", b.base+t.path(), nil)
 		req.Header.Set("Authorization", "Bearer "+secret)
 		resp, err := client.Do(req)
 		if err != nil {
 			return nil, err
 		}
+		if resp.StatusCode == http.StatusNoContent {
+			resp.Body.Close()
+			continue
+		}
 		body, err := readAll(resp)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("warm %s: %w", t.path(), err)
 		}
 		file := filepath.Join(dir, "www", filepath.FromSlash(t.path()))
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {

@@ -69,7 +69,7 @@ func (r row) verdict() string {
 	return "FAIL"
 }
 
-var header = []string{"measure", "bando", "reference", "ratio", "p99 bando", "p99 ref", "target", "result"}
+var header = []string{"measure", "bando (median)", "reference (median)", "ratio (median of rounds)", "p99 bando", "p99 ref", "target", "result"}
 
 func (r row) cells() []string {
 	if r.skipped != "" {
