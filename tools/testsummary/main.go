@@ -49,6 +49,10 @@ type event struct {
 	Test    string
 	Elapsed float64
 	Output  string
+	// Build events name the package being built in ImportPath; the
+	// package's fail event then names it in FailedBuild.
+	ImportPath  string
+	FailedBuild string
 }
 
 // read consumes the stream; lines that are not JSON (go vet or build

@@ -30,12 +30,28 @@ func newSummary(w io.Writer) *summary {
 
 func key(e event) string { return e.Package + "\x00" + e.Test }
 
+// buildKey is where a package's compiler output is kept.
+func buildKey(importPath string) string { return "build\x00" + importPath }
+
 func (s *summary) add(e event) {
 	k := key(e)
 	switch e.Action {
-	case "output", "build-output":
+	case "output":
 		s.output[k] = append(s.output[k], e.Output)
 		return
+	case "build-output":
+		bk := buildKey(e.ImportPath)
+		s.output[bk] = append(s.output[bk], e.Output)
+		return
+	case "build-fail":
+		return // reported with the package's fail event
+	case "fail":
+		if e.FailedBuild != "" {
+			bk := buildKey(e.FailedBuild)
+			s.output[k] = append(s.output[bk], s.output[k]...)
+			delete(s.output, bk)
+		}
+		s.fail(e, k)
 	case "pass":
 		if e.Test != "" {
 			s.passed++
@@ -48,8 +64,6 @@ func (s *summary) add(e event) {
 		} else {
 			fmt.Fprintf(s.w, "?    %s [no test files]\n", e.Package)
 		}
-	case "fail", "build-fail":
-		s.fail(e, k)
 	default:
 		return
 	}

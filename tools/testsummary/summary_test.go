@@ -40,6 +40,11 @@ func TestSummary(t *testing.T) {
 		{"build failure", stream(t,
 			out("q", "", "q/x.go:1:1: syntax error\n"), event{Action: "fail", Package: "q"}),
 			true, []string{"1 packages failed outside tests", "FAILED  q (package): q/x.go:1:1: syntax error"}},
+		{"build failure (go 1.24+ build events)", stream(t,
+			event{Action: "build-output", ImportPath: "r [r.test]", Output: "r/b.go:2:12: undefined: x\n"},
+			event{Action: "build-fail", ImportPath: "r [r.test]"},
+			out("r", "", "FAIL\tr [build failed]\n"), event{Action: "fail", Package: "r", FailedBuild: "r [r.test]"}),
+			true, []string{"1 packages failed outside tests", "FAILED  r (package): r/b.go:2:12: undefined: x"}},
 		{"non-JSON lines echoed", "# vet noise\n" + stream(t, event{Action: "pass", Package: "p", Test: "T"}),
 			false, []string{"# vet noise", "1 passed"}},
 	}
