@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"bando/layers"
 )
@@ -38,9 +40,11 @@ func (d *dataset) bounds() (minX, minY, maxX, maxY float64) {
 }
 
 // sampleTiles draws n distinct tiles, deterministically from seed: a layer
-// at random, a zoom in [zmin, zmax] within the layer's range, and the tile
-// of a random feature centre, or, with probability emptyShare, of a random
-// point of the data's box (mostly empty tiles).
+// at random, a zoom in [zmin, zmax] within the layer's range, and then,
+// uniformly, one of the tiles at that zoom that hold a feature centre (so
+// sparse and dense places weigh alike, as when a user pans the map), or,
+// with probability emptyShare, the tile of a random point of the data's box
+// (mostly empty tiles).
 func sampleTiles(d *dataset, zmin, zmax, n int, emptyShare float64, seed uint64) []tileReq {
 	rng := rand.New(rand.NewPCG(seed, 5))
 	var ls []*layers.Layer
@@ -52,6 +56,7 @@ func sampleTiles(d *dataset, zmin, zmax, n int, emptyShare float64, seed uint64)
 	if len(ls) == 0 {
 		return nil
 	}
+	occupied := map[string]map[int][][2]int{} // layer → zoom → tiles, sorted
 	minX, minY, maxX, maxY := d.bounds()
 	seen := map[tileReq]bool{}
 	var out []tileReq
@@ -59,21 +64,42 @@ func sampleTiles(d *dataset, zmin, zmax, n int, emptyShare float64, seed uint64)
 		l := ls[rng.IntN(len(ls))]
 		lo := max(zmin, l.Zoom.Min)
 		z := lo + rng.IntN(zmax-lo+1)
-		var lon, lat float64
+		var x, y int
 		if rng.Float64() < emptyShare {
-			lon, lat = minX+rng.Float64()*(maxX-minX), minY+rng.Float64()*(maxY-minY)
+			x, y = tileOf(minX+rng.Float64()*(maxX-minX), minY+rng.Float64()*(maxY-minY), z)
 		} else {
-			cs := d.centres[l.ID]
-			c := cs[rng.IntN(len(cs))]
-			lon, lat = c[0], c[1]
+			if occupied[l.ID] == nil {
+				occupied[l.ID] = map[int][][2]int{}
+			}
+			ts, ok := occupied[l.ID][z]
+			if !ok {
+				ts = occupiedTiles(d.centres[l.ID], z)
+				occupied[l.ID][z] = ts
+			}
+			t := ts[rng.IntN(len(ts))]
+			x, y = t[0], t[1]
 		}
-		x, y := tileOf(lon, lat, z)
 		t := tileReq{layer: l, z: z, x: x, y: y}
 		if !seen[t] {
 			seen[t] = true
 			out = append(out, t)
 		}
 	}
+	return out
+}
+
+// occupiedTiles lists, in order, the tiles at zoom z holding a centre.
+func occupiedTiles(centres [][2]float64, z int) [][2]int {
+	set := map[[2]int]bool{}
+	for _, c := range centres {
+		x, y := tileOf(c[0], c[1], z)
+		set[[2]int{x, y}] = true
+	}
+	out := make([][2]int, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
 	return out
 }
 
