@@ -6,15 +6,24 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"bando/layers"
 )
 
 var (
+	// errUnauthorized answers a token that was sent but is not known, or an
+	// Authorization header that is not a bearer token.
 	errUnauthorized = errors.New("api: invalid or unknown bearer token")
 	errForbidden    = errors.New("api: this token may not write")
 )
+
+// errTokenRequired answers a write sent without credentials: nothing was
+// wrong with a token, there was none. It is a 401, so the response carries
+// WWW-Authenticate: Bearer like every 401.
+var errTokenRequired = &Error{Status: http.StatusUnauthorized, Code: "token_required",
+	Message: "a bearer token is required to write (Authorization: Bearer <token>)"}
 
 // Token is a configured credential. Only the SHA-256 of the secret is kept,
 // so a leaked config file does not leak the tokens.

@@ -61,6 +61,7 @@ type Server struct {
 	ready   atomic.Bool
 	metrics *metrics
 	started time.Time
+	writes  writeLocks // see items_merge.go
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).
@@ -89,6 +90,9 @@ func (s *Server) Handle(ctx context.Context, r *Request) *Response {
 }
 
 func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
+	if resp := s.readyGate(r); resp != nil {
+		return "not_ready", resp
+	}
 	p, err := s.cfg.Tokens.Principal(r.Header.Get("Authorization"))
 	if err != nil {
 		return "auth", errorResponse(err)

@@ -21,7 +21,7 @@ func (s *Server) writable(r *Request, p layers.Principal, id string) (*layers.La
 		return nil, err
 	}
 	if p.IsAnonymous() {
-		return nil, errUnauthorized
+		return nil, errTokenRequired
 	}
 	if !s.cfg.Tokens.CanWrite(r.Header.Get("Authorization")) {
 		return nil, errForbidden
@@ -34,8 +34,13 @@ func (s *Server) writable(r *Request, p layers.Principal, id string) (*layers.La
 }
 
 func requestFormat(r *Request) (ingest.Format, error) {
-	if f := r.Query.Get("format"); f != "" {
-		return ingest.Format(f), nil
+	if name := r.Query.Get("format"); name != "" {
+		f, err := ingest.ParseFormat(name)
+		if err != nil {
+			return "", &Error{Status: http.StatusBadRequest, Code: "bad_request",
+				Message: "unknown format; use geojson, ndjson, csv or overpass", Err: err}
+		}
+		return f, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
@@ -60,13 +65,24 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 		return errorResponse(err)
 	}
 	opt := ingest.Options{Partial: r.Query.Get("partial") == "true"}
-	return s.ingest(ctx, r, l, format, r.Body, opt)
+	return s.ingest(ctx, r, p, l, format, r.Body, opt)
 }
 
-func (s *Server) ingest(ctx context.Context, r *Request, l *layers.Layer, format ingest.Format, body []byte, opt ingest.Options) *Response {
-	feats, report, err := ingest.Prepare(l, format, bytes.NewReader(body), opt)
+// ingest parses body as p may write layer l (layers.WriteView: fields p may
+// not see are unknown fields), merges back the stored values of those fields
+// and stores the result.
+func (s *Server) ingest(ctx context.Context, r *Request, p layers.Principal, l *layers.Layer, format ingest.Format, body []byte, opt ingest.Options) *Response {
+	view, pos := layers.WriteView(p, l)
+	feats, report, err := ingest.Prepare(view, format, bytes.NewReader(body), opt)
 	if err != nil {
 		return errorResponse(err)
+	}
+	unlock := s.writes.lock(l, len(feats), func(i int) string { return feats[i].ID })
+	defer unlock()
+	if pos != nil {
+		if feats, err = s.mergeHidden(l, pos, feats, report, opt.Partial); err != nil {
+			return errorResponse(err)
+		}
 	}
 	if len(feats) > 0 {
 		if _, err := s.cfg.Store.Put(ctx, l, feats); err != nil {
@@ -74,7 +90,7 @@ func (s *Server) ingest(ctx context.Context, r *Request, l *layers.Layer, format
 			return errorResponse(err)
 		}
 	}
-	s.metrics.ingested(l.ID, len(feats))
+	s.metrics.ingested(l, len(feats))
 	resp := jsonResponse(http.StatusCreated, "application/json", report)
 	if len(feats) == 1 {
 		resp.Header.Set("Location", r.BaseURL+"/collections/"+l.ID+"/items/"+url.PathEscape(feats[0].ID))
@@ -106,7 +122,7 @@ func (s *Server) replaceItem(ctx context.Context, r *Request, p layers.Principal
 	}
 	obj["id"] = want
 	body, _ := json.Marshal(obj)
-	resp := s.ingest(ctx, r, l, ingest.Format("geojson"), body, ingest.Options{})
+	resp := s.ingest(ctx, r, p, l, ingest.Format("geojson"), body, ingest.Options{})
 	if resp.Status == http.StatusCreated {
 		resp.Status = http.StatusOK
 	}
@@ -118,6 +134,8 @@ func (s *Server) deleteItem(ctx context.Context, r *Request, p layers.Principal,
 	if err != nil {
 		return errorResponse(err)
 	}
+	unlock := s.writes.lock(l, 1, func(int) string { return fid })
+	defer unlock()
 	cs, err := s.cfg.Store.Delete(ctx, l, []string{fid})
 	if err != nil {
 		return errorResponse(err)

@@ -37,6 +37,9 @@ func newMetrics(cfg Config) *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.ingest,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	if cfg.Tiles != nil {
+		m.reg.MustRegister(newTileCacheCollector(cfg.Tiles))
+	}
 	if cfg.Index != nil && cfg.Catalog != nil {
 		// Per-layer gauges only for public layers: /metrics is unauthenticated,
 		// and even an internal layer's name and size are not for the public.
@@ -56,7 +59,27 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }
 
-func (m *metrics) ingested(layer string, n int) { m.ingest.WithLabelValues(layer).Add(float64(n)) }
+// ingested counts features stored into layer l, under the label layerLabel
+// gives it.
+func (m *metrics) ingested(l *layers.Layer, n int) {
+	m.ingest.WithLabelValues(layerLabel(l)).Add(float64(n))
+}
+
+// nonPublicLabel is the one label value under which every layer that is not
+// public is counted. It is not a valid layer id, so it cannot be confused
+// with one.
+const nonPublicLabel = "(non-public)"
+
+// layerLabel is the layer label of every per-layer metric. /metrics is
+// anonymous, so the label goes through the access policy: a layer anonymous
+// may not see is never named, and its figures are summed with the other
+// non-public layers. Every metric with a layer label must use it.
+func layerLabel(l *layers.Layer) string {
+	if layers.CanSee(layers.Anonymous, l) {
+		return l.ID
+	}
+	return nonPublicLabel
+}
 
 func (s *Server) metricsHandler(r *Request) *Response {
 	mfs, err := s.metrics.reg.Gather()

@@ -71,3 +71,36 @@ func VisibleFields(p Principal, l *Layer) []int {
 	}
 	return out
 }
+
+// WriteView returns layer l as p may write it: a copy that declares only the
+// fields p may see, so that a parser given the view treats every other field
+// as unknown (it never names it, converts it or stores it). pos[i] is the
+// position in l.Fields of the view's field i. When p sees every field, the
+// view is l itself and pos is nil. Callers merge the hidden fields' stored
+// values back (see api) so that a write never erases what its author cannot
+// see.
+func WriteView(p Principal, l *Layer) (view *Layer, pos []int) {
+	pos = VisibleFields(p, l)
+	if len(pos) == len(l.Fields) {
+		return l, nil
+	}
+	v := *l
+	v.Fields = make([]Field, len(pos))
+	v.fieldIndex = make(map[string]int, len(pos))
+	for i, j := range pos {
+		v.Fields[i] = l.Fields[j]
+		v.fieldIndex[v.Fields[i].Name] = i
+	}
+	return &v, pos
+}
+
+// HasHiddenFields reports whether some principal that may see l may not see
+// all of its fields: whether a field is more sensitive than the layer.
+func HasHiddenFields(l *Layer) bool {
+	for i := range l.Fields {
+		if l.Fields[i].Sensitivity.rank() > l.Access.rank() {
+			return true
+		}
+	}
+	return false
+}

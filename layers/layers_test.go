@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,4 +117,59 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWriteView(t *testing.T) {
+	cat, err := Parse([]byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	communes, _ := cat.Get("communes")
+	parcels, _ := cat.Get("parcels")
+	tests := []struct {
+		p      Principal
+		l      *Layer
+		names  []string
+		pos    []int
+		itself bool // the view is the layer itself
+	}{
+		{Anonymous, communes, []string{"name"}, []int{0}, false},
+		{Principal{Name: "planner", Clearance: Internal}, communes, []string{"name", "budget"}, []int{0, 1}, false},
+		{Principal{Name: "ops", Clearance: Restricted}, communes, []string{"name", "budget", "poor"}, nil, true},
+		{Principal{Name: "planner", Clearance: Internal}, parcels, nil, nil, true},
+	}
+	for _, tt := range tests {
+		v, pos := WriteView(tt.p, tt.l)
+		if (v == tt.l) != tt.itself {
+			t.Errorf("%s/%s: view is the layer itself = %v", tt.p.Name, tt.l.ID, v == tt.l)
+		}
+		var names []string
+		for i, f := range v.Fields {
+			names = append(names, f.Name)
+			if v.FieldIndex(f.Name) != i {
+				t.Errorf("%s/%s: FieldIndex(%q) = %d, want %d", tt.p.Name, tt.l.ID, f.Name, v.FieldIndex(f.Name), i)
+			}
+		}
+		if strings.Join(names, ",") != strings.Join(tt.names, ",") || fmt.Sprint(pos) != fmt.Sprint(tt.pos) {
+			t.Errorf("%s/%s: fields %v pos %v, want %v %v", tt.p.Name, tt.l.ID, names, pos, tt.names, tt.pos)
+		}
+		for _, hidden := range []string{"budget", "poor"} {
+			if !slices.Contains(tt.names, hidden) && v.FieldIndex(hidden) != -1 {
+				t.Errorf("%s/%s: the view finds the hidden field %q", tt.p.Name, tt.l.ID, hidden)
+			}
+		}
+	}
+	if len(communes.Fields) != 3 || communes.FieldIndex("poor") != 2 {
+		t.Error("WriteView changed the layer")
+	}
+	internalOnly := &Layer{Access: Internal, Fields: []Field{{Name: "a", Sensitivity: Internal}}}
+	withRestricted := &Layer{Access: Internal, Fields: []Field{{Name: "a", Sensitivity: Internal}, {Name: "b", Sensitivity: Restricted}}}
+	for _, tt := range []struct {
+		l    *Layer
+		want bool
+	}{{communes, true}, {parcels, false}, {internalOnly, false}, {withRestricted, true}} {
+		if got := HasHiddenFields(tt.l); got != tt.want {
+			t.Errorf("HasHiddenFields(%+v) = %v", tt.l.Fields, got)
+		}
+	}
 }

@@ -1,0 +1,59 @@
+package api
+
+import (
+	"bando/tiles"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// tileCacheCollector exposes the tile cache counters. It reads one snapshot
+// per scrape, so hits, misses and bytes are consistent with each other. The
+// figures are for the whole cache, with no layer label, so nothing about a
+// non-public layer shows.
+type tileCacheCollector struct {
+	tiles *tiles.Server
+	stats []tileStat
+}
+
+// tileStat is one metric read from a snapshot of the cache counters.
+type tileStat struct {
+	desc  *prometheus.Desc
+	kind  prometheus.ValueType
+	value func(tiles.CacheStats) int64
+}
+
+func newTileCacheCollector(ts *tiles.Server) tileCacheCollector {
+	stat := func(name, help string, kind prometheus.ValueType, v func(tiles.CacheStats) int64) tileStat {
+		return tileStat{prometheus.NewDesc(name, help, nil, nil), kind, v}
+	}
+	c, g := prometheus.CounterValue, prometheus.GaugeValue
+	return tileCacheCollector{tiles: ts, stats: []tileStat{
+		stat("bando_tile_cache_hits_total", "Tile requests answered from the cache.", c,
+			func(s tiles.CacheStats) int64 { return s.Hits }),
+		stat("bando_tile_cache_misses_total", "Tile requests that missed the cache and rendered the tile.", c,
+			func(s tiles.CacheStats) int64 { return s.Renders }),
+		stat("bando_tile_cache_shared_total", "Tile requests that missed the cache and waited for another request's render.", c,
+			func(s tiles.CacheStats) int64 { return s.Shared }),
+		stat("bando_tile_cache_evictions_total", "Cached tiles dropped to stay within the byte budget.", c,
+			func(s tiles.CacheStats) int64 { return s.Evictions }),
+		stat("bando_tile_cache_invalidations_total", "Cached tiles dropped because a write touched them.", c,
+			func(s tiles.CacheStats) int64 { return s.Invalidated }),
+		stat("bando_tile_cache_entries", "Tiles held in the cache.", g,
+			func(s tiles.CacheStats) int64 { return int64(s.Entries) }),
+		stat("bando_tile_cache_bytes", "Bytes charged to the tile cache.", g,
+			func(s tiles.CacheStats) int64 { return s.Bytes }),
+	}}
+}
+
+func (c tileCacheCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, s := range c.stats {
+		ch <- s.desc
+	}
+}
+
+func (c tileCacheCollector) Collect(ch chan<- prometheus.Metric) {
+	snap := c.tiles.CacheStats()
+	for _, s := range c.stats {
+		ch <- prometheus.MustNewConstMetric(s.desc, s.kind, float64(s.value(snap)))
+	}
+}
