@@ -4,22 +4,29 @@ GO        ?= go
 BIN       := bin/bando
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
-VIEWER_SRC := $(shell find viewer/web/src viewer/web/index.html viewer/web/package.json viewer/web/scripts -type f 2>/dev/null)
+GO_SRC    := $(shell find . -name '*.go' -not -path './viewer/web/*' 2>/dev/null) go.mod go.sum
+# The committed viewer build is authoritative: build and run embed it as it
+# is and never rebuild it (checkout times make its sources look newer on a
+# fresh clone, which would demand npm); only `make viewer` rebuilds it.
+VIEWER_DIST := $(wildcard viewer/dist/*.html viewer/dist/*.js viewer/dist/*.css)
 
-.PHONY: build run test test-go test-race viewer tools bench bench-go fuzz vet clean
+.PHONY: build run test test-race viewer tools bench bench-core fuzz vet clean
 
 build: $(BIN)
 
-$(BIN): viewer/dist/index.html $(shell find . -name '*.go' -not -path './viewer/web/*' 2>/dev/null) go.mod go.sum
+$(BIN): $(GO_SRC) $(VIEWER_DIST)
 	@mkdir -p bin
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/bando
 
-# The built viewer is committed so `go build` works without npm; this
-# rebuilds it when its sources change.
-viewer/dist/index.html: $(VIEWER_SRC)
-	cd viewer/web && npm ci --no-audit --no-fund && npm run build
+# The end-to-end race run (TestConcurrentWritersRace) uses this binary.
+RACE_BIN := bin/bando-race
+$(RACE_BIN): $(GO_SRC) $(VIEWER_DIST)
+	@mkdir -p bin
+	$(GO) build -race -ldflags "$(LDFLAGS)" -o $(RACE_BIN) ./cmd/bando
 
-viewer: viewer/dist/index.html
+# Rebuilds viewer/dist from viewer/web (needs npm); commit the result.
+viewer:
+	cd viewer/web && npm ci --no-audit --no-fund && npm run build
 
 # Node tools the tests use as independent checkers (MVT decoder, browser).
 tools:
@@ -32,10 +39,17 @@ run: build
 vet:
 	$(GO) vet ./...
 
-# All tests: unit, integration (PostGIS, browser, binary), short fuzz seeds.
-test: build tools vet
-	$(GO) test -count=1 -timeout 20m ./...
-	$(GO) test -race -count=1 -short ./spatial/ ./store/ ./tiles/ ./api/
+# All tests: unit, integration (PostGIS, browser, binary, race binary), short
+# fuzz seeds. Output goes through tools/testsummary, which prints failures as
+# they come and ends with a summary naming every skipped test; the raw
+# `go test -json` stream is kept in var/test.json.
+test: build $(RACE_BIN) tools vet
+	@mkdir -p var bin
+	@$(GO) build -o bin/testsummary ./tools/testsummary
+	@( BANDO_RACE_BIN=$(abspath $(RACE_BIN)) $(GO) test -json -count=1 -timeout 20m ./... ; echo $$? > var/test.rc; \
+	   $(GO) test -json -race -count=1 -short ./spatial/ ./store/ ./tiles/ ./api/ ; echo $$? >> var/test.rc ) \
+	 | bin/testsummary -json var/test.json; s=$$?; \
+	 for rc in $$(cat var/test.rc); do [ "$$rc" = 0 ] || s=1; done; exit $$s
 
 test-race:
 	$(GO) test -race -count=1 ./spatial/ ./store/ ./tiles/ ./api/
@@ -45,6 +59,11 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./spatial/ ./store/ ./tiles/ ./ingest/ ./data/gen/
 	$(GO) test -run '^$$' -bench BulkIngest -benchtime 3x ./cmd/bando/
 	$(GO) run ./cmd/bandobench --bin $(BIN) --n 1000000
+
+# bando against PostGIS (in-process and over HTTP), nginx, ogr2ogr: one table,
+# also written to var/bench-core.md. BENCH_CORE_FLAGS=-quick for a short run.
+bench-core: build
+	$(GO) run ./cmd/benchcore -bin $(BIN) -out var/bench-core.md $(BENCH_CORE_FLAGS)
 
 FUZZTIME ?= 30s
 fuzz:

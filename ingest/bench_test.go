@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -105,14 +103,11 @@ func BenchmarkPrepareCSVPoints(b *testing.B) {
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "features/s")
 }
 
-// BenchmarkPrepareOverpass reads the District 1 extract into the buildings
-// layer (the test sample when the extract is absent).
+// BenchmarkPrepareOverpass reads the demo's OSM buildings (Overpass JSON,
+// 4,715 buildings) into the buildings layer.
 func BenchmarkPrepareOverpass(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(osmDir(), "hcmc_d1_overpass_buildings_roads_2023-08-24.json"))
-	if err != nil {
-		data = readTestdata(b, "hcmc_sample.overpass.json")
-	}
-	l := layer(b, "buildings")
+	data := demoFile(b, "osm_buildings.overpass.json.gz")
+	l := demoLayer(b, "buildings")
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	n := 0

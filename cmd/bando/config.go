@@ -32,6 +32,10 @@ type Config struct {
 	// Spelled-out aliases of addr and data, for configs written from prose.
 	Address string `yaml:"address"`
 	DataDir string `yaml:"data_dir"`
+	// TileCacheMB bounds the tile cache in MiB: 0 means the default
+	// (tiles.DefaultCacheBytes), a negative value disables it (benchmarks of
+	// uncached rendering use -1).
+	TileCacheMB int `yaml:"tile_cache_mb"`
 }
 
 // LimitsConfig is the `limits:` section: each key sets one ingest.Limits
@@ -117,7 +121,7 @@ func (c *Config) loadFile(path string) error {
 }
 
 // applyEnv reads BANDO_ADDR, BANDO_DATA, BANDO_DEMO, BANDO_MAX_BODY_MB,
-// BANDO_LOG_LEVEL and BANDO_LAYERS_FILE.
+// BANDO_TILE_CACHE_MB, BANDO_LOG_LEVEL and BANDO_LAYERS_FILE.
 func (c *Config) applyEnv(getenv func(string) string) error {
 	for _, k := range []string{"BANDO_ADDRESS", "BANDO_ADDR"} {
 		if v := getenv(k); v != "" {
@@ -149,7 +153,23 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		}
 		c.MaxBody = n
 	}
+	if v := getenv("BANDO_TILE_CACHE_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: BANDO_TILE_CACHE_MB=%q: want an integer (-1 disables the cache)", v)
+		}
+		c.TileCacheMB = n
+	}
 	return nil
+}
+
+// tileCacheBytes is TileCacheMB as tiles.Config.CacheBytes: 0 keeps the
+// default, negative disables.
+func (c *Config) tileCacheBytes() int64 {
+	if c.TileCacheMB < 0 {
+		return -1
+	}
+	return int64(c.TileCacheMB) << 20
 }
 
 // Validate checks the config before anything starts.
@@ -163,6 +183,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBody < 1 || c.MaxBody > 1024 {
 		errs = append(errs, fmt.Errorf("config: max_body_mb %d out of range 1..1024", c.MaxBody))
+	}
+	if c.TileCacheMB > 1<<20 {
+		errs = append(errs, fmt.Errorf("config: tile_cache_mb %d is over 1048576 (1 TiB)", c.TileCacheMB))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -48,3 +48,36 @@ func TestConfigLayering(t *testing.T) {
 		})
 	}
 }
+
+func TestTileCacheKnob(t *testing.T) {
+	tests := []struct {
+		env      string
+		want     int64
+		errMatch string
+	}{
+		{"", 0, ""},
+		{"-1", -1, ""},
+		{"16", 16 << 20, ""},
+		{"lots", 0, "BANDO_TILE_CACHE_MB"},
+		{"9999999", 0, "tile_cache_mb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Setenv("BANDO_CONFIG", "")
+			t.Setenv("BANDO_TILE_CACHE_MB", tt.env)
+			cfg, err := parseServeFlags(nil, os.Stderr)
+			if tt.errMatch != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errMatch) {
+					t.Fatalf("err = %v, want %q", err, tt.errMatch)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.tileCacheBytes(); got != tt.want {
+				t.Fatalf("tileCacheBytes = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}

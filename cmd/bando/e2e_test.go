@@ -81,6 +81,12 @@ func hashOf(s string) string {
 // startServer runs `bando serve` on a free port and waits for /readyz.
 func startServer(t *testing.T, data, cfg string, args ...string) *server {
 	t.Helper()
+	return startServerBin(t, binPath, data, cfg, args...)
+}
+
+// startServerBin is startServer with another build of bando (the race one).
+func startServerBin(t *testing.T, bin, data, cfg string, args ...string) *server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +95,7 @@ func startServer(t *testing.T, data, cfg string, args ...string) *server {
 	ln.Close()
 	s := &server{t: t, base: "http://" + addr, data: data, cfg: cfg, log: &bytes.Buffer{}}
 	all := append([]string{"serve", "--addr", addr, "--data", data, "--config", cfg}, args...)
-	s.cmd = exec.Command(binPath, all...)
+	s.cmd = exec.Command(bin, all...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)

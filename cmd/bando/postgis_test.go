@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -9,6 +10,9 @@ import (
 	"testing"
 
 	"bando/internal/testenv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestItemsMatchPostGIS loads the demo, copies every layer's features as
@@ -36,26 +40,7 @@ func TestItemsMatchPostGIS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(79, 1))
 	for _, c := range cols.Collections {
 		t.Run(c.ID, func(t *testing.T) {
-			table := "bando_cmp_" + c.ID
-			if _, err := pool.Exec(ctx, fmt.Sprintf("DROP TABLE IF EXISTS %s; CREATE TABLE %s (id text primary key, geom geometry(Geometry,4326))", table, table)); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { pool.Exec(ctx, "DROP TABLE IF EXISTS "+table) })
-			n := 0
-			for offset := 0; ; offset += 5000 {
-				var fc featureCollection
-				srv.getJSON(fmt.Sprintf("/collections/%s/items?limit=5000&offset=%d", c.ID, offset), opsToken, &fc)
-				for _, f := range fc.Features {
-					if _, err := pool.Exec(ctx, "INSERT INTO "+table+" VALUES ($1, ST_SetSRID(ST_GeomFromGeoJSON($2),4326))",
-						fmt.Sprint(f.ID), string(f.Geometry)); err != nil {
-						t.Fatalf("insert %v: %v", f.ID, err)
-					}
-					n++
-				}
-				if fc.NumberReturned < 5000 {
-					break
-				}
-			}
+			table, n := copyToPostGIS(t, srv, pool, c.ID)
 			if n == 0 {
 				t.Fatalf("layer %s is empty", c.ID)
 			}
@@ -90,6 +75,39 @@ func TestItemsMatchPostGIS(t *testing.T) {
 			t.Logf("%s: %d features, 25 bboxes equal to PostGIS", c.ID, n)
 		})
 	}
+}
+
+// copyToPostGIS copies every feature of a layer as /items serves it (the
+// ops token sees every field) into a table of the test's own schema (see
+// testenv.PostGIS): id, properties as jsonb, geometry in EPSG:4326.
+func copyToPostGIS(t *testing.T, srv *server, pool *pgxpool.Pool, layer string) (string, int) {
+	t.Helper()
+	ctx := context.Background()
+	table := pgx.Identifier{"items_" + layer}.Sanitize()
+	if _, err := pool.Exec(ctx, "CREATE TABLE "+table+" (id text primary key, props jsonb, geom geometry(Geometry,4326))"); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for offset := 0; ; offset += 5000 {
+		var fc featureCollection
+		srv.getJSON(fmt.Sprintf("/collections/%s/items?limit=5000&offset=%d", layer, offset), opsToken, &fc)
+		batch := &pgx.Batch{}
+		for _, f := range fc.Features {
+			props, _ := json.Marshal(f.Properties)
+			batch.Queue("INSERT INTO "+table+" VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3),4326))", string(f.ID), props, string(f.Geometry))
+		}
+		if err := pool.SendBatch(ctx, batch).Close(); err != nil {
+			t.Fatalf("copy %s to PostGIS: %v", layer, err)
+		}
+		n += len(fc.Features)
+		if fc.NumberReturned < 5000 {
+			break
+		}
+	}
+	if _, err := pool.Exec(ctx, "CREATE INDEX ON "+table+" USING gist (geom); ANALYZE "+table); err != nil {
+		t.Fatal(err)
+	}
+	return table, n
 }
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }

@@ -114,7 +114,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	idx := spatial.NewIndex()
-	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat})
+	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes()})
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
 	tokens, err := api.NewTokens(cfg.Tokens)
