@@ -175,7 +175,8 @@ func TestDemoGeoJSONMatchesGDAL(t *testing.T) {
 // overpassSQL builds, from an Overpass JSON document, each way's line from
 // its nodes and each multipolygon relation's area from its member ways, and
 // returns id, tags and area (closed ways and relations, as polygons) or
-// length (open ways).
+// length (open ways). Ids follow bando's OSM encoding, id*10 + type
+// (2 way, 3 relation), computed here independently.
 const overpassSQL = `
 WITH el AS (SELECT e FROM jsonb_array_elements($1::jsonb -> 'elements') e),
 nodes AS (SELECT (e->>'id')::bigint id, ST_MakePoint((e->>'lon')::float8, (e->>'lat')::float8) g FROM el WHERE e->>'type' = 'node'),
@@ -187,8 +188,8 @@ rels AS (
   SELECT (e->>'id')::bigint id, e->'tags' tags, ST_BuildArea(ST_Collect(w.g)) g
   FROM el, jsonb_array_elements(e->'members') m JOIN ways w ON w.id = (m->>'ref')::bigint AND m->>'type' = 'way'
   WHERE e->>'type' = 'relation' AND e->'tags'->>'type' = 'multipolygon' GROUP BY e)
-SELECT id::text, coalesce(tags ? $2, false), CASE WHEN ST_IsClosed(g) AND $3 THEN ST_Area(ST_MakePolygon(g)) ELSE ST_Length(g) END FROM ways
-UNION ALL SELECT id::text, coalesce(tags ? $2, false), ST_Area(g) FROM rels`
+SELECT (id*10+2)::text, coalesce(tags ? $2, false), CASE WHEN ST_IsClosed(g) AND $3 THEN ST_Area(ST_MakePolygon(g)) ELSE ST_Length(g) END FROM ways
+UNION ALL SELECT (id*10+3)::text, coalesce(tags ? $2, false), ST_Area(g) FROM rels`
 
 // TestDemoOverpassMatchesPostGIS reads the Overpass demo files into the
 // buildings and roads layers and checks them against PostGIS reading the
