@@ -7,6 +7,7 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,20 +19,6 @@ import (
 	"bando/store"
 	"bando/tiles"
 )
-
-// Request is a transport-independent HTTP request.
-type Request struct {
-	Method string
-	Path   string
-	// RawPath is the path as sent, before percent-decoding, so that a
-	// feature id such as "way/123" can travel as one segment (way%2F123).
-	RawPath string
-	Query   url.Values
-	Header  http.Header
-	Body    []byte
-	// BaseURL is scheme://host as the client sees it, for absolute links.
-	BaseURL string
-}
 
 // Response is a transport-independent HTTP response.
 type Response struct {
@@ -53,6 +40,15 @@ type Config struct {
 	MaxBody int
 	// Version is the build version reported by /healthz.
 	Version string
+	// PublicURL, when set, is the base of every absolute link
+	// (ParsePublicURL); else it comes from the request (see proxy.go).
+	PublicURL string
+	// TrustedProxies are the peers whose Forwarded / X-Forwarded-* headers
+	// are believed (ParseTrustedProxies); nil trusts none.
+	TrustedProxies []netip.Prefix
+	// CORSOrigins may read public endpoints from a browser: "*" for any,
+	// else exact origins ("https://map.example.org"); empty disables CORS.
+	CORSOrigins []string
 }
 
 // Server routes requests to handlers.

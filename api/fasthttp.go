@@ -1,42 +1,58 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
+	"net/netip"
 	"strconv"
 	"time"
 
 	"github.com/valyala/fasthttp"
 )
 
-// FastHTTP adapts the server to fasthttp: it copies the request into a
-// Request value, calls Handle, and writes the Response back.
-func (s *Server) FastHTTP(ctx *fasthttp.RequestCtx) {
-	r := &Request{
-		Method:  string(ctx.Method()),
-		Path:    string(ctx.Path()),
-		RawPath: string(ctx.URI().PathOriginal()),
-		Header:  http.Header{},
-		Body:    ctx.PostBody(),
-	}
-	q, err := url.ParseQuery(string(ctx.QueryArgs().QueryString()))
-	if err != nil {
-		writeResponse(ctx, errorResponse(badRequest("malformed query string: "+err.Error())))
+const (
+	// readBufferSize bounds the request line and headers together: past
+	// it fasthttp refuses the request (431, or 414 for the request line).
+	readBufferSize = 16 << 10
+	// maxURILength is the longest request target answered; longer ones are
+	// 414 even when they fit the read buffer.
+	maxURILength = 8 << 10
+)
+
+// FastHTTP adapts the server to fasthttp without copying the request: the
+// Request's Header and Query read fasthttp's parsed request in place, and
+// the context is cancelled when the client goes away (see reqContext).
+func (s *Server) FastHTTP(ctx *fasthttp.RequestCtx) { s.serveFast(ctx, s.Handle) }
+
+func (s *Server) serveFast(fc *fasthttp.RequestCtx, handle func(context.Context, *Request) *Response) {
+	if len(fc.RequestURI()) > maxURILength {
+		writeResponse(fc, errorResponse(uriTooLong()))
 		return
 	}
-	r.Query = q
-	for k, v := range ctx.Request.Header.All() {
-		r.Header.Add(string(k), string(v))
+	r := &Request{
+		Method:   methodString(fc.Method()),
+		Path:     string(fc.Path()),
+		RawPath:  string(fc.URI().PathOriginal()),
+		Query:    Query{a: fc.QueryArgs()},
+		Header:   Header{fh: &fc.Request.Header},
+		Body:     fc.PostBody(),
+		RemoteIP: addrIP(fc.RemoteAddr()),
 	}
-	scheme := "http"
-	if ctx.IsTLS() || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
+	r.BaseURL = s.baseURL(r, fc.IsTLS(), fc.LocalAddr())
+	rc := newReqContext(fc.Conn(), fc.Done())
+	resp := handle(rc, r)
+	rc.finish()
+	writeResponse(fc, resp)
+}
+
+func addrIP(a net.Addr) netip.Addr {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.AddrPort().Addr().Unmap()
 	}
-	r.BaseURL = scheme + "://" + string(ctx.Host())
-	writeResponse(ctx, s.Handle(ctx, r))
+	return netip.Addr{}
 }
 
 func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
@@ -51,9 +67,14 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 	}
 }
 
+func uriTooLong() *Error {
+	return &Error{Status: http.StatusRequestURITooLong, Code: "uri_too_long",
+		Message: "request target exceeds " + strconv.Itoa(maxURILength) + " bytes"}
+}
+
 // HTTPServer returns a fasthttp server with bando's limits. Errors fasthttp
-// meets before a handler runs (a body over the limit, a malformed request)
-// still answer with bando's JSON error shape.
+// meets before a handler runs (a body over the limit, headers over the read
+// buffer, a malformed request) still answer with bando's JSON error shape.
 func (s *Server) HTTPServer(logger *slog.Logger) *fasthttp.Server {
 	return &fasthttp.Server{
 		Handler:            s.FastHTTP,
@@ -62,21 +83,34 @@ func (s *Server) HTTPServer(logger *slog.Logger) *fasthttp.Server {
 		ReadTimeout:        60 * time.Second,
 		WriteTimeout:       60 * time.Second,
 		IdleTimeout:        120 * time.Second,
-		ReadBufferSize:     16 << 10,
-		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
-			e := badRequest("malformed request: " + err.Error())
-			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
-				e = &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
-					Message: "request body exceeds the limit of " + byteSize(s.cfg.MaxBody)}
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				e = &Error{Status: http.StatusRequestTimeout, Code: "timeout", Message: "request timed out"}
-			}
-			writeResponse(ctx, errorResponse(e))
-		},
-		Logger: fasthttpLogger{logger},
+		ReadBufferSize:     readBufferSize,
+		ErrorHandler:       s.fasthttpError,
+		Logger:             fasthttpLogger{logger},
 	}
+}
+
+// fasthttpError maps errors fasthttp meets while reading a request.
+// ErrSmallBuffer means the request line and headers overflowed the read
+// buffer; if fasthttp parsed a request line before giving up, the headers
+// are too large (431), otherwise the request line itself is (414).
+func (s *Server) fasthttpError(ctx *fasthttp.RequestCtx, err error) {
+	e := badRequest("malformed request")
+	var small *fasthttp.ErrSmallBuffer
+	var ne net.Error
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		e = &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
+			Message: "request body exceeds the limit of " + byteSize(s.cfg.MaxBody)}
+	case errors.As(err, &small) && len(ctx.Request.Header.Method()) > 0 && len(ctx.Request.Header.RequestURI()) > 0:
+		e = &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "headers_too_large",
+			Message: "request headers exceed " + byteSize(readBufferSize)}
+	case errors.As(err, &small):
+		e = uriTooLong()
+	case errors.As(err, &ne) && ne.Timeout():
+		e = &Error{Status: http.StatusRequestTimeout, Code: "timeout", Message: "request timed out"}
+	}
+	ctx.Response.Reset()
+	writeResponse(ctx, errorResponse(e))
 }
 
 type fasthttpLogger struct{ l *slog.Logger }
@@ -86,9 +120,12 @@ func (f fasthttpLogger) Printf(format string, args ...any) {
 }
 
 func byteSize(n int) string {
-	const mib = 1 << 20
-	if n%mib == 0 {
+	const mib, kib = 1 << 20, 1 << 10
+	switch {
+	case n%mib == 0:
 		return strconv.Itoa(n/mib) + " MiB"
+	case n%kib == 0:
+		return strconv.Itoa(n/kib) + " KiB"
 	}
 	return strconv.Itoa(n) + " bytes"
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"math"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +24,7 @@ type page struct {
 	boxes         []orb.Bound // nil: no bbox filter
 }
 
-func parsePage(q url.Values) (page, error) {
+func parsePage(q Query) (page, error) {
 	p := page{limit: defaultLimit}
 	var err error
 	if v := q.Get("limit"); v != "" {
@@ -166,10 +165,7 @@ func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Lay
 
 func (s *Server) pageLinks(r *Request, id string, pg page, matched int) []link {
 	at := func(offset int) string {
-		q := url.Values{}
-		for k, v := range r.Query {
-			q[k] = v
-		}
+		q := r.Query.Values()
 		q.Set("limit", strconv.Itoa(pg.limit))
 		q.Set("offset", strconv.Itoa(offset))
 		return r.BaseURL + "/collections/" + id + "/items?" + q.Encode()
