@@ -45,7 +45,7 @@ func newReqContext(conn net.Conn, shutdown <-chan struct{}) *reqContext {
 }
 
 func (c *reqContext) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (c *reqContext) Value(any) any                { return nil }
+func (c *reqContext) Value(any) any               { return nil }
 
 func (c *reqContext) Done() <-chan struct{} {
 	c.mu.Lock()
