@@ -145,16 +145,16 @@ func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Lay
 	buf = append(buf, `,"numberReturned":`...)
 	buf = strconv.AppendInt(buf, int64(len(feats)), 10)
 	buf = append(buf, `,"timeStamp":`...)
-	buf = strconv.AppendQuote(buf, time.Now().UTC().Format(time.RFC3339))
+	buf = appendJSONString(buf, time.Now().UTC().Format(time.RFC3339))
 	buf = append(buf, `,"links":[`...)
 	for i, lk := range s.pageLinks(r, l.ID, pg, matched) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, `{"rel":`...)
-		buf = strconv.AppendQuote(buf, lk.Rel)
+		buf = appendJSONString(buf, lk.Rel)
 		buf = append(buf, `,"type":"application/geo+json","href":`...)
-		buf = strconv.AppendQuote(buf, lk.Href)
+		buf = appendJSONString(buf, lk.Href)
 		buf = append(buf, '}')
 	}
 	buf = append(buf, "]}"...)
