@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +58,8 @@ type Server struct {
 	ready   atomic.Bool
 	metrics *metrics
 	started time.Time
+	// staticEnc caches compressed viewer files by coding and name.
+	staticEnc sync.Map
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).
@@ -80,11 +83,15 @@ func (s *Server) SetReady(v bool) { s.ready.Store(v) }
 func (s *Server) Handle(ctx context.Context, r *Request) *Response {
 	start := time.Now()
 	route, resp := s.route(ctx, r)
+	s.edge(r, resp)
 	s.metrics.observe(route, r.Method, resp.Status, time.Since(start))
 	return resp
 }
 
 func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
+	if r.Method == http.MethodOptions {
+		return "preflight", s.preflight(r)
+	}
 	p, err := s.cfg.Tokens.Principal(r.Header.Get("Authorization"))
 	if err != nil {
 		return "auth", errorResponse(err)

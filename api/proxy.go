@@ -144,8 +144,8 @@ func validHost(h string) bool {
 		if end < 0 {
 			return false
 		}
-		if _, err := netip.ParseAddr(h[1:end]); err != nil {
-			return false
+		if a, err := netip.ParseAddr(h[1:end]); err != nil || !a.Is6() || a.Zone() != "" {
+			return false // zones are local to a machine, and '%' is an escape in URLs
 		}
 		name, port = "", h[end+1:]
 		if port != "" && port[0] != ':' {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"unsafe"
 
 	"github.com/valyala/fasthttp"
 )
@@ -55,6 +56,17 @@ func HeaderOf(h http.Header) Header { return Header{m: h} }
 func (h Header) Get(k string) string {
 	if h.fh != nil {
 		return string(h.fh.Peek(k))
+	}
+	return h.m.Get(k)
+}
+
+// transient returns header k without copying under fasthttp: the string
+// aliases fasthttp's buffer and must not outlive the call that reads it
+// (parsers such as encodingQ that only look).
+func (h Header) transient(k string) string {
+	if h.fh != nil {
+		b := h.fh.Peek(k)
+		return unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	return h.m.Get(k)
 }
