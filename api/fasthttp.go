@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -84,24 +85,27 @@ func (s *Server) HTTPServer(logger *slog.Logger) *fasthttp.Server {
 		WriteTimeout:       60 * time.Second,
 		IdleTimeout:        120 * time.Second,
 		ReadBufferSize:     readBufferSize,
-		ErrorHandler:       s.fasthttpError,
-		Logger:             fasthttpLogger{logger},
+		// The buffer's excerpt in fasthttp's errors tells 414 from 431.
+		SecureErrorLogMessage: false,
+		ErrorHandler:          s.fasthttpError,
+		Logger:                fasthttpLogger{logger},
 	}
 }
 
 // fasthttpError maps errors fasthttp meets while reading a request.
 // ErrSmallBuffer means the request line and headers overflowed the read
-// buffer; if fasthttp parsed a request line before giving up, the headers
-// are too large (431), otherwise the request line itself is (414).
+// buffer: 431 if the request line ended inside it, else 414 (the target
+// alone is too long). Request targets that fit the buffer but exceed
+// maxURILength are answered 414 by serveFast.
 func (s *Server) fasthttpError(ctx *fasthttp.RequestCtx, err error) {
-	e := badRequest("malformed request")
+	e := badRequest("malformed request: " + errorExcerpt(err))
 	var small *fasthttp.ErrSmallBuffer
 	var ne net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
 		e = &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
 			Message: "request body exceeds the limit of " + byteSize(s.cfg.MaxBody)}
-	case errors.As(err, &small) && len(ctx.Request.Header.Method()) > 0 && len(ctx.Request.Header.RequestURI()) > 0:
+	case errors.As(err, &small) && requestLineEnded(err):
 		e = &Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: "headers_too_large",
 			Message: "request headers exceed " + byteSize(readBufferSize)}
 	case errors.As(err, &small):
@@ -111,6 +115,28 @@ func (s *Server) fasthttpError(ctx *fasthttp.RequestCtx, err error) {
 	}
 	ctx.Response.Reset()
 	writeResponse(ctx, errorResponse(e))
+}
+
+// errorExcerpt is fasthttp's reason without the request bytes it quotes.
+func errorExcerpt(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), ": buffer size=")
+	msg, _, _ = strings.Cut(msg, " in \"")
+	if len(msg) > 120 {
+		msg = msg[:120] + "…"
+	}
+	return strings.ToValidUTF8(msg, "?")
+}
+
+// requestLineEnded reports whether the buffer fasthttp gave up on holds a
+// line break. fasthttp keeps no parsed state on this error (Method and
+// RequestURI answer their defaults), but its message quotes the first and
+// last 200 bytes of the buffer (%q, so a break reads `\n`). A break there
+// means the request line ended and headers overflowed. The one case read
+// wrongly is a request line over 200 bytes followed by a single header
+// line filling the rest: 414 instead of 431, still a refusal of size.
+func requestLineEnded(err error) bool {
+	_, contents, ok := strings.Cut(err.Error(), "contents: ")
+	return ok && strings.Contains(contents, `\n`)
 }
 
 type fasthttpLogger struct{ l *slog.Logger }
