@@ -44,9 +44,8 @@ func compress(r *Request, resp *Response) {
 		return
 	}
 	addVary(resp.Header, "Accept-Encoding")
-	if r.Method == http.MethodHead {
-		return
-	}
+	// HEAD is coded too, so its Content-Length and Content-Encoding are
+	// those of the GET.
 	enc := chooseEncoding(r, encBrotli, encGzip)
 	if enc == "" {
 		return

@@ -63,9 +63,9 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 		}
 	}
 	ctx.SetStatusCode(resp.Status)
-	if !ctx.IsHead() {
-		ctx.SetBody(resp.Body)
-	}
+	// For HEAD fasthttp sends the headers (Content-Length included) and
+	// skips the body itself.
+	ctx.SetBody(resp.Body)
 }
 
 func uriTooLong() *Error {

@@ -66,7 +66,7 @@ func (s *Server) encodeStatic(r *Request, resp *Response, name string) {
 	}
 	addVary(resp.Header, "Accept-Encoding")
 	enc := chooseEncoding(r, encBrotli, encGzip)
-	if enc == "" || r.Method == http.MethodHead {
+	if enc == "" {
 		return
 	}
 	key := enc + "\x00" + name
