@@ -88,7 +88,7 @@ func TestHTTPEdgeEndToEnd(t *testing.T) {
 	}
 	plain, _ := io.ReadAll(zr)
 	var fc struct {
-		Features []any `json:"features"`
+		Features []any                   `json:"features"`
 		Links    []struct{ Href string } `json:"links"`
 	}
 	if err := json.Unmarshal(plain, &fc); err != nil || len(fc.Features) != 200 {
