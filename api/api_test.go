@@ -15,7 +15,7 @@ import (
 
 // newTestServer wires the real store, feed, index and tile server in a
 // temporary directory and calls the core directly, with no network.
-func newTestServer(t *testing.T) *Server {
+func newTestServer(t testing.TB) *Server {
 	t.Helper()
 	cat, err := layers.Parse([]byte(`layers:
   - id: pois
