@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -33,6 +34,10 @@ func badRequest(msg string) *Error {
 func notFound(msg string) *Error {
 	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: msg}
 }
+
+// statusClientClosed is nginx's 499: the client closed the connection
+// before the answer was ready.
+const statusClientClosed = 499
 
 // maxQuoted bounds how much of a client's string an error message repeats:
 // enough to recognise it, never an 11 MB id echoed back.
@@ -76,6 +81,12 @@ func asAPIError(err error) *Error {
 		return e
 	}
 	switch {
+	case errors.Is(err, context.Canceled):
+		// The client went away (or the server is stopping): nobody reads
+		// this answer, but metrics should not count it as a server error.
+		return &Error{Status: statusClientClosed, Code: "client_closed_request", Message: "request cancelled", Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout", Message: "request took too long", Err: err}
 	case errors.Is(err, layers.ErrUnknownLayer):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, tiles.ErrBadTile):

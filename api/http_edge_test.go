@@ -111,6 +111,13 @@ func TestHTTPEdgeEndToEnd(t *testing.T) {
 		t.Fatalf("tilejson behind a trusted proxy %s", body)
 	}
 
+	// A CORS preflight over HTTP.
+	resp, _ = rawHTTP(t, addr, "OPTIONS /collections/pois/items HTTP/1.1\r\nHost: x\r\nOrigin: https://x.example\r\n"+
+		"Access-Control-Request-Method: GET\r\n\r\n")
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("Access-Control-Allow-Methods") == "" {
+		t.Fatalf("preflight %d %v", resp.StatusCode, resp.Header)
+	}
+
 	// Headers and query are read in place: auth and paging work over HTTP.
 	resp, body = rawHTTP(t, addr, "GET /collections/pois/items?limit=2&offset=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n\r\n")
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"secret"`) || !strings.Contains(string(body), `"numberReturned":2`) {

@@ -84,6 +84,8 @@ func TestUnknownFormatIs400(t *testing.T) {
 		{typedFormatErr{}, 400},
 		{errors.New("ingest: unsupported content type \"a/b\""), 415},
 		{errors.New("disk on fire"), 500},
+		{fmt.Errorf("tiles: render: %w", context.Canceled), 499},
+		{context.DeadlineExceeded, 503},
 	}
 	for _, tt := range tests {
 		if got := asAPIError(tt.err).Status; got != tt.status {
