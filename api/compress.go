@@ -34,7 +34,7 @@ func isCompressible(contentType string) bool {
 }
 
 // compress encodes resp's body with the best coding the client accepts
-// (br or gzip, br preferred at equal q) when the type is compressible and
+// (br or gzip; see preferred for ties) when the type is compressible and
 // the body is at least minCompress bytes, and marks the response
 // Vary: Accept-Encoding. A strong ETag becomes weak, as the bytes differ
 // per coding while the content is the same.
@@ -46,7 +46,7 @@ func compress(r *Request, resp *Response) {
 	addVary(resp.Header, "Accept-Encoding")
 	// HEAD is coded too, so its Content-Length and Content-Encoding are
 	// those of the GET.
-	enc := chooseEncoding(r, encBrotli, encGzip)
+	enc := chooseEncoding(r, preferred(len(resp.Body))...)
 	if enc == "" {
 		return
 	}
@@ -55,6 +55,18 @@ func compress(r *Request, resp *Response) {
 	if et := resp.Header.Get("ETag"); strings.HasPrefix(et, `"`) {
 		resp.Header.Set("ETag", "W/"+et)
 	}
+}
+
+// preferred orders the codings for a body of n bytes when the client takes
+// both equally. Small bodies get br at level 4, smaller than gzip for the
+// same negligible CPU. On megabyte items pages brotli's fastest level is
+// slower than gzip's and no smaller (BenchmarkCompressItemsPage: 0.38 vs
+// 0.32 of the size at 0.7× the speed), so gzip comes first there.
+func preferred(n int) []string {
+	if n <= smallCompress {
+		return []string{encBrotli, encGzip}
+	}
+	return []string{encGzip, encBrotli}
 }
 
 // encodeBody compresses b with enc ("br" or "gzip") using fasthttp's pooled

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,7 @@ func TestCompressJSON(t *testing.T) {
 		{"gzip;q=0", ""},
 		{"gzip, deflate, br", "br"},
 		{"br;q=0.1, gzip", "gzip"},
+		{"br", "br"},
 		{"identity", ""},
 		{"*", "br"},
 	}
@@ -95,6 +97,14 @@ func TestCompressJSON(t *testing.T) {
 		if tt.want != "" && len(resp.Body) >= len(body)/2 {
 			t.Errorf("%q: %d bytes from %d: hardly compressed", tt.accept, len(resp.Body), len(body))
 		}
+	}
+	// A page over smallCompress prefers gzip at equal q.
+	seedPoints(t, s, 2000)
+	if resp := get(s, "/collections/pois/items?limit=2000", "Accept-Encoding", "br, gzip"); resp.Header.Get("Content-Encoding") != "gzip" || !json.Valid(decode(t, resp)) {
+		t.Errorf("big page: coding %q", resp.Header.Get("Content-Encoding"))
+	}
+	if resp := get(s, "/collections/pois/items?limit=2000", "Accept-Encoding", "br"); resp.Header.Get("Content-Encoding") != "br" || !json.Valid(decode(t, resp)) {
+		t.Errorf("big page, br only: coding %q", resp.Header.Get("Content-Encoding"))
 	}
 	// Small bodies and errors stay as they are.
 	for _, target := range []string{"/conformance", "/collections/pois/items/999"} {
@@ -129,18 +139,27 @@ func TestCompressLeavesCodedAndOpaqueBodies(t *testing.T) {
 	}
 }
 
-// A 200-feature page of polygons, the shape of the communes page.
-func BenchmarkCompressItemsPage(b *testing.B) {
+// itemsPage is a 200-feature page of polygons the shape of the communes
+// page: rings of 1,000 vertices as a random walk, 7 decimals.
+func itemsPage() []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
 	body := []byte(`{"type":"FeatureCollection","features":[`)
 	for i := range 200 {
 		body = append(body, `{"type":"Feature","id":`+strconv.Itoa(i)+`,"geometry":{"type":"Polygon","coordinates":[[`...)
-		for j := range 1000 {
-			body = strconv.AppendFloat(append(body, '['), 106+float64(j*7919%10007)/1e5, 'f', 7, 64)
-			body = strconv.AppendFloat(append(body, ','), 10+float64(j*104729%10009)/1e5, 'f', 7, 64)
+		x, y := 105+rng.Float64(), 10+rng.Float64()
+		for range 1000 {
+			x, y = x+(rng.Float64()-0.5)/500, y+(rng.Float64()-0.5)/500
+			body = strconv.AppendFloat(append(body, '['), x, 'f', 7, 64)
+			body = strconv.AppendFloat(append(body, ','), y, 'f', 7, 64)
 			body = append(body, "],"...)
 		}
 		body = append(body, `[0,0]]]},"properties":{"ten":"Phường `+strconv.Itoa(i)+`"}},`...)
 	}
+	return append(body[:len(body)-1], "]}"...)
+}
+
+func BenchmarkCompressItemsPage(b *testing.B) {
+	body := itemsPage()
 	for _, enc := range []string{encGzip, encBrotli} {
 		b.Run(enc, func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
