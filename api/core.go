@@ -151,7 +151,7 @@ func (s *Server) routeCollections(ctx context.Context, r *Request, p layers.Prin
 		}
 		return "item", methodNotAllowed("GET, PUT, DELETE")
 	}
-	return "collections", errorResponse(notFound("no such resource: " + r.Path))
+	return "collections", errorResponse(notFound("no such resource: " + quote(r.Path)))
 }
 
 // segments splits the raw path and decodes each segment on its own.

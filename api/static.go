@@ -26,7 +26,7 @@ var staticTypes = map[string]string{
 // files of the viewer's dist folder.
 func (s *Server) static(r *Request) *Response {
 	if s.cfg.Viewer == nil {
-		return errorResponse(notFound("no such resource: " + r.Path))
+		return errorResponse(notFound("no such resource: " + quote(r.Path)))
 	}
 	if !readMethod(r) {
 		return methodNotAllowed("GET")
@@ -37,7 +37,7 @@ func (s *Server) static(r *Request) *Response {
 	}
 	b, err := fs.ReadFile(s.cfg.Viewer, name)
 	if err != nil {
-		return errorResponse(notFound("no such resource: " + r.Path))
+		return errorResponse(notFound("no such resource: " + quote(r.Path)))
 	}
 	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: b}
 	ext := path.Ext(name)
