@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,7 +15,7 @@ import (
 
 // newTestServer wires the real store, feed, index and tile server in a
 // temporary directory and calls the core directly, with no network.
-func newTestServer(t *testing.T) *Server {
+func newTestServer(t testing.TB) *Server {
 	t.Helper()
 	cat, err := layers.Parse([]byte(`layers:
   - id: pois
@@ -53,9 +51,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 func call(s *Server, method, target, token, ctype, body string) *Response {
-	u, _ := url.Parse(target)
-	r := &Request{Method: method, Path: u.Path, RawPath: u.EscapedPath(), Query: u.Query(),
-		Header: http.Header{}, Body: []byte(body), BaseURL: "http://test"}
+	r := NewRequest(method, target, []byte(body))
 	if token != "" {
 		r.Header.Set("Authorization", "Bearer "+token)
 	}

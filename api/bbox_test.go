@@ -14,7 +14,7 @@ func FuzzParsePage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		p, err := parsePage(v)
+		p, err := parsePage(QueryOf(v))
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error is not an API error: %v", err)

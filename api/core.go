@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,20 +21,6 @@ import (
 	"bando/store"
 	"bando/tiles"
 )
-
-// Request is a transport-independent HTTP request.
-type Request struct {
-	Method string
-	Path   string
-	// RawPath is the path as sent, before percent-decoding, so that a
-	// feature id such as "way/123" can travel as one segment (way%2F123).
-	RawPath string
-	Query   url.Values
-	Header  http.Header
-	Body    []byte
-	// BaseURL is scheme://host as the client sees it, for absolute links.
-	BaseURL string
-}
 
 // Response is a transport-independent HTTP response.
 type Response struct {
@@ -57,6 +45,15 @@ type Config struct {
 	Limits ingest.Limits
 	// Version is the build version reported by /healthz.
 	Version string
+	// PublicURL, when set, is the base of every absolute link
+	// (ParsePublicURL); else it comes from the request (see proxy.go).
+	PublicURL string
+	// TrustedProxies are the peers whose Forwarded / X-Forwarded-* headers
+	// are believed (ParseTrustedProxies); nil trusts none.
+	TrustedProxies []netip.Prefix
+	// CORSOrigins may read public endpoints from a browser: "*" for any,
+	// else exact origins ("https://map.example.org"); empty disables CORS.
+	CORSOrigins []string
 }
 
 // Server routes requests to handlers.
@@ -66,6 +63,8 @@ type Server struct {
 	metrics *metrics
 	started time.Time
 	writes  writeLocks // see items_merge.go
+	// staticEnc caches compressed viewer files by coding and name.
+	staticEnc sync.Map
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).
@@ -92,6 +91,7 @@ func (s *Server) SetReady(v bool) { s.ready.Store(v) }
 func (s *Server) Handle(ctx context.Context, r *Request) *Response {
 	start := time.Now()
 	route, resp := s.route(ctx, r)
+	s.edge(r, resp)
 	s.metrics.observe(route, r.Method, resp.Status, time.Since(start))
 	return resp
 }
@@ -99,6 +99,9 @@ func (s *Server) Handle(ctx context.Context, r *Request) *Response {
 func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 	if resp := s.readyGate(r); resp != nil {
 		return "not_ready", resp
+	}
+	if r.Method == http.MethodOptions {
+		return "preflight", s.preflight(r)
 	}
 	p, err := s.cfg.Tokens.Principal(r.Header.Get("Authorization"))
 	if err != nil {
@@ -159,7 +162,7 @@ func (s *Server) routeCollections(ctx context.Context, r *Request, p layers.Prin
 		}
 		return "item", methodNotAllowed("GET, PUT, DELETE")
 	}
-	return "collections", errorResponse(notFound("no such resource: " + r.Path))
+	return "collections", errorResponse(notFound("no such resource: " + quote(r.Path)))
 }
 
 // segments splits the raw path and decodes each segment on its own.

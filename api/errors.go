@@ -1,10 +1,13 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"bando/ingest"
 	"bando/layers"
@@ -32,7 +35,26 @@ func notFound(msg string) *Error {
 	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: msg}
 }
 
-func quote(s string) string { return strconv.Quote(s) }
+// statusClientClosed is nginx's 499: the client closed the connection
+// before the answer was ready.
+const statusClientClosed = 499
+
+// maxQuoted bounds how much of a client's string an error message repeats:
+// enough to recognise it, never an 11 MB id echoed back.
+const maxQuoted = 64
+
+// quote renders s for an error message in JSON string syntax, cut to
+// maxQuoted bytes (at a rune boundary) with its full length noted.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return jsonQuote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return jsonQuote(s[:cut]) + "… (" + strconv.Itoa(len(s)) + " bytes)"
+}
 
 func methodNotAllowed(allow string) *Response {
 	r := errorResponse(&Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
@@ -58,9 +80,18 @@ func asAPIError(err error) *Error {
 		}
 		return &Error{Status: status, Code: code, Message: ie.Error(), Details: ie.Problems, Err: err}
 	}
+	if e := formatError(err); e != nil {
+		return e
+	}
 	switch {
 	case errors.Is(err, ingest.ErrUnknownFormat):
-		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: err.Error(), Err: err}
+		return &Error{Status: http.StatusBadRequest, Code: "unknown_format", Message: err.Error(), Err: err}
+	case errors.Is(err, context.Canceled):
+		// The client went away (or the server is stopping): nobody reads
+		// this answer, but metrics should not count it as a server error.
+		return &Error{Status: statusClientClosed, Code: "client_closed_request", Message: "request cancelled", Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout", Message: "request took too long", Err: err}
 	case errors.Is(err, layers.ErrUnknownLayer):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, tiles.ErrBadTile):
@@ -71,6 +102,27 @@ func asAPIError(err error) *Error {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error(), Err: err}
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: err}
+}
+
+// formatError maps a refused input format to 400 (?format=bogus) or 415 (a
+// Content-Type no reader takes). ingest reports these as plain errors
+// today; a typed error may implement UnknownFormat() or
+// UnsupportedMediaType() bool, and the message test stays as a fallback so
+// the mapping survives either spelling.
+func formatError(err error) *Error {
+	var uf interface{ UnknownFormat() bool }
+	var um interface{ UnsupportedMediaType() bool }
+	msg := err.Error()
+	switch {
+	case errors.As(err, &um) && um.UnsupportedMediaType(),
+		strings.HasPrefix(msg, "ingest: unsupported content type"):
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: msg, Err: err}
+	case errors.As(err, &uf) && uf.UnknownFormat(),
+		strings.HasPrefix(msg, "ingest: unknown format"), strings.Contains(msg, ": unknown format"):
+		return &Error{Status: http.StatusBadRequest, Code: "unknown_format",
+			Message: msg + "; formats: geojson, ndjson, csv, overpass", Err: err}
+	}
+	return nil
 }
 
 type errorBody struct {

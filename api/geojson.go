@@ -1,7 +1,7 @@
 package api
 
 import (
-	"encoding/json"
+	"math"
 	"strconv"
 	"time"
 
@@ -18,7 +18,7 @@ func appendFeature(buf []byte, f *spatial.Feature, l *layers.Layer, visible []in
 	if _, ok := spatial.NumericID(f.ID); ok {
 		buf = append(buf, f.ID...)
 	} else {
-		buf = strconv.AppendQuote(buf, f.ID)
+		buf = appendJSONString(buf, f.ID)
 	}
 	g, err := geojson.NewGeometry(f.Geom).MarshalJSON()
 	if err != nil {
@@ -36,7 +36,7 @@ func appendFeature(buf []byte, f *spatial.Feature, l *layers.Layer, visible []in
 			buf = append(buf, ',')
 		}
 		first = false
-		buf = strconv.AppendQuote(buf, l.Fields[i].Name)
+		buf = appendJSONString(buf, l.Fields[i].Name)
 		buf = append(buf, ':')
 		buf = appendValue(buf, f.Props[i])
 	}
@@ -46,16 +46,18 @@ func appendFeature(buf []byte, f *spatial.Feature, l *layers.Layer, visible []in
 func appendValue(buf []byte, v any) []byte {
 	switch v := v.(type) {
 	case string:
-		b, _ := json.Marshal(v)
-		return append(buf, b...)
+		return appendJSONString(buf, v)
 	case int64:
 		return strconv.AppendInt(buf, v, 10)
 	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(buf, "null"...) // JSON has no NaN or infinity
+		}
 		return strconv.AppendFloat(buf, v, 'g', -1, 64)
 	case bool:
 		return strconv.AppendBool(buf, v)
 	case time.Time:
-		return strconv.AppendQuote(buf, v.UTC().Format(time.RFC3339Nano))
+		return appendJSONString(buf, v.UTC().Format(time.RFC3339Nano))
 	}
 	return append(buf, "null"...)
 }

@@ -32,7 +32,7 @@ func TestIngestErrorStatus(t *testing.T) {
 		{"long id", "/collections/pois/items", "application/geo+json", strings.Replace(point, `"a"`, `"`+strings.Repeat("i", 5000)+`"`, 1), 413, "payload_too_large"},
 		{"too many vertices", "/collections/pois/items", "application/geo+json",
 			`{"type":"Feature","id":"m","geometry":{"type":"MultiPoint","coordinates":[` + strings.Repeat("[1,1],", 11) + `[1,1]]}}`, 413, "payload_too_large"},
-		{"unknown format", "/collections/pois/items?format=bogus", "application/geo+json", point, 400, "bad_request"},
+		{"unknown format", "/collections/pois/items?format=bogus", "application/geo+json", point, 400, "unknown_format"},
 		{"geojson declared csv", "/collections/pois/items", "text/csv", point, 400, "invalid_input"},
 		{"control character in id", "/collections/pois/items", "application/geo+json", strings.Replace(point, `"a"`, `"a\u0007"`, 1), 422, "invalid_input"},
 		{"format alias", "/collections/pois/items?format=json", "", point, 201, ""},

@@ -3,7 +3,6 @@ package api
 import (
 	"math"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +24,7 @@ type page struct {
 	boxes         []orb.Bound // nil: no bbox filter
 }
 
-func parsePage(q url.Values) (page, error) {
+func parsePage(q Query) (page, error) {
 	p := page{limit: defaultLimit}
 	var err error
 	if v := q.Get("limit"); v != "" {
@@ -146,16 +145,16 @@ func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Lay
 	buf = append(buf, `,"numberReturned":`...)
 	buf = strconv.AppendInt(buf, int64(len(feats)), 10)
 	buf = append(buf, `,"timeStamp":`...)
-	buf = strconv.AppendQuote(buf, time.Now().UTC().Format(time.RFC3339))
+	buf = appendJSONString(buf, time.Now().UTC().Format(time.RFC3339))
 	buf = append(buf, `,"links":[`...)
 	for i, lk := range s.pageLinks(r, l.ID, pg, matched) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, `{"rel":`...)
-		buf = strconv.AppendQuote(buf, lk.Rel)
+		buf = appendJSONString(buf, lk.Rel)
 		buf = append(buf, `,"type":"application/geo+json","href":`...)
-		buf = strconv.AppendQuote(buf, lk.Href)
+		buf = appendJSONString(buf, lk.Href)
 		buf = append(buf, '}')
 	}
 	buf = append(buf, "]}"...)
@@ -166,10 +165,7 @@ func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Lay
 
 func (s *Server) pageLinks(r *Request, id string, pg page, matched int) []link {
 	at := func(offset int) string {
-		q := url.Values{}
-		for k, v := range r.Query {
-			q[k] = v
-		}
+		q := r.Query.Values()
 		q.Set("limit", strconv.Itoa(pg.limit))
 		q.Set("offset", strconv.Itoa(offset))
 		return r.BaseURL + "/collections/" + id + "/items?" + q.Encode()

@@ -37,7 +37,7 @@ func requestFormat(r *Request) (ingest.Format, error) {
 	if name := r.Query.Get("format"); name != "" {
 		f, err := ingest.ParseFormat(name)
 		if err != nil {
-			return "", &Error{Status: http.StatusBadRequest, Code: "bad_request",
+			return "", &Error{Status: http.StatusBadRequest, Code: "unknown_format",
 				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv or overpass", Err: err}
 		}
 		return f, nil

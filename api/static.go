@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/valyala/fasthttp"
 )
 
 var staticTypes = map[string]string{
@@ -24,7 +26,7 @@ var staticTypes = map[string]string{
 // files of the viewer's dist folder.
 func (s *Server) static(r *Request) *Response {
 	if s.cfg.Viewer == nil {
-		return errorResponse(notFound("no such resource: " + r.Path))
+		return errorResponse(notFound("no such resource: " + quote(r.Path)))
 	}
 	if !readMethod(r) {
 		return methodNotAllowed("GET")
@@ -35,7 +37,7 @@ func (s *Server) static(r *Request) *Response {
 	}
 	b, err := fs.ReadFile(s.cfg.Viewer, name)
 	if err != nil {
-		return errorResponse(notFound("no such resource: " + r.Path))
+		return errorResponse(notFound("no such resource: " + quote(r.Path)))
 	}
 	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: b}
 	ext := path.Ext(name)
@@ -47,10 +49,36 @@ func (s *Server) static(r *Request) *Response {
 		ct = "application/octet-stream"
 	}
 	resp.Header.Set("Content-Type", ct)
+	s.encodeStatic(r, resp, name)
 	if name == "index.html" {
 		resp.Header.Set("Cache-Control", "no-cache")
 	} else {
 		resp.Header.Set("Cache-Control", "public, max-age=3600")
 	}
 	return resp
+}
+
+// encodeStatic compresses a viewer file once per coding, at a denser level
+// than responses made per request, and serves the cached bytes after.
+func (s *Server) encodeStatic(r *Request, resp *Response, name string) {
+	if len(resp.Body) < minCompress || !isCompressible(resp.Header.Get("Content-Type")) {
+		return
+	}
+	addVary(resp.Header, "Accept-Encoding")
+	enc := chooseEncoding(r, encBrotli, encGzip)
+	if enc == "" {
+		return
+	}
+	key := enc + "\x00" + name
+	if b, ok := s.staticEnc.Load(key); ok {
+		resp.Body = b.([]byte)
+	} else {
+		if enc == encBrotli {
+			resp.Body = fasthttp.AppendBrotliBytesLevel(nil, resp.Body, 6)
+		} else {
+			resp.Body = fasthttp.AppendGzipBytesLevel(nil, resp.Body, fasthttp.CompressBestCompression)
+		}
+		s.staticEnc.Store(key, resp.Body)
+	}
+	resp.Header.Set("Content-Encoding", enc)
 }

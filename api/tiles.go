@@ -41,7 +41,7 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	if err != nil {
 		return errorResponse(err)
 	}
-	gz := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+	gz := acceptsEncoding(r, "gzip")
 	return tileResponse(r, p, t, gz)
 }
 

@@ -83,7 +83,7 @@ func TestTileETag(t *testing.T) {
 	a, b := tiles.CoordOf(here, 12), tiles.CoordOf(far, 12)
 	path := func(c tiles.Coord) string { return "/tiles/pois/" + c.String() + ".mvt" }
 	get := func(target, inm, enc string) *Response {
-		u := &Request{Method: "GET", Path: target, RawPath: target, Header: http.Header{}, BaseURL: "http://test"}
+		u := &Request{Method: "GET", Path: target, RawPath: target, Header: HeaderOf(http.Header{}), BaseURL: "http://test"}
 		if inm != "" {
 			u.Header.Set("If-None-Match", inm)
 		}
@@ -139,7 +139,7 @@ func BenchmarkTileHandlerCached(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			s := newBenchServer(b)
-			r := &Request{Method: "GET", Path: "/tiles/pois/12/3263/1922.mvt", Header: http.Header{}, BaseURL: "http://test"}
+			r := &Request{Method: "GET", Path: "/tiles/pois/12/3263/1922.mvt", Header: HeaderOf(http.Header{}), BaseURL: "http://test"}
 			r.RawPath = r.Path
 			if tc.enc != "" {
 				r.Header.Set("Accept-Encoding", tc.enc)

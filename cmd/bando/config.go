@@ -29,6 +29,14 @@ type Config struct {
 	// Limits bound what one ingested input may cost (the API and
 	// `bando ingest`); see LimitsConfig.
 	Limits LimitsConfig `yaml:"limits"`
+	// PublicURL is the base of absolute links (TileJSON, items pages) when
+	// bando sits behind a proxy; else links come from the request.
+	PublicURL string `yaml:"public_url"`
+	// TrustedProxies are the peers (CIDR or address) whose Forwarded and
+	// X-Forwarded-* headers are believed; nobody's by default.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// CORSOrigins may read public endpoints from a browser ("*" for any).
+	CORSOrigins []string `yaml:"cors_origins"`
 	// Spelled-out aliases of addr and data, for configs written from prose.
 	Address string `yaml:"address"`
 	DataDir string `yaml:"data_dir"`
@@ -97,7 +105,8 @@ func (l LimitsConfig) validate() error {
 
 // defaultConfig is the embedded default: ./var, port 8080, demo data on.
 func defaultConfig() Config {
-	return Config{Addr: ":8080", Data: "./var", Demo: true, MaxBody: 64, LogLevel: "info"}
+	return Config{Addr: ":8080", Data: "./var", Demo: true, MaxBody: 64, LogLevel: "info",
+		CORSOrigins: []string{"*"}}
 }
 
 // loadFile reads a YAML config over c.
@@ -121,7 +130,8 @@ func (c *Config) loadFile(path string) error {
 }
 
 // applyEnv reads BANDO_ADDR, BANDO_DATA, BANDO_DEMO, BANDO_MAX_BODY_MB,
-// BANDO_TILE_CACHE_MB, BANDO_LOG_LEVEL and BANDO_LAYERS_FILE.
+// BANDO_TILE_CACHE_MB, BANDO_LOG_LEVEL, BANDO_LAYERS_FILE, BANDO_PUBLIC_URL, and the
+// comma-separated BANDO_TRUSTED_PROXIES and BANDO_CORS_ORIGINS.
 func (c *Config) applyEnv(getenv func(string) string) error {
 	for _, k := range []string{"BANDO_ADDRESS", "BANDO_ADDR"} {
 		if v := getenv(k); v != "" {
@@ -135,6 +145,15 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	}
 	if v := getenv("BANDO_LAYERS_FILE"); v != "" {
 		c.LayersFile = v
+	}
+	if v := getenv("BANDO_PUBLIC_URL"); v != "" {
+		c.PublicURL = v
+	}
+	if v := getenv("BANDO_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if v := getenv("BANDO_CORS_ORIGINS"); v != "" {
+		c.CORSOrigins = strings.Split(v, ",")
 	}
 	if v := getenv("BANDO_LOG_LEVEL"); v != "" {
 		c.LogLevel = v
@@ -195,8 +214,36 @@ func (c *Config) Validate() error {
 	if err := c.Limits.validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if c.PublicURL != "" {
+		if _, err := api.ParsePublicURL(c.PublicURL); err != nil {
+			errs = append(errs, fmt.Errorf("config: %w", err))
+		}
+	}
+	if _, err := api.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("config: %w", err))
+	}
 	if _, err := api.NewTokens(c.Tokens); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// edgeConfig turns the HTTP-edge settings into their api.Config form.
+func edgeConfig(c Config) (api.Config, error) {
+	var out api.Config
+	var err error
+	if c.PublicURL != "" {
+		if out.PublicURL, err = api.ParsePublicURL(c.PublicURL); err != nil {
+			return out, fmt.Errorf("config: %w", err)
+		}
+	}
+	if out.TrustedProxies, err = api.ParseTrustedProxies(c.TrustedProxies); err != nil {
+		return out, fmt.Errorf("config: %w", err)
+	}
+	for _, o := range c.CORSOrigins {
+		if o = strings.TrimSpace(o); o != "" {
+			out.CORSOrigins = append(out.CORSOrigins, o)
+		}
+	}
+	return out, nil
 }

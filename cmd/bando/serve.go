@@ -121,9 +121,14 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
+	edge, err := edgeConfig(cfg)
+	if err != nil {
+		return err
+	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
-		Limits: cfg.serverLimits()})
+		Limits:    cfg.serverLimits(),
+		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
