@@ -31,12 +31,23 @@ type Pebble struct {
 	feed   *Feed
 	serial bool
 
-	// commitMu is held by the goroutine committing a group; qmu guards the
-	// queue of writes waiting for the next group.
-	commitMu sync.Mutex
-	qmu      sync.Mutex
-	queue    []*request
-	seq      atomic.Uint64 // last commit sequence, durable
+	// qmu guards the queue of writes waiting for the next group and who
+	// leads. commitMu is held by a leader while it builds and applies a
+	// group; the fields below it are the state of the last applied group.
+	qmu       sync.Mutex
+	queue     []*request
+	leading   bool
+	commitMu  sync.Mutex
+	buildSeq  uint64
+	buildMeta map[string]*layerMeta
+	published chan struct{}   // closed once the last applied group published
+	unsynced  []chan struct{} // closed as each applied group is synced
+
+	brokenMu sync.Mutex
+	broken   error // set when a commit failed half-way
+
+	seq     atomic.Uint64 // last published commit sequence, durable
+	commits atomic.Uint64 // synced groups, for tests and benchmarks
 
 	metaMu sync.Mutex
 	meta   map[string]*layerMeta
@@ -101,6 +112,10 @@ func OpenPebbleWith(dir string, o Options) (*Pebble, error) {
 		return nil, err
 	}
 	s.seq.Store(seq)
+	s.buildSeq = seq
+	s.buildMeta = make(map[string]*layerMeta)
+	s.published = make(chan struct{})
+	close(s.published)
 	return s, nil
 }
 
