@@ -25,6 +25,8 @@ type Config struct {
 	// LayersFile names an extra catalog YAML, merged over the built-in one.
 	LayersFile string      `yaml:"layers_file"`
 	Tokens     []api.Token `yaml:"tokens"`
+	// SkipCorrupt starts the server even if stored records do not decode.
+	SkipCorrupt bool `yaml:"skip_corrupt"`
 	// Spelled-out aliases of addr and data, for configs written from prose.
 	Address string `yaml:"address"`
 	DataDir string `yaml:"data_dir"`
