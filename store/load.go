@@ -152,11 +152,16 @@ func loadLayer(ctx context.Context, s *Pebble, l *layers.Layer, idx *spatial.Ind
 // scanBatches sends the layer's records in batches until the scan ends or
 // ctx is cancelled (a worker failed).
 func scanBatches(ctx context.Context, s *Pebble, layer string, in chan<- *rawBatch) error {
-	b := &rawBatch{}
+	// Each batch's buffer is sized from the one before, so records are
+	// copied once instead of into a growing slice.
+	newBatch := func(bufSize int) *rawBatch {
+		return &rawBatch{ids: make([]string, 0, loadBatch), ends: make([]int, 0, loadBatch), buf: make([]byte, 0, bufSize)}
+	}
+	b := newBatch(64 << 10)
 	send := func() error {
 		select {
 		case in <- b:
-			b = &rawBatch{}
+			b = newBatch(len(b.buf) + len(b.buf)/8)
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
