@@ -84,8 +84,7 @@ func (s *Pebble) lead() {
 		<-s.unsynced[0]
 		s.unsynced = s.unsynced[1:]
 	}
-	rs := s.takeGroup()
-	g := s.build(rs)
+	g, rs := s.build()
 	prev := s.published
 	published, synced := make(chan struct{}), make(chan struct{})
 	s.published = published
@@ -107,22 +106,23 @@ func (s *Pebble) lead() {
 	}
 }
 
-// takeGroup removes the next group from the queue: every waiting call up to
-// the bounds (always at least one), or exactly one in serial mode.
-func (s *Pebble) takeGroup() []*request {
+// takeGroup moves waiting calls from the queue into the group rs, up to
+// the bounds; a group starts with at least one call, and holds exactly one
+// in serial mode.
+func (s *Pebble) takeGroup(rs []*request, bytes int) ([]*request, int) {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
-	n, bytes := 0, 0
-	for n < len(s.queue) && n < maxGroupCalls {
-		if n > 0 && (s.serial || bytes+s.queue[n].size > maxGroupBytes) {
+	n := 0
+	for n < len(s.queue) && len(rs) < maxGroupCalls {
+		if len(rs) > 0 && (s.serial || bytes+s.queue[n].size > maxGroupBytes) {
 			break
 		}
 		bytes += s.queue[n].size
+		rs = append(rs, s.queue[n])
 		n++
 	}
-	rs := s.queue[:n:n]
-	s.queue = append([]*request(nil), s.queue[n:]...)
-	return rs
+	s.queue = append(s.queue[:0:0], s.queue[n:]...)
+	return rs, bytes
 }
 
 // handOff makes the first queued writer the leader, or ends leadership.
@@ -141,30 +141,37 @@ func (s *Pebble) handOff() {
 	}
 }
 
-// build fills the group's calls and applies the merged batch. It runs under
-// commitMu; what it applies is visible to the next group's lookups.
-func (s *Pebble) build(rs []*request) *group {
+// build takes the group from the queue, fills its calls and applies the
+// merged batch. Writers that queue while it fills join the group too (they
+// would otherwise wait a whole fsync). It runs under commitMu; what it
+// applies is visible to the next group's lookups.
+func (s *Pebble) build() (*group, []*request) {
 	g := &group{s: s, now: time.Now().UTC(), seq: s.buildSeq, metas: map[string]*layerMeta{},
 		lookups: map[string]*lookup{}, written: map[string][][]Change{}}
 	defer g.closeLookups()
-	if err := s.brokenErr(); err != nil {
-		for _, r := range rs {
-			r.err = err
+	broken := s.brokenErr()
+	var rs []*request
+	for filled, bytes := 0, 0; ; {
+		rs, bytes = s.takeGroup(rs, bytes)
+		if filled == len(rs) {
+			break
 		}
-		return g
-	}
-	for _, r := range rs {
-		r.err = g.add(r)
+		for _, r := range rs[filled:] {
+			if r.err = broken; r.err == nil {
+				r.err = g.add(r)
+			}
+		}
+		filled = len(rs)
 	}
 	if err := g.apply(); err != nil {
 		g.fail(err)
-		return g
+		return g, rs
 	}
 	for layer, m := range g.metas {
 		s.buildMeta[layer] = m
 	}
 	s.buildSeq = g.seq
-	return g
+	return g, rs
 }
 
 // syncWait waits until the group's batch is on disk. A failed sync leaves
