@@ -14,19 +14,24 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 )
 
-// Record layout (version 1), chosen so that restart decodes fast and a
+// Record layout (version 2), chosen so that restart decodes fast and a
 // schema change in the catalog never misreads old records:
 //
-//	byte     format version (1)
+//	byte     format version (2)
 //	uvarint  Num
+//	uvarint  Seq, the commit sequence of the write that stored the record
 //	4×f64    bound min x, min y, max x, max y
 //	uvarint  len(WKB), WKB geometry
 //	uvarint  number of properties, then per property:
 //	         uvarint len(name), name, byte type, value
 //
 // Properties are stored by name; decoding aligns them with the layer schema
-// of the day, dropping names it no longer declares.
-const recordV1 = 1
+// of the day, dropping names it no longer declares. Version 1 is the same
+// without Seq; its records decode with Seq 0 (older than any new write).
+const (
+	recordV1 = 1
+	recordV2 = 2
+)
 
 const (
 	tNil byte = iota
@@ -37,15 +42,32 @@ const (
 	tTime
 )
 
-var errCorrupt = errors.New("store: corrupt record")
+// ErrCorrupt is wrapped by every error about a record that does not decode.
+var ErrCorrupt = errors.New("store: corrupt record")
+
+// errCorrupt is the short spelling used inside the codec.
+var errCorrupt = ErrCorrupt
+
+// CorruptError names a stored record that does not decode.
+type CorruptError struct {
+	Layer, ID string
+	Err       error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("store: layer %q key %q: %v", e.Layer, e.ID, e.Err)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }
 
 func encodeFeature(buf []byte, l *layers.Layer, f *spatial.Feature) ([]byte, error) {
 	g, err := wkb.Marshal(f.Geom)
 	if err != nil {
 		return nil, fmt.Errorf("store: encode geometry of %q: %w", f.ID, err)
 	}
-	buf = append(buf, recordV1)
+	buf = append(buf, recordV2)
 	buf = binary.AppendUvarint(buf, f.Num)
+	buf = binary.AppendUvarint(buf, f.Seq)
 	for _, v := range [4]float64{f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1]} {
 		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 	}
@@ -94,28 +116,44 @@ func appendValue(buf []byte, v any) ([]byte, error) {
 	return nil, fmt.Errorf("unsupported value type %T", v)
 }
 
-// header decodes only Num and the bound: enough for the change feed's old
-// bounds without decoding geometry.
-func decodeHeader(b []byte) (num uint64, bound orb.Bound, rest []byte, err error) {
-	if len(b) < 1 || b[0] != recordV1 {
-		return 0, bound, nil, errCorrupt
+// recHeader is the fixed front of a record.
+type recHeader struct {
+	num, seq uint64
+	bound    orb.Bound
+}
+
+// decodeHeader decodes only Num, Seq and the bound: enough for the change
+// feed's old bounds without decoding geometry.
+func decodeHeader(b []byte) (h recHeader, rest []byte, err error) {
+	if len(b) < 1 || b[0] != recordV1 && b[0] != recordV2 {
+		return h, nil, errCorrupt
 	}
+	v2 := b[0] == recordV2
 	b = b[1:]
-	num, n := binary.Uvarint(b)
-	if n <= 0 || len(b) < n+32 {
-		return 0, bound, nil, errCorrupt
+	var n int
+	if h.num, n = binary.Uvarint(b); n <= 0 {
+		return h, nil, errCorrupt
 	}
 	b = b[n:]
+	if v2 {
+		if h.seq, n = binary.Uvarint(b); n <= 0 {
+			return h, nil, errCorrupt
+		}
+		b = b[n:]
+	}
+	if len(b) < 32 {
+		return h, nil, errCorrupt
+	}
 	var v [4]float64
 	for i := range v {
 		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[i*8:]))
 	}
-	bound = orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
-	return num, bound, b[32:], nil
+	h.bound = orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}
+	return h, b[32:], nil
 }
 
 func decodeFeature(id string, b []byte, l *layers.Layer) (*spatial.Feature, error) {
-	num, bound, b, err := decodeHeader(b)
+	h, b, err := decodeHeader(b)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +163,10 @@ func decodeFeature(id string, b []byte, l *layers.Layer) (*spatial.Feature, erro
 	}
 	g, err := wkb.Unmarshal(b[n : n+int(glen)])
 	if err != nil {
-		return nil, fmt.Errorf("store: decode geometry of %q: %w", id, err)
+		return nil, fmt.Errorf("%w: geometry: %w", errCorrupt, err)
 	}
 	b = b[n+int(glen):]
-	f := &spatial.Feature{ID: id, Num: num, Geom: g, Bound: bound, Props: make([]any, len(l.Fields))}
+	f := &spatial.Feature{ID: id, Num: h.num, Seq: h.seq, Geom: g, Bound: h.bound, Props: make([]any, len(l.Fields))}
 	count, n := binary.Uvarint(b)
 	if n <= 0 {
 		return nil, errCorrupt

@@ -10,9 +10,10 @@ type Feed struct {
 	subs []func([]Change)
 }
 
-// Subscribe registers fn to receive every batch of changes from now on. fn
-// runs on the writer's goroutine while writes are serialised: it must be
-// quick and must not write to the store.
+// Subscribe registers fn to receive every batch of changes (one Put or
+// Delete call) from now on. Batches arrive one at a time in commit order,
+// on the goroutine of the writer that led the commit, before any writer of
+// that commit returns: fn must be quick and must not write to the store.
 func (f *Feed) Subscribe(fn func([]Change)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"bando/layers"
 	"bando/spatial"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/bloom"
-	"github.com/paulmach/orb"
 )
 
 // assignedBase is where store-assigned integer ids start, far above any
@@ -23,25 +22,58 @@ import (
 const assignedBase = 1 << 52
 
 // Pebble is the embedded store. Pebble was chosen over bbolt because its
-// write-ahead log commits concurrent writers together (one fsync for many
-// acknowledged batches) and its LSM absorbs the steady stream of small
-// position updates the live twin brings, where bbolt would rewrite B-tree
-// pages and fsync once per transaction.
+// LSM absorbs the steady stream of small position updates the live twin
+// brings, where bbolt would rewrite B-tree pages and fsync once per
+// transaction. Concurrent writes share one synced batch (group commit, see
+// commit.go).
 type Pebble struct {
-	db   *pebble.DB
-	feed *Feed
+	db     *pebble.DB
+	feed   *Feed
+	serial bool
 
-	mu   sync.Mutex // serialises writers: versions and feed order follow commit order
-	meta map[string]*layerMeta
+	// qmu guards the queue of writes waiting for the next group and who
+	// leads. commitMu is held by a leader while it builds and applies a
+	// group; the fields below it are the state of the last applied group.
+	qmu       sync.Mutex
+	queue     []*request
+	leading   bool
+	commitMu  sync.Mutex
+	buildSeq  uint64
+	buildMeta map[string]*layerMeta
+	published chan struct{}   // closed once the last applied group published
+	unsynced  []chan struct{} // closed as each applied group is synced
+
+	brokenMu sync.Mutex
+	broken   error // set when a commit failed half-way
+
+	seq     atomic.Uint64 // last published commit sequence, durable
+	commits atomic.Uint64 // synced groups, for tests and benchmarks
+
+	metaMu sync.Mutex
+	meta   map[string]*layerMeta
 }
 
 type layerMeta struct {
-	version uint64
-	seq     uint64
+	version  uint64
+	assigned uint64 // the last Num assigned above assignedBase
+}
+
+// Options configure OpenPebbleWith.
+type Options struct {
+	// Feed receives the changes of every write; nil makes a new one.
+	Feed *Feed
+	// Serial commits every write on its own, with its own fsync, as the
+	// store did before group commit. It exists to measure the difference.
+	Serial bool
 }
 
 // OpenPebble opens (or creates) a Pebble store in dir.
 func OpenPebble(dir string, feed *Feed) (*Pebble, error) {
+	return OpenPebbleWith(dir, Options{Feed: feed})
+}
+
+// OpenPebbleWith opens (or creates) a Pebble store in dir with options.
+func OpenPebbleWith(dir string, o Options) (*Pebble, error) {
 	// The whole key is the bloom-filter prefix: point lookups by feature
 	// key skip every table whose filter says no. Same order and name as the
 	// default comparer, so the on-disk format is unchanged.
@@ -70,10 +102,21 @@ func OpenPebble(dir string, feed *Feed) (*Pebble, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	if feed == nil {
-		feed = &Feed{}
+	s := &Pebble{db: db, feed: o.Feed, serial: o.Serial, meta: make(map[string]*layerMeta)}
+	if s.feed == nil {
+		s.feed = &Feed{}
 	}
-	return &Pebble{db: db, feed: feed, meta: make(map[string]*layerMeta)}, nil
+	seq, err := s.readSeq()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.seq.Store(seq)
+	s.buildSeq = seq
+	s.buildMeta = make(map[string]*layerMeta)
+	s.published = make(chan struct{})
+	close(s.published)
+	return s, nil
 }
 
 // Feed returns the change feed this store publishes to.
@@ -85,33 +128,68 @@ func featureKey(layer, id string) []byte {
 }
 func metaKey(layer string) []byte { return []byte("m\x00" + layer) }
 
-func (s *Pebble) layerMeta(layer string) (*layerMeta, error) {
+// seqKey holds the last commit sequence, written with every commit.
+var seqKey = []byte("g\x00seq")
+
+func (s *Pebble) readSeq() (uint64, error) {
+	v, closer, err := s.db.Get(seqKey)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, nil // a new store, or one written before sequences
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: read sequence: %w", err)
+	}
+	defer closer.Close()
+	seq, n := binary.Uvarint(v)
+	if n <= 0 {
+		return 0, fmt.Errorf("store: sequence: %w", errCorrupt)
+	}
+	return seq, nil
+}
+
+// Seq returns the sequence of the last durable commit.
+func (s *Pebble) Seq() uint64 { return s.seq.Load() }
+
+// layerMeta returns a copy of the committed meta of a layer.
+func (s *Pebble) layerMeta(layer string) (layerMeta, error) {
+	s.metaMu.Lock()
+	defer s.metaMu.Unlock()
 	if m, ok := s.meta[layer]; ok {
-		return m, nil
+		return *m, nil
 	}
 	m := &layerMeta{}
 	v, closer, err := s.db.Get(metaKey(layer))
 	switch {
 	case errors.Is(err, pebble.ErrNotFound):
 	case err != nil:
-		return nil, fmt.Errorf("store: read meta of %q: %w", layer, err)
+		return layerMeta{}, fmt.Errorf("store: read meta of %q: %w", layer, err)
 	default:
 		var n1, n2 int
 		m.version, n1 = binary.Uvarint(v)
 		if n1 > 0 {
-			m.seq, n2 = binary.Uvarint(v[n1:])
+			m.assigned, n2 = binary.Uvarint(v[n1:])
 		}
 		closer.Close()
 		if n1 <= 0 || n2 <= 0 {
-			return nil, fmt.Errorf("store: meta of %q: %w", layer, errCorrupt)
+			return layerMeta{}, fmt.Errorf("store: meta of %q: %w", layer, errCorrupt)
 		}
 	}
 	s.meta[layer] = m
-	return m, nil
+	return *m, nil
+}
+
+// setMeta records committed metas.
+func (s *Pebble) setMeta(ms map[string]*layerMeta) {
+	s.metaMu.Lock()
+	defer s.metaMu.Unlock()
+	for layer, m := range ms {
+		c := *m
+		s.meta[layer] = &c
+	}
 }
 
 func (m *layerMeta) encode() []byte {
-	return binary.AppendUvarint(binary.AppendUvarint(nil, m.version), m.seq)
+	return binary.AppendUvarint(binary.AppendUvarint(nil, m.version), m.assigned)
 }
 
 // lookup finds stored headers for many keys of one layer through a single
@@ -130,140 +208,24 @@ func (s *Pebble) newLookup(layer string) (*lookup, error) {
 	return &lookup{it: it}, nil
 }
 
-// header returns the stored Num and bound of a feature, if stored. The
-// prefix seek consults each table's bloom filter before reading it.
-func (lk *lookup) header(key []byte) (num uint64, b orb.Bound, found bool, err error) {
+// header returns the stored header of a feature, if stored. The prefix
+// seek consults each table's bloom filter before reading it.
+func (lk *lookup) header(key []byte) (h recHeader, found bool, err error) {
 	if !lk.it.SeekPrefixGE(key) || !bytes.Equal(lk.it.Key(), key) {
-		return 0, b, false, lk.it.Error()
+		return h, false, lk.it.Error()
 	}
-	num, b, _, err = decodeHeader(lk.it.Value())
-	return num, b, err == nil, err
+	h, _, err = decodeHeader(lk.it.Value())
+	return h, err == nil, err
 }
 
 func (lk *lookup) close() { lk.it.Close() }
-
-// txn is one write in progress: the layer's next meta, a lookup of stored
-// headers, and the batch that carries the write.
-type txn struct {
-	next  layerMeta
-	now   time.Time
-	lk    *lookup
-	batch *pebble.Batch
-}
-
-// write runs fill as one atomic, durable write to a layer. Writers are
-// serialised, so layer versions and the feed follow commit order; the
-// changes are published only once the batch is on disk.
-func (s *Pebble) write(ctx context.Context, layer string, size int, fill func(*txn) ([]Change, error)) ([]Change, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.layerMeta(layer)
-	if err != nil {
-		return nil, err
-	}
-	lk, err := s.newLookup(layer)
-	if err != nil {
-		return nil, err
-	}
-	defer lk.close()
-	t := &txn{next: *m, now: time.Now().UTC(), lk: lk, batch: s.db.NewBatchWithSize(size)}
-	defer t.batch.Close()
-	t.next.version++
-	changes, err := fill(t)
-	if err != nil || len(changes) == 0 {
-		return nil, err
-	}
-	if err := s.commit(t.batch, layer, &t.next); err != nil {
-		return nil, err
-	}
-	*m = t.next
-	s.feed.Publish(changes)
-	return changes, nil
-}
-
-// Put implements Store.
-func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature) ([]Change, error) {
-	return s.write(ctx, l.ID, len(fs)*320, func(t *txn) ([]Change, error) {
-		changes := make([]Change, len(fs))
-		seen := make(map[string]struct{}, len(fs))
-		var buf []byte
-		for i, f := range fs {
-			if _, dup := seen[f.ID]; dup {
-				return nil, fmt.Errorf("store: feature id %q twice in one write", f.ID)
-			}
-			seen[f.ID] = struct{}{}
-			key := featureKey(l.ID, f.ID)
-			oldNum, oldBound, found, err := t.lk.header(key)
-			if err != nil {
-				return nil, err
-			}
-			if n, ok := spatial.NumericID(f.ID); ok {
-				f.Num = n
-			} else if found {
-				f.Num = oldNum
-			} else {
-				t.next.seq++
-				f.Num = assignedBase + t.next.seq
-			}
-			if buf, err = encodeFeature(buf[:0], l, f); err != nil {
-				return nil, err
-			}
-			if err := t.batch.Set(key, buf, nil); err != nil {
-				return nil, fmt.Errorf("store: batch: %w", err)
-			}
-			nb := f.Bound
-			changes[i] = Change{Layer: l.ID, ID: f.ID, Kind: Upsert, New: &nb, Version: t.next.version, Time: t.now, Feature: f}
-			if found {
-				changes[i].Old = &oldBound
-			}
-		}
-		return changes, nil
-	})
-}
-
-// Delete implements Store.
-func (s *Pebble) Delete(ctx context.Context, l *layers.Layer, ids []string) ([]Change, error) {
-	return s.write(ctx, l.ID, 0, func(t *txn) ([]Change, error) {
-		var changes []Change
-		for _, id := range ids {
-			key := featureKey(l.ID, id)
-			_, oldBound, found, err := t.lk.header(key)
-			if err != nil {
-				return nil, err
-			}
-			if !found {
-				continue
-			}
-			if err := t.batch.Delete(key, nil); err != nil {
-				return nil, fmt.Errorf("store: batch: %w", err)
-			}
-			changes = append(changes, Change{Layer: l.ID, ID: id, Kind: Delete, Old: &oldBound, Version: t.next.version, Time: t.now})
-		}
-		return changes, nil
-	})
-}
-
-// commit writes the layer meta with the batch and syncs the WAL: the batch
-// is acknowledged only once it is on disk.
-func (s *Pebble) commit(batch *pebble.Batch, layer string, m *layerMeta) error {
-	if err := batch.Set(metaKey(layer), m.encode(), nil); err != nil {
-		return fmt.Errorf("store: batch: %w", err)
-	}
-	if err := batch.Commit(pebble.Sync); err != nil {
-		return fmt.Errorf("store: commit %s: %w", layer, err)
-	}
-	return nil
-}
 
 // Scan implements Store.
 func (s *Pebble) Scan(ctx context.Context, l *layers.Layer, fn func(*spatial.Feature) error) error {
 	return s.ScanRaw(ctx, l.ID, func(id string, rec []byte) error {
 		f, err := decodeFeature(id, rec, l)
 		if err != nil {
-			return fmt.Errorf("store: layer %s feature %q: %w", l.ID, id, err)
+			return &CorruptError{Layer: l.ID, ID: id, Err: err}
 		}
 		return fn(f)
 	})
@@ -310,8 +272,6 @@ func prefixEnd(p []byte) []byte {
 
 // Version implements Store.
 func (s *Pebble) Version(layer string) (uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, err := s.layerMeta(layer)
 	if err != nil {
 		return 0, err

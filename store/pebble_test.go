@@ -163,6 +163,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	l := testLayer(f)
 	good, _ := encodeFeature(nil, l, square("1", 1, 2, "a", int64(1), 2.5, true, time.Unix(5, 0)))
 	f.Add(good)
+	f.Add(append([]byte{recordV1}, good[1:2]...)) // a version 1 prefix
 	f.Add([]byte{1})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -36,6 +36,7 @@ type Change struct {
 	Old     *orb.Bound // bounds before the change, nil if the feature was new
 	New     *orb.Bound // bounds after the change, nil for a delete
 	Version uint64     // the layer version this change produced
+	Seq     uint64     // commit sequence of the write, across layers and restarts
 	Time    time.Time
 	// Feature is the stored feature after an upsert, for in-process
 	// consumers; consumers in another process reload it by id.

@@ -37,6 +37,8 @@ type Config struct {
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	// CORSOrigins may read public endpoints from a browser ("*" for any).
 	CORSOrigins []string `yaml:"cors_origins"`
+	// SkipCorrupt starts the server even if stored records do not decode.
+	SkipCorrupt bool `yaml:"skip_corrupt"`
 	// Spelled-out aliases of addr and data, for configs written from prose.
 	Address string `yaml:"address"`
 	DataDir string `yaml:"data_dir"`

@@ -41,6 +41,7 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	addr := fs.String("addr", "", "listen address HOST:PORT (default :8080)")
 	dir := fs.String("data", "", "data directory (default ./var)")
 	demo := fs.Bool("demo", true, "load the demo data into a new data directory")
+	skipCorrupt := fs.Bool("skip-corrupt", false, "start even if stored records are corrupt, skipping and counting them")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -60,6 +61,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			cfg.Data = *dir
 		case "demo":
 			cfg.Demo = *demo
+		case "skip-corrupt":
+			cfg.SkipCorrupt = *skipCorrupt
 		}
 	})
 	return cfg, cfg.Validate()
@@ -139,11 +142,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	fmt.Fprintf(stdout, "bando %s: viewer at %s\n", version, viewerURL(ln.Addr()))
 
 	start := time.Now()
-	n, err := store.Load(ctx, st, cat, idx)
+	loaded, err := store.LoadWith(ctx, st, cat, idx, store.LoadOptions{SkipCorrupt: cfg.SkipCorrupt, Logger: log})
 	if err != nil {
-		return fmt.Errorf("load index: %w", err)
+		return loadError(err, cfg.Data)
 	}
-	log.Info("index loaded", "features", n, "took", time.Since(start).Round(time.Millisecond))
+	log.Info("index loaded", "features", loaded.Features, "took", time.Since(start).Round(time.Millisecond))
 	// The load fills the index without the change feed, so tiles rendered
 	// during it may miss features: drop them (and renders in flight) now.
 	for _, l := range cat.All() {
@@ -174,6 +177,17 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// loadError explains a failed index load; a corrupt record stops the
+// server unless the operator chooses to skip such records.
+func loadError(err error, dir string) error {
+	var ce *store.CorruptError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("load index: %w; the data directory %s is damaged: restore it from a backup, "+
+			"or start with --skip-corrupt (skip_corrupt: true) to serve without the corrupt records", err, dir)
+	}
+	return fmt.Errorf("load index: %w", err)
 }
 
 const demoMarker = "demo"
