@@ -138,4 +138,3 @@ func removable(a, b, c ipoint, collinear bool) bool {
 func cross(a, b, c ipoint) int64 {
 	return int64(b.X-a.X)*int64(c.Y-a.Y) - int64(b.Y-a.Y)*int64(c.X-a.X)
 }
-
