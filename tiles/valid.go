@@ -41,21 +41,23 @@ func cleanPolygon(rings [][]ipoint) [][]ipoint {
 		return nil
 	}
 	out := rings[:0]
+	balanced := false // a ring whose lobes' areas cancel, as a bow-tie's
 	for i, r := range rings {
 		r = dropSpikes(r, false)
-		a := area2(r)
-		if len(r) < 3 || a == 0 {
+		if len(r) < 3 {
 			if i == 0 {
 				return nil
 			}
 			continue
 		}
-		if exterior := i == 0; exterior != (a > 0) {
+		a := area2(r)
+		balanced = balanced || a == 0
+		if exterior := i == 0; a != 0 && exterior != (a > 0) {
 			reverse(r)
 		}
 		out = append(out, r)
 	}
-	if firstInvalid(out) < 0 {
+	if !balanced && firstInvalid(out) < 0 {
 		return out
 	}
 	return rebuildPolygon(out)

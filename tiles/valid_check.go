@@ -28,10 +28,11 @@ func firstInvalid(rings [][]ipoint) int {
 			poly[i] = poly[i-1]
 		}
 	}
-	if bad := firstContact(rings, poly); bad >= 0 {
+	bad, touch := firstContact(rings, poly)
+	if bad >= 0 {
 		return bad
 	}
-	return firstMisplaced(rings, poly)
+	return firstMisplaced(rings, poly, touch)
 }
 
 // touch is a ring passing through a point where another ring of its
@@ -41,13 +42,15 @@ type touch struct {
 	p    ipoint
 }
 
-// firstContact returns a ring with a forbidden contact, or -1. Rings may
-// meet only at isolated points; within a polygon the graph of rings and
-// touching points must have no cycle (a cycle encloses part of the
-// interior: a hole touching the exterior twice, three holes in a ring).
-func firstContact(rings [][]ipoint, poly []int) int {
+// firstContact returns a ring with a forbidden contact, or -1, and the
+// pairs of rings that touch. Rings may meet only at isolated points;
+// within a polygon the graph of rings and touching points must have no
+// cycle (a cycle encloses part of the interior: a hole touching the
+// exterior twice, three holes in a ring).
+func firstContact(rings [][]ipoint, poly []int) (int, map[[2]int]bool) {
 	bad := -1
 	var touches []touch
+	var pairs map[[2]int]bool
 	meetings(ringSegments(rings), func(s, t *segment, c contact) bool {
 		if s.ring == t.ring {
 			n := len(rings[s.ring])
@@ -61,15 +64,19 @@ func firstContact(rings [][]ipoint, poly []int) int {
 			bad = max(s.ring, t.ring)
 			return false
 		}
+		if pairs == nil {
+			pairs = make(map[[2]int]bool)
+		}
+		pairs[[2]int{min(s.ring, t.ring), max(s.ring, t.ring)}] = true
 		if poly[s.ring] == poly[t.ring] {
 			touches = append(touches, touch{s.ring, c.p}, touch{t.ring, c.p})
 		}
 		return true
 	})
 	if bad >= 0 {
-		return bad
+		return bad, nil
 	}
-	return touchCycle(touches, len(rings))
+	return touchCycle(touches, len(rings)), pairs
 }
 
 // touchCycle returns a ring that closes a cycle in the graph whose nodes
@@ -113,54 +120,90 @@ func touchCycle(touches []touch, nRings int) int {
 
 // firstMisplaced returns a hole that is not inside its exterior or is
 // inside another hole of its polygon, or an exterior that lies inside
-// another polygon's exterior but in none of its holes; or -1. Rings are
-// known not to cross, so one point decides.
-func firstMisplaced(rings [][]ipoint, poly []int) int {
-	for i, r := range rings {
+// another polygon's exterior but in none of its holes, or a ring that is
+// partly inside and partly outside another; or -1. Rings do not cross, so
+// for rings that do not touch one point decides; rings that touch are
+// compared point by point (touch holds those pairs).
+func firstMisplaced(rings [][]ipoint, poly []int, touch map[[2]int]bool) int {
+	bad := -1
+	in := func(a, b int) bool {
+		r, ok := relate(rings[a], rings[b], touch[[2]int{min(a, b), max(a, b)}])
+		if !ok && bad < 0 {
+			bad = a
+		}
+		return r
+	}
+	for i := range rings {
 		e := poly[i]
 		if e != i {
-			if !inside(r, rings[e]) {
+			if !in(i, e) {
 				return i
 			}
 			for k := e + 1; k < len(rings) && poly[k] == e; k++ {
-				if k != i && inside(r, rings[k]) {
+				if k != i && in(i, k) {
 					return i
 				}
+			}
+			if bad >= 0 {
+				return bad
 			}
 			continue
 		}
 		for k := range rings {
-			if poly[k] != k || k == i || !inside(r, rings[k]) {
+			if poly[k] != k || k == i || !in(i, k) {
 				continue
 			}
 			inHole := false
 			for h := k + 1; h < len(rings) && poly[h] == k && !inHole; h++ {
-				inHole = inside(r, rings[h])
+				inHole = in(i, h)
 			}
 			if !inHole {
 				return i
 			}
 		}
+		if bad >= 0 {
+			return bad
+		}
 	}
 	return -1
 }
 
-// inside reports whether ring a, which does not cross ring b, lies inside
-// it: the first vertex or edge midpoint of a not on b's boundary decides.
+// inside reports whether ring a, which does not cross or touch ring b,
+// lies inside it.
 func inside(a, b []ipoint) bool {
-	if !boundWithin(a, b) {
-		return false
+	r, _ := relate(a, b, false)
+	return r
+}
+
+// relate reports whether ring a lies inside ring b, given that they do not
+// cross. Without touching, the first vertex or edge midpoint of a off b's
+// boundary decides; with touching, every one of them must agree (ok is
+// false when they do not: a runs from b's inside to its outside through
+// shared vertices).
+func relate(a, b []ipoint, touching bool) (in, ok bool) {
+	if !touching && !boundWithin(a, b) {
+		return false, true
 	}
+	decided := false
 	for i, p := range a {
-		if l := locate(2*int64(p.X), 2*int64(p.Y), b); l != 0 {
-			return l > 0
-		}
 		q := a[(i+1)%len(a)]
-		if l := locate(int64(p.X)+int64(q.X), int64(p.Y)+int64(q.Y), b); l != 0 {
-			return l > 0
+		for _, l := range [2]int{
+			locate(2*int64(p.X), 2*int64(p.Y), b),
+			locate(int64(p.X)+int64(q.X), int64(p.Y)+int64(q.Y), b),
+		} {
+			switch {
+			case l == 0:
+			case !decided:
+				in, decided = l > 0, true
+				if !touching {
+					return in, true
+				}
+			case in != (l > 0):
+				return in, false
+			}
 		}
 	}
-	return false // a lies on b's boundary: the same ring
+	return in, true // undecided: a lies on b's boundary, the same ring
 }
 
 // boundWithin reports whether a's bounding box lies within b's.

@@ -20,6 +20,9 @@ func rebuildPolygon(rings [][]ipoint) [][]ipoint {
 	out := classify(loops)
 	for {
 		bad := firstInvalid(out)
+		if bad < 0 && len(out) == 0 {
+			return nil
+		}
 		if bad < 0 {
 			return out
 		}
@@ -48,8 +51,17 @@ type split struct {
 // nodeRings inserts a vertex wherever a segment meets another segment
 // other than at its own endpoints, so that afterwards segments meet only
 // at shared vertices or run along each other between shared vertices.
+//
+// Rounded crossings among many crossing segments can keep creating new
+// ones; noding stops after maxNodingRounds or when the rings have grown by
+// more than their own size plus 64 vertices, and rebuildPolygon then drops
+// the rings still in conflict.
 func nodeRings(rings [][]ipoint) [][]ipoint {
+	budget := 64 + 2*countVertices(rings)
 	for range maxNodingRounds {
+		if countVertices(rings) > budget {
+			return rings
+		}
 		var splits []split
 		add := func(s *segment, p ipoint) {
 			if p != s.a && p != s.b {
@@ -72,6 +84,14 @@ func nodeRings(rings [][]ipoint) [][]ipoint {
 		rings = applySplits(rings, splits)
 	}
 	return rings
+}
+
+func countVertices(rings [][]ipoint) int {
+	n := 0
+	for _, r := range rings {
+		n += len(r)
+	}
+	return n
 }
 
 // applySplits returns new rings with the split points inserted, and spikes
