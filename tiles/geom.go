@@ -144,7 +144,7 @@ func (r *renderer) line(l orb.LineString) [][]ipoint {
 // degenerates, and may return several polygons (each exterior followed by
 // its holes) when repairing the rings splits it.
 func (r *renderer) polygon(p orb.Polygon) [][]ipoint {
-	var out [][]ipoint
+	out := make([][]ipoint, 0, len(p))
 	for _, ring := range p {
 		proj := make(orb.Ring, len(ring))
 		for k, pt := range ring {

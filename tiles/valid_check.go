@@ -20,12 +20,17 @@ func firstInvalid(rings [][]ipoint) int {
 	if area2(rings[0]) <= 0 {
 		return 0
 	}
-	poly := make([]int, len(rings)) // index of each ring's exterior
+	var buf [8]int
+	poly := buf[:0] // index of each ring's exterior
+	if len(rings) > len(buf) {
+		poly = make([]int, 0, len(rings))
+	}
+	poly = append(poly, 0)
 	for i := 1; i < len(rings); i++ {
 		if area2(rings[i]) > 0 {
-			poly[i] = i
+			poly = append(poly, i)
 		} else {
-			poly[i] = poly[i-1]
+			poly = append(poly, poly[i-1])
 		}
 	}
 	bad, touch := firstContact(rings, poly)
@@ -51,7 +56,7 @@ func firstContact(rings [][]ipoint, poly []int) (int, map[[2]int]bool) {
 	bad := -1
 	var touches []touch
 	var pairs map[[2]int]bool
-	meetings(ringSegments(rings), func(s, t *segment, c contact) bool {
+	meetings(rings, func(s, t *segment, c contact) bool {
 		if s.ring == t.ring {
 			n := len(rings[s.ring])
 			if c.kind == contactPoint && ((s.i+1)%n == t.i || (t.i+1)%n == s.i) {

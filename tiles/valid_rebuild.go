@@ -69,7 +69,7 @@ func nodeRings(rings [][]ipoint) [][]ipoint {
 				splits = append(splits, split{s.ring, s.i, at, p})
 			}
 		}
-		meetings(ringSegments(rings), func(s, t *segment, c contact) bool {
+		meetings(rings, func(s, t *segment, c contact) bool {
 			add(s, c.p)
 			add(t, c.p)
 			if c.kind == contactOverlap {

@@ -3,6 +3,7 @@ package tiles
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // segment is the edge of ring from vertex i to vertex i+1 (wrapping).
@@ -12,13 +13,8 @@ type segment struct {
 	minX    int32 // min(a.X, b.X), the sweep key
 }
 
-// ringSegments returns every edge of the open rings.
-func ringSegments(rings [][]ipoint) []segment {
-	n := 0
-	for _, r := range rings {
-		n += len(r)
-	}
-	segs := make([]segment, 0, n)
+// appendSegments appends every edge of the open rings to segs.
+func appendSegments(segs []segment, rings [][]ipoint) []segment {
 	for k, r := range rings {
 		for i, a := range r {
 			b := r[(i+1)%len(r)]
@@ -28,24 +24,48 @@ func ringSegments(rings [][]ipoint) []segment {
 	return segs
 }
 
-// meetings calls fn for every pair of segments whose closed extents
-// overlap and that have a point in common, with how they meet, until fn
-// returns false. It sweeps along x, so only segments whose x ranges overlap
-// are compared. It reorders segs.
-func meetings(segs []segment, fn func(s, t *segment, c contact) bool) {
-	slices.SortFunc(segs, func(s, t segment) int { return int(s.minX) - int(t.minX) })
-	active := make([]*segment, 0, 16)
-	for k := range segs {
-		s := &segs[k]
+// sweepScratch holds meetings' buffers between calls: cleanPolygon runs
+// for every polygon of every tile, most of them small.
+type sweepScratch struct {
+	segs   []segment
+	keys   []uint64
+	active []uint32
+}
+
+var sweepPool = sync.Pool{New: func() any { return new(sweepScratch) }}
+
+// meetings calls fn for every pair of the rings' segments that have a
+// point in common, with how they meet, until fn returns false. The
+// segments passed to fn are only valid during the call. It sweeps along x,
+// so only segments whose x ranges overlap are compared.
+func meetings(rings [][]ipoint, fn func(s, t *segment, c contact) bool) {
+	sc := sweepPool.Get().(*sweepScratch)
+	defer sweepPool.Put(sc)
+	segs := appendSegments(sc.segs[:0], rings)
+	sc.segs = segs
+	// Sort packed (minX, index) keys: much faster than sorting segments.
+	keys := sc.keys[:0]
+	for i := range segs {
+		keys = append(keys, uint64(uint32(segs[i].minX)^0x80000000)<<32|uint64(i))
+	}
+	sc.keys = keys
+	slices.Sort(keys)
+	// Indexes, not pointers: compacting a pointer slice costs a write
+	// barrier per element while the GC runs.
+	active := sc.active[:0]
+	defer func() { sc.active = active }()
+	for _, k := range keys {
+		s := &segs[uint32(k)]
 		keep := active[:0]
-		for _, t := range active {
-			if max(t.a.X, t.b.X) >= s.minX {
-				keep = append(keep, t)
+		for _, ti := range active {
+			if t := &segs[ti]; max(t.a.X, t.b.X) >= s.minX {
+				keep = append(keep, ti)
 			}
 		}
 		active = keep
 		sy0, sy1 := min(s.a.Y, s.b.Y), max(s.a.Y, s.b.Y)
-		for _, t := range active {
+		for _, ti := range active {
+			t := &segs[ti]
 			if max(t.a.Y, t.b.Y) < sy0 || min(t.a.Y, t.b.Y) > sy1 {
 				continue
 			}
@@ -55,7 +75,7 @@ func meetings(segs []segment, fn func(s, t *segment, c contact) bool) {
 				}
 			}
 		}
-		active = append(active, s)
+		active = append(active, uint32(k))
 	}
 }
 

@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -206,4 +207,41 @@ func FuzzCleanPolygon(f *testing.F) {
 			t.Fatalf("not deterministic on %v: %v then %v", in, got, twice)
 		}
 	})
+}
+
+// benchRings are a valid 1,000-vertex ring with two holes, and a comb
+// clipped Sutherland–Hodgman style at x = 100: 50 teeth joined by
+// zero-width spans along the edge.
+func benchRings() (valid, comb [][]ipoint) {
+	var outer []ipoint
+	for i := range 1000 {
+		a := 2 * math.Pi * float64(i) / 1000
+		outer = append(outer, ipoint{int32(math.Round(2000 + 1500*math.Cos(a))), int32(math.Round(2000 + 1500*math.Sin(a)))})
+	}
+	valid = [][]ipoint{outer, pts(1500, 1500, 1500, 1600, 1600, 1600, 1600, 1500), pts(2500, 2500, 2500, 2600, 2600, 2600, 2600, 2500)}
+	var r []ipoint
+	for k := range 50 {
+		y := int32(k * 40)
+		r = append(r, ipoint{0, y}, ipoint{100, y}, ipoint{100, y + 20}, ipoint{0, y + 20})
+	}
+	r = append(r, ipoint{-10, 2000}, ipoint{-10, 0})
+	// Join the teeth along x = 100 as the clipper does: the tooth tops run
+	// down the edge, the spans between them come back up.
+	comb = [][]ipoint{append([]ipoint{{100, 1980}, {100, 0}}, r[1:]...)}
+	return valid, comb
+}
+
+func BenchmarkCleanPolygon(b *testing.B) {
+	valid, comb := benchRings()
+	for _, bc := range []struct {
+		name  string
+		rings [][]ipoint
+	}{{"valid-1000", valid}, {"clipped-comb", comb}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				cleanPolygon(cloneRings(bc.rings))
+			}
+		})
+	}
 }
