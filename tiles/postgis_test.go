@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"math"
 	randv2 "math/rand/v2"
 	"strings"
@@ -127,7 +126,7 @@ func demoFeatures(t *testing.T, l *layers.Layer, format ingest.Format) []*spatia
 		t.Fatal(err)
 	}
 	defer f.Close()
-	feats, _, err := ingest.Prepare(l, format, f.(fs.File), ingest.Options{})
+	feats, _, err := ingest.Prepare(l, format, f, ingest.Options{})
 	if err != nil {
 		t.Fatalf("ingest %s: %v", l.Demo, err)
 	}

@@ -57,10 +57,72 @@ func cleanPolygon(rings [][]ipoint) [][]ipoint {
 		}
 		out = append(out, r)
 	}
-	if !balanced && firstInvalid(out) < 0 {
+	if !balanced && (convexPolygon(out) || firstInvalid(out) < 0) {
 		return out
 	}
 	return rebuildPolygon(out)
+}
+
+// maxConvexCheck bounds the exterior size for which convexPolygon compares
+// every hole vertex with every exterior edge.
+const maxConvexCheck = 64
+
+// convexPolygon is a fast test, without allocation, that accepts the
+// commonest valid polygons (buildings, plots, tiles' own squares): a
+// convex exterior, and convex holes strictly inside it whose bounding
+// boxes are disjoint. False means only that firstInvalid must decide.
+func convexPolygon(rings [][]ipoint) bool {
+	if !convexRing(rings[0], 1) {
+		return false
+	}
+	if len(rings) == 1 {
+		return true
+	}
+	if len(rings[0]) > maxConvexCheck || len(rings) > 8 {
+		return false
+	}
+	ext := rings[0]
+	for h, hole := range rings[1:] {
+		if !convexRing(hole, -1) {
+			return false
+		}
+		for _, p := range hole {
+			for i, a := range ext {
+				if cross(a, ext[(i+1)%len(ext)], p) <= 0 {
+					return false
+				}
+			}
+		}
+		x0, y0, x1, y1 := ringBound(hole)
+		for _, other := range rings[h+2:] {
+			ox0, oy0, ox1, oy1 := ringBound(other)
+			if x0 <= ox1 && ox0 <= x1 && y0 <= oy1 && oy0 <= y1 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// convexRing reports whether the ring, free of spikes, is convex and
+// simple: it never turns against sign (1 for left turns, -1 for right),
+// and it winds once, which shows as its vertices going up and then down
+// in (x, y) order exactly once.
+func convexRing(r []ipoint, sign int64) bool {
+	changes := 0
+	n := len(r)
+	up := comparePoints(r[0], r[n-1]) > 0
+	for i, b := range r {
+		a, c := r[(i+n-1)%n], r[(i+1)%n]
+		if sign*cross(a, b, c) < 0 {
+			return false
+		}
+		if u := comparePoints(c, b) > 0; u != up {
+			changes++
+			up = u
+		}
+	}
+	return changes == 2
 }
 
 // cleanLine returns the line without consecutive duplicate points, or nil

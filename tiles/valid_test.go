@@ -236,7 +236,12 @@ func BenchmarkCleanPolygon(b *testing.B) {
 	for _, bc := range []struct {
 		name  string
 		rings [][]ipoint
-	}{{"valid-1000", valid}, {"clipped-comb", comb}} {
+	}{
+		{"rectangle", [][]ipoint{pts(10, 10, 60, 10, 60, 40, 10, 40)}},
+		{"house-with-hole", [][]ipoint{pts(0, 0, 60, 0, 60, 30, 30, 60, 0, 60, 0, 30), pts(25, 25, 25, 35, 35, 35, 35, 25)}},
+		{"valid-1000", valid},
+		{"clipped-comb", comb},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
