@@ -13,12 +13,13 @@ const maxNodingRounds = 8
 
 // rebuildPolygon repairs rings that cleanPolygon found invalid (see the
 // comment at the top of valid.go). Rings the repair cannot settle are
-// dropped, so the result is always valid.
+// dropped (past maxDrops, all but the largest exterior), so the result is
+// always valid.
 func rebuildPolygon(rings [][]ipoint) [][]ipoint {
 	rings = nodeRings(rings)
 	loops := linkEdges(cancelEdges(rings))
 	out := classify(loops)
-	for {
+	for range maxDrops {
 		bad := firstInvalid(out)
 		if bad < 0 && len(out) == 0 {
 			return nil
@@ -28,6 +29,28 @@ func rebuildPolygon(rings [][]ipoint) [][]ipoint {
 		}
 		out = dropRing(out, bad)
 	}
+	return largestValid(out)
+}
+
+// maxDrops bounds how many rings rebuildPolygon drops one by one (each
+// drop re-checks the whole polygon) before it keeps only the largest
+// exterior: only rings that the noding could not settle need dropping,
+// and those come from pathological input.
+const maxDrops = 16
+
+// largestValid returns the exterior of largest area alone if it is valid
+// by itself, else nil.
+func largestValid(rings [][]ipoint) [][]ipoint {
+	best := -1
+	for i, r := range rings {
+		if a := area2(r); a > 0 && (best < 0 || a > area2(rings[best])) {
+			best = i
+		}
+	}
+	if best < 0 || firstInvalid(rings[best:best+1]) >= 0 {
+		return nil
+	}
+	return rings[best : best+1]
 }
 
 // dropRing removes ring i, and its holes when it is an exterior.
@@ -59,9 +82,6 @@ type split struct {
 func nodeRings(rings [][]ipoint) [][]ipoint {
 	budget := 64 + 2*countVertices(rings)
 	for range maxNodingRounds {
-		if countVertices(rings) > budget {
-			return rings
-		}
 		var splits []split
 		add := func(s *segment, p ipoint) {
 			if p != s.a && p != s.b {
@@ -78,7 +98,7 @@ func nodeRings(rings [][]ipoint) [][]ipoint {
 			}
 			return true
 		})
-		if len(splits) == 0 {
+		if len(splits) == 0 || countVertices(rings)+len(splits) > budget {
 			return rings
 		}
 		rings = applySplits(rings, splits)
