@@ -250,3 +250,27 @@ func BenchmarkCleanPolygon(b *testing.B) {
 		})
 	}
 }
+
+func TestConvexRing(t *testing.T) {
+	tests := []struct {
+		name string
+		r    []ipoint
+		sign int64
+		want bool
+	}{
+		{"square", pts(0, 0, 10, 0, 10, 10, 0, 10), 1, true},
+		{"square with a collinear vertex", pts(0, 0, 5, 0, 10, 0, 10, 10, 0, 10), 1, true},
+		{"square, wrong sense", pts(0, 0, 10, 0, 10, 10, 0, 10), -1, false},
+		{"L shape", pts(0, 0, 10, 0, 10, 5, 5, 5, 5, 10, 0, 10), 1, false},
+		// Turns all one way, but it winds twice: not simple.
+		{"pentagram", pts(0, 10, 6, -8, -10, 3, 10, 3, -6, -8), -1, false},
+		{"pentagon, the same points in order", pts(0, 10, -10, 3, -6, -8, 6, -8, 10, 3), 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := convexRing(tt.r, tt.sign); got != tt.want {
+				t.Fatalf("convexRing = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
