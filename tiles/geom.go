@@ -132,19 +132,20 @@ func (r *renderer) line(l orb.LineString) [][]ipoint {
 		if r.simplify {
 			pts = douglasPeucker(pts, SimplifyTolerance)
 		}
-		if q := r.quantizeAll(pts); len(q) >= 2 {
+		if q := cleanLine(r.quantizeAll(pts)); q != nil {
 			out = append(out, q)
 		}
 	}
 	return out
 }
 
-// polygon projects, clips, simplifies and quantizes one polygon. It returns
-// nothing when the exterior ring degenerates; holes that degenerate are
-// dropped on their own.
+// polygon projects, clips, simplifies and quantizes one polygon, and makes
+// the result valid (cleanPolygon): it returns nothing when the exterior
+// degenerates, and may return several polygons (each exterior followed by
+// its holes) when repairing the rings splits it.
 func (r *renderer) polygon(p orb.Polygon) [][]ipoint {
-	var out [][]ipoint
-	for i, ring := range p {
+	out := make([][]ipoint, 0, len(p))
+	for _, ring := range p {
 		proj := make(orb.Ring, len(ring))
 		for k, pt := range ring {
 			proj[k] = r.proj.point(pt)
@@ -153,23 +154,9 @@ func (r *renderer) polygon(p orb.Polygon) [][]ipoint {
 		if r.simplify && len(pts) > 3 {
 			pts = douglasPeucker(pts, SimplifyTolerance)
 		}
-		q := r.quantizeAll(pts)
-		if len(q) > 1 && q[0] == q[len(q)-1] {
-			q = q[:len(q)-1]
-		}
-		a := area2(q)
-		if len(q) < 3 || a == 0 {
-			if i == 0 {
-				return nil
-			}
-			continue
-		}
-		if exterior := i == 0; exterior != (a > 0) {
-			reverse(q)
-		}
-		out = append(out, q)
+		out = append(out, r.quantizeAll(pts))
 	}
-	return out
+	return cleanPolygon(out)
 }
 
 // fallback is the minimal representation of a feature that was selected
