@@ -9,6 +9,7 @@ import (
 	"mime"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"bando/layers"
 	"bando/spatial"
@@ -73,7 +74,8 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	}
 	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
-	br, err := open(r, opt.Limits)
+	br, release, err := open(r, opt.Limits)
+	defer release()
 	if err != nil {
 		c.fatal(-1, 0, RuleGzip, gzipMsg(err))
 		return c.finish()
@@ -99,20 +101,41 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 }
 
 // open returns r, decompressed when it starts with the gzip magic bytes,
-// and bounded by lim.MaxInputBytes and lim.MaxRatio.
-func open(r io.Reader, lim Limits) (*bufio.Reader, error) {
+// and bounded by lim.MaxInputBytes and lim.MaxRatio. Its buffers come from
+// a pool: a single-feature write must not allocate (and the GC clear) 64 KiB
+// twice, which capped concurrent writers at a few thousand per second.
+// release returns them; nothing may read from the reader after it.
+func open(r io.Reader, lim Limits) (br *bufio.Reader, release func(), err error) {
 	raw := newBoundedReader(r, lim, nil)
-	br := bufio.NewReaderSize(raw, 1<<16)
-	magic, _ := br.Peek(2)
+	outer := getReader(raw)
+	release = func() { putReader(outer) }
+	magic, _ := outer.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br) // br is a ByteReader: gzip reads no further ahead
+		zr, err := gzip.NewReader(outer) // outer is a ByteReader: gzip reads no further ahead
 		if err != nil {
-			return nil, err
+			return nil, release, err
 		}
-		consumed := func() int64 { return raw.n - int64(br.Buffered()) }
-		return bufio.NewReaderSize(newBoundedReader(gzipReader{zr}, lim, consumed), 1<<16), nil
+		consumed := func() int64 { return raw.n - int64(outer.Buffered()) }
+		inner := getReader(newBoundedReader(gzipReader{zr}, lim, consumed))
+		return inner, func() { putReader(inner); putReader(outer) }, nil
 	}
-	return br, nil
+	return outer, release, nil
+}
+
+// readerBuf is the size of the pooled input buffers.
+const readerBuf = 1 << 16
+
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readerBuf) }}
+
+func getReader(r io.Reader) *bufio.Reader {
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+func putReader(br *bufio.Reader) {
+	br.Reset(nil) // drop the reference to the request body
+	readers.Put(br)
 }
 
 // gzipReader marks errors of the gzip stream, so that a corrupt file is

@@ -16,7 +16,7 @@ func readNDJSON(c *collector, r io.Reader) error {
 	if b, _ := lr.br.Peek(len(bom)); bytes.Equal(b, bom) {
 		lr.br.Discard(len(bom))
 	}
-	if w := ndjsonWorkers(); w > 1 {
+	if w := ndjsonWorkers(); w > 1 && !lr.fewLines() {
 		return readNDJSONParallel(c, lr, w)
 	}
 	fr := newFeatureReader(c.sch)
@@ -68,6 +68,14 @@ func newLineReader(r io.Reader, max int) *lineReader {
 		max = DefaultLimits.MaxLineBytes
 	}
 	return &lineReader{br: br, max: max}
+}
+
+// fewLines reports whether the whole rest of the input is already buffered
+// and holds less than one parallel batch: a single-feature write is parsed
+// on the caller's goroutine, without the pipeline's goroutines and buffers.
+func (lr *lineReader) fewLines() bool {
+	b, err := lr.br.Peek(lr.br.Size())
+	return err != nil && bytes.Count(b, []byte{'\n'}) < batchLines
 }
 
 // next returns the next non-blank line, or nil at the end of input.

@@ -17,6 +17,17 @@ const (
 	maxWorkers = 8
 )
 
+// batchBufs recycles batch buffers across requests, as bulk loads send many.
+var batchBufs = sync.Pool{New: func() any { b := make([]byte, 0, batchBytes); return &b }}
+
+func getBatchBuf() []byte { return (*batchBufs.Get().(*[]byte))[:0] }
+
+func putBatchBuf(b []byte) {
+	if cap(b) <= 4*batchBytes { // a batch holding one huge line is left to the GC
+		batchBufs.Put(&b)
+	}
+}
+
 type span struct{ start, end, index, line int }
 
 type batch struct {
@@ -68,7 +79,6 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 	}
 	// Features copy what they keep from a line, so a batch's buffer is
 	// recycled once its items are collected.
-	free := make(chan []byte, 4*workers)
 	consumed := make(chan struct{})
 	go func() {
 		defer close(consumed)
@@ -77,10 +87,7 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 			for _, it := range b.items {
 				c.add(it)
 			}
-			select {
-			case free <- b.buf[:0]:
-			default:
-			}
+			putBatchBuf(b.buf)
 		}
 	}()
 
@@ -112,13 +119,7 @@ func readNDJSONParallel(c *collector, lr *lineReader, workers int) error {
 			break
 		}
 		if cur == nil {
-			var buf []byte
-			select {
-			case buf = <-free:
-			default:
-				buf = make([]byte, 0, batchBytes)
-			}
-			cur = &batch{buf: buf, spans: make([]span, 0, batchLines), done: make(chan struct{})}
+			cur = &batch{buf: getBatchBuf(), spans: make([]span, 0, batchLines), done: make(chan struct{})}
 		}
 		start := len(cur.buf)
 		cur.buf = append(cur.buf, line...)

@@ -44,14 +44,36 @@ func NumericID(id string) (uint64, bool) {
 
 // Less orders feature ids: integers first in numeric order, then other ids
 // in byte order. Paging through items follows this order.
+//
+// It is called O(log n) times per write by the id-order tree, so it
+// compares digits without parsing: two canonical integers compare by length,
+// then bytes (what NumericID accepts, nothing more).
 func Less(a, b string) bool {
-	na, oka := NumericID(a)
-	nb, okb := NumericID(b)
+	oka, okb := canonicalUint(a), canonicalUint(b)
 	switch {
 	case oka && okb:
-		return na < nb
+		if len(a) != len(b) {
+			return len(a) < len(b)
+		}
+		return a < b
 	case oka != okb:
 		return oka
 	}
 	return a < b
+}
+
+// maxUint64 is the largest id NumericID accepts.
+const maxUint64 = "18446744073709551615"
+
+// canonicalUint reports whether NumericID(id) succeeds, without parsing.
+func canonicalUint(id string) bool {
+	if id == "" || len(id) > len(maxUint64) || len(id) > 1 && id[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return len(id) < len(maxUint64) || id <= maxUint64
 }
