@@ -38,6 +38,8 @@ func newTileCacheCollector(ts *tiles.Server) tileCacheCollector {
 			func(s tiles.CacheStats) int64 { return s.Evictions }),
 		stat("bando_tile_cache_invalidations_total", "Cached tiles dropped because a write touched them.", c,
 			func(s tiles.CacheStats) int64 { return s.Invalidated }),
+		stat("bando_tile_cache_abandoned_total", "Tile renders cancelled because every request waiting for them gave up.", c,
+			func(s tiles.CacheStats) int64 { return s.Abandoned }),
 		stat("bando_tile_cache_entries", "Tiles held in the cache.", g,
 			func(s tiles.CacheStats) int64 { return int64(s.Entries) }),
 		stat("bando_tile_cache_bytes", "Bytes charged to the tile cache.", g,

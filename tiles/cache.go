@@ -15,6 +15,7 @@ type CacheStats struct {
 	Renders     int64 // tiles rendered: the misses
 	Evictions   int64 // entries dropped to stay within the byte bound
 	Invalidated int64 // entries dropped because a write touched their tile
+	Abandoned   int64 // renders cancelled because every request for them gave up
 	Entries     int   // entries held now
 	Bytes       int64 // bytes charged now
 }
@@ -40,6 +41,10 @@ type call struct {
 	tile   Tile
 	err    error
 	stale  bool // invalidated while rendering: do not cache the result
+	// waiters counts the requests waiting for the render; when the last
+	// one gives up, cancel stops the render (nobody wants its result).
+	waiters int
+	cancel  context.CancelFunc
 }
 
 // layerZoom indexes entries by layer and zoom for invalidation.
@@ -88,9 +93,9 @@ func (c *cache) get(key []byte) (Tile, bool) {
 
 // do returns the cached tile for key, or waits for the render of it already
 // in flight, or renders it once for everyone asking. The render runs on its
-// own goroutine with ctx's values but not its cancellation, so one caller
-// giving up does not fail the others; each caller stops waiting when its
-// own ctx is done.
+// own goroutine with ctx's values but its own cancellation: one caller
+// giving up does not fail the others, and when every caller has given up
+// (clients gone) the render is cancelled rather than finished for nobody.
 func (c *cache) do(ctx context.Context, key string, ids []string, coord Coord, render func(context.Context) (Tile, error)) (Tile, error) {
 	c.mu.Lock()
 	if e, ok := c.byKey[key]; ok {
@@ -104,23 +109,42 @@ func (c *cache) do(ctx context.Context, key string, ids []string, coord Coord, r
 	cl, ok := c.inflight[key]
 	if ok && !cl.stale {
 		c.st.Shared++
+		cl.waiters++
 	} else {
-		cl = &call{layers: ids, coord: coord, done: make(chan struct{})}
+		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		cl = &call{layers: ids, coord: coord, done: make(chan struct{}), waiters: 1, cancel: cancel}
 		c.inflight[key] = cl
 		c.st.Renders++
-		go c.run(context.WithoutCancel(ctx), key, cl, render)
+		go c.run(rctx, key, cl, render)
 	}
 	c.mu.Unlock()
 	select {
 	case <-cl.done:
 		return cl.tile, cl.err
 	case <-ctx.Done():
+		c.leave(key, cl)
 		return Tile{}, ctx.Err()
 	}
 }
 
+// leave is a waiter giving up on cl; the last one cancels the render and
+// takes it out of flight, so a later request starts afresh.
+func (c *cache) leave(key string, cl *call) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl.waiters--; cl.waiters > 0 {
+		return
+	}
+	cl.cancel()
+	if c.inflight[key] == cl {
+		delete(c.inflight, key)
+	}
+	c.st.Abandoned++
+}
+
 func (c *cache) run(ctx context.Context, key string, cl *call, render func(context.Context) (Tile, error)) {
 	defer close(cl.done)
+	defer cl.cancel()
 	func() {
 		defer func() {
 			if r := recover(); r != nil {

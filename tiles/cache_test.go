@@ -96,6 +96,46 @@ func TestCacheCallerCancelDoesNotFailOthers(t *testing.T) {
 	}
 }
 
+// TestCacheLastWaiterCancelsRender: a render stops when every request
+// waiting for it has gone, and not before.
+func TestCacheLastWaiterCancelsRender(t *testing.T) {
+	c := newCache(1<<20, defaultOpts)
+	cancelled := make(chan struct{})
+	render := func(ctx context.Context) (Tile, error) {
+		<-ctx.Done()
+		close(cancelled)
+		return Tile{}, ctx.Err()
+	}
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() { _, err := c.do(ctx1, "k", nil, Coord{}, render); errs <- err }()
+	for c.stats().Renders == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	go func() { _, err := c.do(ctx2, "k", nil, Coord{}, render); errs <- err }()
+	for c.stats().Shared == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel1()
+	<-errs
+	select {
+	case <-cancelled:
+		t.Fatal("render cancelled while a request still waits for it")
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel2()
+	<-errs
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("render not cancelled after its last request gave up")
+	}
+	if st := c.stats(); st.Abandoned != 1 || st.Entries != 0 {
+		t.Errorf("stats = %+v", st)
+	}
+}
+
 func TestCacheRenderErrorsAndPanicsAreNotCached(t *testing.T) {
 	c := newCache(1<<20, defaultOpts)
 	boom := errors.New("boom")
