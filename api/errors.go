@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"bando/ingest"
@@ -80,12 +79,11 @@ func asAPIError(err error) *Error {
 		}
 		return &Error{Status: status, Code: code, Message: ie.Error(), Details: ie.Problems, Err: err}
 	}
-	if e := formatError(err); e != nil {
-		return e
-	}
 	switch {
 	case errors.Is(err, ingest.ErrUnknownFormat):
 		return &Error{Status: http.StatusBadRequest, Code: "unknown_format", Message: err.Error(), Err: err}
+	case errors.Is(err, ingest.ErrUnsupportedType):
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: err.Error(), Err: err}
 	case errors.Is(err, context.Canceled):
 		// The client went away (or the server is stopping): nobody reads
 		// this answer, but metrics should not count it as a server error.
@@ -102,27 +100,6 @@ func asAPIError(err error) *Error {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error(), Err: err}
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error", Err: err}
-}
-
-// formatError maps a refused input format to 400 (?format=bogus) or 415 (a
-// Content-Type no reader takes). ingest reports these as plain errors
-// today; a typed error may implement UnknownFormat() or
-// UnsupportedMediaType() bool, and the message test stays as a fallback so
-// the mapping survives either spelling.
-func formatError(err error) *Error {
-	var uf interface{ UnknownFormat() bool }
-	var um interface{ UnsupportedMediaType() bool }
-	msg := err.Error()
-	switch {
-	case errors.As(err, &um) && um.UnsupportedMediaType(),
-		strings.HasPrefix(msg, "ingest: unsupported content type"):
-		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: msg, Err: err}
-	case errors.As(err, &uf) && uf.UnknownFormat(),
-		strings.HasPrefix(msg, "ingest: unknown format"), strings.Contains(msg, ": unknown format"):
-		return &Error{Status: http.StatusBadRequest, Code: "unknown_format",
-			Message: msg + "; formats: geojson, ndjson, csv, overpass", Err: err}
-	}
-	return nil
 }
 
 type errorBody struct {

@@ -53,6 +53,10 @@ type Options struct {
 // format name they do not know.
 var ErrUnknownFormat = errors.New("ingest: unknown format")
 
+// ErrUnsupportedType is what FormatFromContentType returns (wrapped) for a
+// media type no reader takes.
+var ErrUnsupportedType = errors.New("ingest: unsupported content type")
+
 // Prepare parses and validates input for layer l and returns the features
 // to store, in input order, with a report. A gzip stream is detected by its
 // magic bytes and decompressed. On a refused input it returns an *Error
@@ -221,7 +225,7 @@ func FormatFromContentType(ct string) (Format, error) {
 	case "application/vnd.osm.overpass+json", "application/osm3s+json":
 		return Overpass, nil
 	}
-	return "", fmt.Errorf("ingest: unsupported content type %s", quoteExcerpt(mt))
+	return "", fmt.Errorf("%w %s", ErrUnsupportedType, quoteExcerpt(mt))
 }
 
 // ParseFormat reads a format name as given in an API ?format= parameter
