@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bando/ingest"
 	"context"
 	"encoding/json"
 	"errors"
@@ -79,10 +80,10 @@ func TestUnknownFormatIs400(t *testing.T) {
 		err    error
 		status int
 	}{
-		{errors.New("ingest: unknown format \"x\""), 400},
-		{fmt.Errorf("write: %w", errors.New("ingest: unknown format \"x\"")), 400},
-		{typedFormatErr{}, 400},
-		{errors.New("ingest: unsupported content type \"a/b\""), 415},
+		{fmt.Errorf("%w \"x\"", ingest.ErrUnknownFormat), 400},
+		{fmt.Errorf("write: %w", fmt.Errorf("%w \"x\"", ingest.ErrUnknownFormat)), 400},
+		{fmt.Errorf("%w \"a/b\"", ingest.ErrUnsupportedType), 415},
+		{errors.New("ingest: unknown format \"x\""), 500}, // only the sentinel counts, not the text
 		{errors.New("disk on fire"), 500},
 		{fmt.Errorf("tiles: render: %w", context.Canceled), 499},
 		{context.DeadlineExceeded, 503},
@@ -93,11 +94,6 @@ func TestUnknownFormatIs400(t *testing.T) {
 		}
 	}
 }
-
-type typedFormatErr struct{}
-
-func (typedFormatErr) Error() string       { return "ingest: format: no such reader" }
-func (typedFormatErr) UnknownFormat() bool { return true }
 
 func TestQuoteIsShortJSON(t *testing.T) {
 	for _, s := range append(awkwardStrings, strings.Repeat("é", 1000)) {
