@@ -64,8 +64,10 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 	}
 	ctx.SetStatusCode(resp.Status)
 	// For HEAD fasthttp sends the headers (Content-Length included) and
-	// skips the body itself.
-	ctx.SetBody(resp.Body)
+	// skips the body itself. No copy: a Response's body is never written
+	// after the handler returns (cached tiles are immutable), and copying a
+	// 70 KB tile was a tenth of a cached tile's cost.
+	ctx.Response.SetBodyRaw(resp.Body)
 }
 
 func uriTooLong() *Error {
