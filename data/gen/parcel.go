@@ -18,8 +18,9 @@ import (
 // Config says what to generate.
 type Config struct {
 	Seed     int64     // same seed and N give byte-identical output
-	N        int       // number of parcels; ids are 1..N
-	Communes []Commune // where parcels go, chosen with probability ∝ area
+	N        int       // number of parcels or houses; ids are 1..N
+	Communes []Commune // where parcels go (∝ area), houses, schools and clinics (∝ population)
+	Roads    []Road    // where street lights go
 }
 
 // Vertices is the number of distinct vertices of every parcel ring.
