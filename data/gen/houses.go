@@ -37,13 +37,46 @@ func ratesFor(communeType string) houseRates {
 const maxFloors = 9
 
 // Houses writes cfg.N house points to w as newline-delimited GeoJSON, ids
-// 1..N. A house lies in a commune chosen with probability proportional to
-// its synthetic population (Populations), so urban wards are dense; in a
-// rural commune most houses gather around village centres. Properties:
-// commune_code, floors, household_status (poor, near_poor, none) and
-// temporary_house. The same seed gives the same bytes, and the first k
-// houses do not depend on N.
+// 1..N: EachHouse's houses, with properties commune_code, floors,
+// household_status (poor, near_poor, none) and temporary_house.
 func Houses(cfg Config, w io.Writer) error {
+	lw := newLineWriter(w, "house")
+	buf := make([]byte, 0, 256)
+	err := EachHouse(cfg, func(h *House) error {
+		buf = featureStart(buf[:0], h.ID)
+		buf = appendString(buf, "commune_code", h.CommuneCode)
+		buf = appendInt(buf, "floors", int64(h.Floors))
+		buf = appendString(buf, "household_status", h.Status)
+		buf = appendBool(buf, "temporary_house", h.Temporary)
+		buf = featureEnd(buf, h.x, h.y, 6)
+		return lw.write(buf, h.ID)
+	})
+	if err != nil {
+		return err
+	}
+	return lw.flush()
+}
+
+// House is one generated house. Lon and Lat are exactly the values a
+// parser reads from Houses' output (6 decimals).
+type House struct {
+	ID          int
+	Lon, Lat    float64
+	CommuneCode string
+	Floors      int
+	Status      string // StatusPoor, StatusNearPoor or StatusNone
+	Temporary   bool
+	x, y        int64 // micro-degrees
+}
+
+// EachHouse generates cfg.N houses, ids 1..N, and calls fn with each (the
+// same *House, reused: copy what you keep), so benchmarks can build an index
+// without a JSON round trip. A house lies in a commune chosen with
+// probability proportional to its synthetic population (Populations), so
+// urban wards are dense; in a rural commune most houses gather around
+// village centres. The same seed gives the same houses, and the first k do
+// not depend on N.
+func EachHouse(cfg Config, fn func(*House) error) error {
 	if cfg.N < 0 {
 		return fmt.Errorf("gen: N = %d, want ≥ 0", cfg.N)
 	}
@@ -55,26 +88,21 @@ func Houses(cfg Config, w io.Writer) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), streamHouses))
-	lw := newLineWriter(w, "house")
-	buf := make([]byte, 0, 256)
+	var h House
 	for id := 1; id <= cfg.N; id++ {
 		s := p.pick(rng)
 		x, y, err := s.point(rng)
 		if err != nil {
 			return fmt.Errorf("gen: house %d: %w", id, err)
 		}
-		h := newHouse(rng, s.stat)
-		buf = featureStart(buf[:0], id)
-		buf = appendString(buf, "commune_code", s.stat.Code)
-		buf = appendInt(buf, "floors", int64(h.floors))
-		buf = appendString(buf, "household_status", h.status)
-		buf = appendBool(buf, "temporary_house", h.temporary)
-		buf = featureEnd(buf, x, y, 6)
-		if err := lw.write(buf, id); err != nil {
+		a := newHouse(rng, s.stat)
+		h = House{ID: id, Lon: float64(x) / 1e6, Lat: float64(y) / 1e6, CommuneCode: s.stat.Code,
+			Floors: a.floors, Status: a.status, Temporary: a.temporary, x: x, y: y}
+		if err := fn(&h); err != nil {
 			return err
 		}
 	}
-	return lw.flush()
+	return nil
 }
 
 type house struct {

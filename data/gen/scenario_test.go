@@ -389,3 +389,23 @@ func TestDemoScenarioFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestEachHouseMatchesHouses checks that the in-memory houses are exactly
+// what a parser reads back from the NDJSON.
+func TestEachHouseMatchesHouses(t *testing.T) {
+	cfg := demoConfig(t, 3, 2000)
+	fs := decodePoints(t, run(t, "houses", cfg))
+	i := 0
+	err := EachHouse(cfg, func(h *House) error {
+		f := fs[i]
+		i++
+		if h.ID != f.ID || h.Lon != f.Lon || h.Lat != f.Lat || h.CommuneCode != f.Properties["commune_code"] ||
+			float64(h.Floors) != f.Properties["floors"] || h.Status != f.Properties["household_status"] || h.Temporary != f.Properties["temporary_house"] {
+			t.Fatalf("house %d: %+v, NDJSON %+v", h.ID, *h, f)
+		}
+		return nil
+	})
+	if err != nil || i != len(fs) {
+		t.Fatalf("err %v after %d of %d houses", err, i, len(fs))
+	}
+}
