@@ -1,5 +1,7 @@
-// Package gen generates synthetic data for scale tests and the demo: land
-// parcels inside real communes, byte-identical for the same seed.
+// Package gen generates synthetic data for scale tests and the demo, inside
+// the real communes and byte-identical for the same seed: land parcels, and
+// the scenario layers — commune populations, houses, street lights on the
+// real roads, schools and clinics (Layers, Generate).
 package gen
 
 import (
