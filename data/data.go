@@ -1,6 +1,7 @@
 // Package data holds bando's demo data — real, licensed and attributed
-// layers of Hồ Chí Minh City plus a synthetic parcel layer — embedded in the
-// binary, and (in data/gen) the generators for scale tests.
+// layers of Hồ Chí Minh City plus synthetic parcels and scenario layers
+// (houses, street lights, schools, clinics, commune populations) — embedded
+// in the binary, and (in data/gen) the generators of the synthetic layers.
 //
 // The demo files are built by data/prep from the shared source data set;
 // demo/ATTRIBUTION.md says where each one comes from and what was changed.

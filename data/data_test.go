@@ -32,7 +32,16 @@ var want = []struct {
 	{"buildings", 4715, layers.Public, layers.Zoom{Min: 9, Max: 18}},
 	{"ports", 51, layers.Public, layers.Zoom{Min: 6, Max: 16}},
 	{"parcels", 20000, layers.Internal, layers.Zoom{Min: 12, Max: 18}},
+	{"houses", 50000, layers.Public, layers.Zoom{Min: 13, Max: 18}},
+	{"street_lights", 5604, layers.Public, layers.Zoom{Min: 13, Max: 18}},
+	{"schools", 4116, layers.Public, layers.Zoom{Min: 11, Max: 18}},
+	{"clinics", 1353, layers.Public, layers.Zoom{Min: 11, Max: 18}},
+	{"commune_stats", 168, layers.Public, layers.Zoom{Min: 8, Max: 16}},
 }
+
+// synthetic are the generated layers (data/gen); their descriptions must
+// say so and name the seed.
+var synthetic = map[string]bool{"parcels": true, "houses": true, "street_lights": true, "schools": true, "clinics": true, "commune_stats": true}
 
 func catalog(t *testing.T) *layers.Catalog {
 	t.Helper()
@@ -60,8 +69,11 @@ func TestDemoCatalog(t *testing.T) {
 		if l.Demo == "" || l.Source == "" || l.License == "" || l.Update <= 0 {
 			t.Errorf("%s: demo, source, license and update_interval are all needed", w.id)
 		}
-		if l.Synthetic != (w.id == "parcels") {
+		if l.Synthetic != synthetic[w.id] {
 			t.Errorf("%s: synthetic = %v", w.id, l.Synthetic)
+		}
+		if l.Synthetic && (!strings.Contains(l.Description.EN, "SYNTHETIC") || !strings.Contains(l.Description.VI, "MÔ PHỎNG") || !strings.Contains(l.Source, "seed 79")) {
+			t.Errorf("%s: a synthetic layer's description must say SYNTHETIC / MÔ PHỎNG and its source the seed", w.id)
 		}
 		if l.Style.LegendVI == "" || l.Style.LegendEN == "" || l.Style.Color == "" {
 			t.Errorf("%s: style needs a colour and both legends", w.id)
@@ -76,22 +88,66 @@ func TestDemoAccess(t *testing.T) {
 			t.Fatal("anonymous users see the parcels layer")
 		}
 	}
-	parcels, _ := c.Get("parcels")
+	anon := layers.Anonymous
+	officer := layers.Principal{Name: "officer", Clearance: layers.Internal}
+	steward := layers.Principal{Name: "steward", Clearance: layers.Restricted}
 	tests := []struct {
-		who  layers.Principal
-		want string
+		layer string
+		who   layers.Principal
+		want  string
 	}{
-		{layers.Anonymous, ""},
-		{layers.Principal{Name: "officer", Clearance: layers.Internal}, "parcel_no commune_code land_use area_m2 land_price"},
-		{layers.Principal{Name: "steward", Clearance: layers.Restricted}, "parcel_no commune_code land_use area_m2 land_price owner_status"},
+		{"parcels", anon, ""},
+		{"parcels", officer, "parcel_no commune_code land_use area_m2 land_price"},
+		{"parcels", steward, "parcel_no commune_code land_use area_m2 land_price owner_status"},
+		// Houses are on the public map; the welfare fields are personal data.
+		{"houses", anon, "commune_code floors"},
+		{"houses", officer, "commune_code floors"},
+		{"houses", steward, "commune_code floors household_status temporary_house"},
 	}
 	for _, tt := range tests {
+		l, err := c.Get(tt.layer)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var names []string
-		for _, i := range layers.VisibleFields(tt.who, parcels) {
-			names = append(names, parcels.Fields[i].Name)
+		for _, i := range layers.VisibleFields(tt.who, l) {
+			names = append(names, l.Fields[i].Name)
 		}
 		if got := strings.Join(names, " "); got != tt.want {
-			t.Errorf("%s sees parcel fields %q, want %q", tt.who.Name, got, tt.want)
+			t.Errorf("%s sees %s fields %q, want %q", tt.who.Name, tt.layer, got, tt.want)
+		}
+	}
+}
+
+// TestDemoIndicators checks the three demo indicators read the scenario
+// layers, and that the one built on restricted fields is public only with
+// small-count suppression.
+func TestDemoIndicators(t *testing.T) {
+	c := catalog(t)
+	tests := []struct {
+		id, num, den string
+		direction    layers.Direction
+		access       layers.Access
+	}{
+		{"street_lights_per_km", "street_lights", "roads", layers.Higher, layers.Public},
+		{"temporary_house_share", "houses", "houses", layers.Lower, layers.Public},
+		{"clinics_per_10k", "clinics", "commune_stats", layers.Higher, layers.Public},
+	}
+	if n := len(c.Indicators()); n != len(tests) {
+		t.Errorf("%d indicators, want %d", n, len(tests))
+	}
+	for _, tt := range tests {
+		ind, err := c.Indicator(tt.id)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if ind.Admin != "communes" || ind.Numerator.Layer != tt.num || ind.Denominator == nil || ind.Denominator.Layer != tt.den ||
+			ind.Direction != tt.direction || ind.Access != tt.access || ind.MinDenominator <= 0 {
+			t.Errorf("%s: %+v", tt.id, ind)
+		}
+		if ind.Colour(ind.Target) != layers.Green || ind.Unit.VI == "" || ind.Description.EN == "" {
+			t.Errorf("%s: target %v is %s; unit and description needed", tt.id, ind.Target, ind.Colour(ind.Target))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 
 	"gopkg.in/yaml.v3"
@@ -12,16 +13,20 @@ import (
 // ErrUnknownLayer is returned for a layer id that is not in the catalog.
 var ErrUnknownLayer = errors.New("layers: unknown layer")
 
-// Catalog is the ordered, validated set of layers. It is immutable once built,
-// so it may be shared between goroutines without locking.
+// Catalog is the ordered, validated set of layers and of the indicators
+// computed from them. It is immutable once built, so it may be shared
+// between goroutines without locking.
 type Catalog struct {
-	list []*Layer
-	byID map[string]*Layer
+	list       []*Layer
+	byID       map[string]*Layer
+	indicators []*Indicator
+	byInd      map[string]*Indicator
 }
 
 // File is the YAML shape of a catalog declaration.
 type File struct {
-	Layers []*Layer `yaml:"layers"`
+	Layers     []*Layer     `yaml:"layers"`
+	Indicators []*Indicator `yaml:"indicators"`
 }
 
 // NewCatalog validates the layers and builds a catalog in the given order.
@@ -43,13 +48,37 @@ func NewCatalog(ls []*Layer) (*Catalog, error) {
 	return c, nil
 }
 
+// WithIndicators returns a catalog with c's layers and the given
+// indicators, each validated against those layers.
+func (c *Catalog) WithIndicators(inds []*Indicator) (*Catalog, error) {
+	out := &Catalog{list: c.list, byID: c.byID, byInd: make(map[string]*Indicator, len(inds))}
+	for i, ind := range inds {
+		if ind == nil {
+			return nil, fmt.Errorf("layers: indicator %d is empty", i)
+		}
+		if err := ind.validate(out); err != nil {
+			return nil, err
+		}
+		if _, dup := out.byInd[ind.ID]; dup {
+			return nil, fmt.Errorf("layers: indicator %q declared twice", ind.ID)
+		}
+		out.byInd[ind.ID] = ind
+		out.indicators = append(out.indicators, ind)
+	}
+	return out, nil
+}
+
 // Parse reads a YAML catalog declaration.
 func Parse(b []byte) (*Catalog, error) {
 	var f File
 	if err := yaml.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("layers: parse catalog: %w", err)
 	}
-	return NewCatalog(f.Layers)
+	c, err := NewCatalog(f.Layers)
+	if err != nil {
+		return nil, err
+	}
+	return c.WithIndicators(f.Indicators)
 }
 
 // Load reads a YAML catalog declaration from a file.
@@ -66,9 +95,12 @@ func Load(path string) (*Catalog, error) {
 }
 
 // Merge returns a catalog with the layers of c followed by those of o; a
-// layer of o replaces the one of c with the same id.
-func (c *Catalog) Merge(o *Catalog) *Catalog {
+// layer of o replaces the one of c with the same id, and so does an
+// indicator. Every indicator is checked again against the merged layers (a
+// replaced layer may have dropped a field one reads).
+func (c *Catalog) Merge(o *Catalog) (*Catalog, error) {
 	out := &Catalog{byID: make(map[string]*Layer)}
+	var inds []*Indicator
 	for _, src := range []*Catalog{c, o} {
 		if src == nil {
 			continue
@@ -85,8 +117,19 @@ func (c *Catalog) Merge(o *Catalog) *Catalog {
 			}
 			out.byID[l.ID] = l
 		}
+		for _, ind := range src.indicators {
+			if j := slices.IndexFunc(inds, func(x *Indicator) bool { return x.ID == ind.ID }); j >= 0 {
+				inds[j] = ind
+			} else {
+				inds = append(inds, ind)
+			}
+		}
 	}
-	return out
+	for i, ind := range inds {
+		cp := *ind // validation fills defaults: never touch the sources
+		inds[i] = &cp
+	}
+	return out.WithIndicators(inds)
 }
 
 // Get returns the layer with the given id.
@@ -110,6 +153,18 @@ func (c *Catalog) Visible(p Principal) []*Layer {
 		}
 	}
 	return out
+}
+
+// Indicators returns the indicators in catalog order.
+func (c *Catalog) Indicators() []*Indicator { return c.indicators }
+
+// Indicator returns the indicator with the given id.
+func (c *Catalog) Indicator(id string) (*Indicator, error) {
+	ind, ok := c.byInd[id]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownIndicator, id)
+	}
+	return ind, nil
 }
 
 // IDs returns the sorted layer ids.

@@ -1,5 +1,7 @@
 // Package layers is bando's layer catalog: what each layer is, which fields it
-// carries, how sensitive they are, who may see it and how the viewer draws it.
+// carries, how sensitive they are, who may see it and how the viewer draws it;
+// and the indicators declared on those layers (per admin unit, with a target
+// and green / yellow / red thresholds), which spatial/query computes.
 package layers
 
 import (

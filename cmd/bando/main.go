@@ -20,7 +20,9 @@ usage:
   bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
   bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
   bando layers  [--config FILE]
-  bando gen     [--n N] [--seed S] [--out FILE]   synthetic parcels as NDJSON
+  bando gen     [--layer L] [--n N] [--seed S] [--out FILE]
+                synthetic NDJSON: parcels (default), houses, street_lights,
+                schools, clinics, commune_stats
   bando hash-token SECRET                          the sha256 to put in the config
   bando version
 `

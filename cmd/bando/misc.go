@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"bando/api"
@@ -40,13 +41,17 @@ func layersCmd(args []string, stdout io.Writer) error {
 
 func genCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	n := fs.Int("n", 1000000, "number of parcels")
+	layer := fs.String("layer", "parcels", "layer to generate: "+strings.Join(gen.Layers, ", "))
+	n := fs.Int("n", 1000000, "number of parcels or houses (the other layers follow from population and roads)")
 	seed := fs.Int64("seed", 1, "random seed (same seed, same output)")
 	out := fs.String("out", "", "output file (default stdout)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	communes, err := gen.LoadCommunes(data.Demo())
+	if !gen.IsLayer(*layer) {
+		return fmt.Errorf("gen: unknown layer %q (want one of %s)", *layer, strings.Join(gen.Layers, ", "))
+	}
+	cfg, err := gen.Load(data.Demo(), *seed, *n)
 	if err != nil {
 		return err
 	}
@@ -60,7 +65,7 @@ func genCmd(args []string, stdout io.Writer) error {
 		w = f
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	if err := gen.Parcels(gen.Config{Seed: *seed, N: *n, Communes: communes}, bw); err != nil {
+	if err := gen.Generate(*layer, cfg, bw); err != nil {
 		return err
 	}
 	return bw.Flush()

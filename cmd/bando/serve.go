@@ -79,14 +79,18 @@ func catalog(cfg Config) (*layers.Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		cat = cat.Merge(extra)
+		if cat, err = cat.Merge(extra); err != nil {
+			return nil, fmt.Errorf("%s: %w", cfg.LayersFile, err)
+		}
 	}
 	if len(cfg.Layers) > 0 {
 		extra, err := layers.NewCatalog(cfg.Layers)
 		if err != nil {
 			return nil, err
 		}
-		cat = cat.Merge(extra)
+		if cat, err = cat.Merge(extra); err != nil {
+			return nil, fmt.Errorf("config layers: %w", err)
+		}
 	}
 	return cat, nil
 }

@@ -1,5 +1,7 @@
-// Package gen generates synthetic data for scale tests and the demo: land
-// parcels inside real communes, byte-identical for the same seed.
+// Package gen generates synthetic data for scale tests and the demo, inside
+// the real communes and byte-identical for the same seed: land parcels, and
+// the scenario layers — commune populations, houses, street lights on the
+// real roads, schools and clinics (Layers, Generate).
 package gen
 
 import (
@@ -18,8 +20,9 @@ import (
 // Config says what to generate.
 type Config struct {
 	Seed     int64     // same seed and N give byte-identical output
-	N        int       // number of parcels; ids are 1..N
-	Communes []Commune // where parcels go, chosen with probability ∝ area
+	N        int       // number of parcels or houses; ids are 1..N
+	Communes []Commune // where parcels go (∝ area), houses, schools and clinics (∝ population)
+	Roads    []Road    // where street lights go
 }
 
 // Vertices is the number of distinct vertices of every parcel ring.

@@ -66,6 +66,11 @@ echo "== parcels (data/gen, seed 79)" >&2
 (cd "$REPO" && go run ./data/gen/cmd -n 20000 -seed 79 -communes "$OUT") >"$TMP/parcels.ndjson"
 gzip -9n <"$TMP/parcels.ndjson" >"$OUT/parcels.ndjson.gz"
 
+echo "== scenario layers (data/gen, seed 79)" >&2
+for l in houses street_lights schools clinics commune_stats; do
+	(cd "$REPO" && go run ./data/gen/cmd -layer "$l" -seed 79 -communes "$OUT") | gzip -9n >"$OUT/$l.ndjson.gz"
+done
+
 echo "== checks (on the exported files)" >&2
 reload() {
 	gzip -dc "$OUT/$2" | jq -c "$3" | $PSQL \
