@@ -28,9 +28,11 @@ $(RACE_BIN): $(GO_SRC) $(VIEWER_DIST)
 viewer:
 	cd viewer/web && npm ci --no-audit --no-fund && npm run build
 
-# Node tools the tests use as independent checkers (MVT decoder, browser).
+# Node tools the tests use as independent checkers (MVT decoder, H3
+# reference, browser).
 tools:
 	cd tools/mvtcheck && npm ci --no-audit --no-fund
+	cd tools/h3check && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 
 run: build

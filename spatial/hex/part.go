@@ -1,0 +1,146 @@
+package hex
+
+import (
+	"fmt"
+	"slices"
+
+	"bando/spatial"
+	"github.com/paulmach/orb"
+)
+
+// part accumulates one worker's share of a run: figures per cell in flat
+// slices (a cell's figures at its index), so adding to a cell is one map
+// look-up.
+type part struct {
+	r      *run
+	aggs   []Agg // the non-count figures
+	index  *cellTable
+	cells  []Cell
+	counts []int64
+	vals   []aggVal // len(cells) × len(aggs)
+	// scratch, reused across batches
+	pfs   []*spatial.Feature
+	pts   []orb.Point
+	c15   []Cell
+	one   [1]Cell
+	fvals []aggVal
+}
+
+// aggVal is one figure of one cell (or, in fvals, one feature's value).
+type aggVal struct {
+	n     int64 // values seen (0: none, the feature's value is nil)
+	i     int64
+	f     float64
+	float bool
+}
+
+func (v *aggVal) add(o aggVal) {
+	v.n += o.n
+	v.i += o.i
+	v.f += o.f
+	v.float = v.float || o.float
+}
+
+func newPart(r *run) *part {
+	p := &part{r: r, index: newCellTable()}
+	for _, a := range r.req.Aggs {
+		if a.Op != Count {
+			p.aggs = append(p.aggs, a)
+		}
+	}
+	p.fvals = make([]aggVal, len(p.aggs))
+	return p
+}
+
+func (p *part) add(batch []*spatial.Feature) error {
+	p.pfs, p.pts = p.pfs[:0], p.pts[:0]
+	for _, f := range batch {
+		if pt, err := pointOf(f.Geom); err == nil {
+			p.pfs, p.pts = append(p.pfs, f), append(p.pts, pt)
+		}
+	}
+	p.c15 = slices.Grow(p.c15[:0], len(p.pts))[:len(p.pts)]
+	if bad, err := p.r.e.points.Cells15(p.pfs, p.pts, p.c15); err != nil {
+		return fmt.Errorf("hex: feature %q: %w", p.pfs[bad].ID, err)
+	}
+	outRes := p.r.req.OutRes()
+	j := 0
+	for _, f := range batch {
+		var cells []Cell
+		if _, err := pointOf(f.Geom); err == nil {
+			p.one[0] = p.c15[j].parent(outRes)
+			cells, j = p.one[:], j+1
+		} else {
+			var err error
+			if cells, err = p.cover(f.Geom); err != nil {
+				return fmt.Errorf("hex: feature %q: %w", f.ID, err)
+			}
+		}
+		if err := p.values(f); err != nil {
+			return fmt.Errorf("hex: feature %q: %w", f.ID, err)
+		}
+		for _, c := range cells {
+			if err := p.addCell(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// cover is Cover at the request's res, rolled up to its parent res.
+func (p *part) cover(g orb.Geometry) ([]Cell, error) {
+	req := p.r.req
+	cells, err := Cover(g, req.Res, req.Limits.MaxFeatureCells)
+	if err != nil || req.Parent == nil || *req.Parent == req.Res {
+		return cells, err
+	}
+	for i, c := range cells {
+		cells[i] = c.parent(*req.Parent)
+	}
+	return sortedSet(cells), nil
+}
+
+func (p *part) values(f *spatial.Feature) error {
+	for k, a := range p.aggs {
+		var v any
+		if a.Index < len(f.Props) {
+			v = f.Props[a.Index]
+		}
+		i, fl, isFloat, ok, err := number(a, v)
+		if err != nil {
+			return err
+		}
+		p.fvals[k] = aggVal{i: i, f: fl, float: isFloat}
+		if ok {
+			p.fvals[k].n = 1
+		}
+	}
+	return nil
+}
+
+func (p *part) addCell(c Cell) error {
+	if p.r.only != nil && !p.r.only[c] {
+		return nil
+	}
+	idx := p.index.get(c)
+	if idx < 0 {
+		if len(p.cells) >= p.r.req.maxCells() {
+			return &LimitError{What: "cells in the result", Limit: p.r.req.maxCells(), Got: len(p.cells) + 1,
+				Hint: "use a coarser res or a smaller area"}
+		}
+		idx = int32(len(p.cells))
+		p.index.put(c, idx)
+		p.cells = append(p.cells, c)
+		p.counts = append(p.counts, 0)
+		p.vals = append(p.vals, make([]aggVal, len(p.aggs))...)
+	}
+	p.counts[idx]++
+	if len(p.aggs) > 0 {
+		vs := p.vals[int(idx)*len(p.aggs):]
+		for k := range p.aggs {
+			vs[k].add(p.fvals[k])
+		}
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package hex
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Result is the answer to an H3 question. Its JSON is
+//
+//	{"res": 8, "cells": [{"h3": "88…", "count": 12, "sum_power_w": 3400}, …]}
+//
+// with the figures of each cell in the order the question asked them.
+type Result struct {
+	// Res is the resolution of the cells.
+	Res int
+	// Aggs are the figures besides count, in the order of Values.
+	Aggs []Agg
+	// Cells are sorted by cell id.
+	Cells []CellFigures
+}
+
+// CellFigures are the figures of one cell.
+type CellFigures struct {
+	Cell  Cell
+	Count int64
+	// Values has one figure per Result.Aggs: int64 (a sum of integers),
+	// float64, or nil (an average of no values).
+	Values []any
+}
+
+func (r *run) result() (*Result, error) {
+	all := r.parts[0]
+	for _, p := range r.parts[1:] {
+		for i, c := range p.cells {
+			if err := all.merge(c, p, i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for c := range r.only {
+		if all.index.get(c) < 0 {
+			all.index.put(c, int32(len(all.cells)))
+			all.cells = append(all.cells, c)
+			all.counts = append(all.counts, 0)
+			all.vals = append(all.vals, make([]aggVal, len(all.aggs))...)
+		}
+	}
+	res := &Result{Res: r.req.OutRes(), Aggs: all.aggs, Cells: make([]CellFigures, len(all.cells))}
+	n := len(all.aggs)
+	for i, c := range all.cells {
+		cf := CellFigures{Cell: c, Count: all.counts[i]}
+		if n > 0 {
+			cf.Values = make([]any, n)
+			for k, a := range all.aggs {
+				cf.Values[k] = all.vals[i*n+k].figure(a.Op)
+			}
+		}
+		res.Cells[i] = cf
+	}
+	slices.SortFunc(res.Cells, func(a, b CellFigures) int { return cmpCell(a.Cell, b.Cell) })
+	return res, nil
+}
+
+func cmpCell(a, b Cell) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// merge adds cell c of part o (at index i) to p.
+func (p *part) merge(c Cell, o *part, i int) error {
+	idx := p.index.get(c)
+	if idx < 0 {
+		if len(p.cells) >= p.r.req.maxCells() {
+			return &LimitError{What: "cells in the result", Limit: p.r.req.maxCells(), Got: len(p.cells) + 1,
+				Hint: "use a coarser res or a smaller area"}
+		}
+		idx = int32(len(p.cells))
+		p.index.put(c, idx)
+		p.cells = append(p.cells, c)
+		p.counts = append(p.counts, 0)
+		p.vals = append(p.vals, make([]aggVal, len(p.aggs))...)
+	}
+	p.counts[idx] += o.counts[i]
+	n := len(p.aggs)
+	for k := range n {
+		p.vals[int(idx)*n+k].add(o.vals[i*n+k])
+	}
+	return nil
+}
+
+func (v aggVal) figure(op Op) any {
+	switch {
+	case op == Avg && v.n == 0:
+		return nil
+	case op == Avg:
+		return (float64(v.i) + v.f) / float64(v.n)
+	case v.float:
+		return float64(v.i) + v.f
+	}
+	return v.i
+}
+
+// MarshalJSON writes {"res": …, "cells": [{"h3": …, "count": …, …}]}.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"res":`)
+	b.WriteString(strconv.Itoa(r.Res))
+	b.WriteString(`,"cells":[`)
+	for i, c := range r.Cells {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"h3":"`)
+		b.WriteString(c.Cell.String())
+		b.WriteString(`","count":`)
+		b.WriteString(strconv.FormatInt(c.Count, 10))
+		for k, a := range r.Aggs {
+			key, _ := json.Marshal(a.Key())
+			val, err := json.Marshal(c.Values[k])
+			if err != nil {
+				return nil, err
+			}
+			b.WriteByte(',')
+			b.Write(key)
+			b.WriteByte(':')
+			b.Write(val)
+		}
+		b.WriteByte('}')
+	}
+	b.WriteString("]}")
+	return b.Bytes(), nil
+}
+
+// FeatureCollection returns the cells as GeoJSON hexagons (f=geojson): one
+// Polygon feature per cell (see Boundary), its id the cell id, its
+// properties h3, res, count and the figures.
+func (r *Result) FeatureCollection() *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, c := range r.Cells {
+		f := geojson.NewFeature(orb.Polygon{Boundary(c.Cell)})
+		f.ID = c.Cell.String()
+		f.Properties["h3"] = c.Cell.String()
+		f.Properties["res"] = r.Res
+		f.Properties["count"] = c.Count
+		for k, a := range r.Aggs {
+			f.Properties[a.Key()] = c.Values[k]
+		}
+		fc.Append(f)
+	}
+	return fc
+}
