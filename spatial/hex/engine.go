@@ -30,9 +30,12 @@ type Request struct {
 	// Res is the resolution features are put in cells at, 0..15.
 	Res int
 	// Parent, when set, rolls the cells up to this coarser resolution
-	// (≤ Res): a feature counts once in each parent of the cells it covers
-	// at Res. For points this equals asking at Parent directly; for lines
-	// and polygons it is a finer cover, rolled up.
+	// (≤ Res) along H3's hierarchy: a feature counts once in each parent
+	// (cellToParent) of the cells it covers at Res, so a parent's figures
+	// are exactly the sums of its children's. H3's hierarchy is not
+	// geometric (children stick out of their parent), so a rolled-up point
+	// may sit in a neighbour of the Parent-res cell that holds it; asking at
+	// Res=Parent gives the cells that hold the points.
 	Parent *int
 	// Aggs are the figures per cell besides the count, from ParseAggs with
 	// Index set to the field's position in Feature.Props.

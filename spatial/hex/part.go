@@ -21,7 +21,7 @@ type part struct {
 	// scratch, reused across batches
 	pfs   []*spatial.Feature
 	pts   []orb.Point
-	c15   []Cell
+	cs   []Cell
 	one   [1]Cell
 	fvals []aggVal
 }
@@ -59,16 +59,15 @@ func (p *part) add(batch []*spatial.Feature) error {
 			p.pfs, p.pts = append(p.pfs, f), append(p.pts, pt)
 		}
 	}
-	p.c15 = slices.Grow(p.c15[:0], len(p.pts))[:len(p.pts)]
-	if bad, err := p.r.e.points.Cells15(p.pfs, p.pts, p.c15); err != nil {
+	p.cs = slices.Grow(p.cs[:0], len(p.pts))[:len(p.pts)]
+	if bad, err := p.r.e.points.Cells(p.pfs, p.pts, p.r.req.Res, p.cs); err != nil {
 		return fmt.Errorf("hex: feature %q: %w", p.pfs[bad].ID, err)
 	}
-	outRes := p.r.req.OutRes()
 	j := 0
 	for _, f := range batch {
 		var cells []Cell
 		if _, err := pointOf(f.Geom); err == nil {
-			p.one[0] = p.c15[j].parent(outRes)
+			p.one[0] = p.cs[j].parent(p.r.req.OutRes())
 			cells, j = p.one[:], j+1
 		} else {
 			var err error
