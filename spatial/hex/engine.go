@@ -95,11 +95,12 @@ func (r *Request) maxCells() int {
 	return r.Limits.MaxCells
 }
 
-// Engine answers H3 questions. It holds the res-15 cells of the points it
-// has seen (see points.go); one Engine serves every layer and is safe for
-// concurrent use.
+// Engine answers H3 questions. It remembers the cells of the points and the
+// covers of the lines and polygons it has seen (points.go, covers.go); one
+// Engine serves every layer and is safe for concurrent use.
 type Engine struct {
 	points  *PointCells
+	covers  *CoverCache
 	workers int
 }
 
@@ -108,6 +109,9 @@ type Config struct {
 	// PointCache bounds the points whose cells are remembered
 	// (DefaultPointCacheSize).
 	PointCache int
+	// CoverCache bounds the cells of the line and polygon covers
+	// remembered (DefaultCoverCacheCells).
+	CoverCache int
 	// Workers is the number of goroutines one question uses (GOMAXPROCS).
 	Workers int
 }
@@ -118,7 +122,7 @@ func NewEngine(cfg Config) *Engine {
 	if w <= 0 {
 		w = runtime.GOMAXPROCS(0)
 	}
-	return &Engine{points: NewPointCells(cfg.PointCache), workers: w}
+	return &Engine{points: NewPointCells(cfg.PointCache), covers: NewCoverCache(cfg.CoverCache), workers: w}
 }
 
 // batchSize is the features one worker takes at a time: large enough that

@@ -166,7 +166,7 @@ func TestPointCacheNeverStale(t *testing.T) {
 	}
 	small := NewPointCells(10)
 	fs := mixedFeatures(2, 100)
-	e := &Engine{points: small, workers: 1}
+	e := &Engine{points: small, covers: NewCoverCache(0), workers: 1}
 	if _, err := e.Aggregate(context.Background(), Request{Res: 8}, slices.Values(fs)); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ type part struct {
 	pts   []orb.Point
 	cs   []Cell
 	one   [1]Cell
+	up    []Cell
 	fvals []aggVal
 }
 
@@ -71,7 +72,7 @@ func (p *part) add(batch []*spatial.Feature) error {
 			cells, j = p.one[:], j+1
 		} else {
 			var err error
-			if cells, err = p.cover(f.Geom); err != nil {
+			if cells, err = p.cover(f); err != nil {
 				return fmt.Errorf("hex: feature %q: %w", f.ID, err)
 			}
 		}
@@ -88,16 +89,18 @@ func (p *part) add(batch []*spatial.Feature) error {
 }
 
 // cover is Cover at the request's res, rolled up to its parent res.
-func (p *part) cover(g orb.Geometry) ([]Cell, error) {
+func (p *part) cover(f *spatial.Feature) ([]Cell, error) {
 	req := p.r.req
-	cells, err := Cover(g, req.Res, req.Limits.MaxFeatureCells)
+	cells, err := p.r.e.covers.Cover(f, req.Res, req.Limits.MaxFeatureCells)
 	if err != nil || req.Parent == nil || *req.Parent == req.Res {
 		return cells, err
 	}
-	for i, c := range cells {
-		cells[i] = c.parent(*req.Parent)
+	up := p.up[:0] // the cached cover is shared: roll up a copy
+	for _, c := range cells {
+		up = append(up, c.parent(*req.Parent))
 	}
-	return sortedSet(cells), nil
+	p.up = sortedSet(up)
+	return p.up, nil
 }
 
 func (p *part) values(f *spatial.Feature) error {
