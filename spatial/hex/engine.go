@@ -139,29 +139,38 @@ func (e *Engine) Aggregate(ctx context.Context, req Request, features iter.Seq[*
 	}
 	run := newRun(e, &req)
 	batches := make(chan []*spatial.Feature, e.workers)
+	free := make(chan []*spatial.Feature, 2*e.workers+1) // batches for reuse
 	var wg sync.WaitGroup
 	for w := range run.parts {
 		wg.Go(func() {
 			for b := range batches {
-				if run.failed.Load() {
-					continue // drain
+				if !run.failed.Load() {
+					if err := run.parts[w].add(b); err != nil {
+						run.fail(err)
+					}
 				}
-				if err := run.parts[w].add(b); err != nil {
-					run.fail(err)
+				select {
+				case free <- b[:0]:
+				default:
 				}
 			}
 		})
 	}
 	batch := make([]*spatial.Feature, 0, batchSize)
 	for f := range features {
-		if batch = append(batch, f); len(batch) == batchSize {
-			if err := ctx.Err(); err != nil {
-				run.fail(fmt.Errorf("hex: aggregate: %w", err))
-			}
-			if run.failed.Load() {
-				break
-			}
-			batches <- batch
+		if batch = append(batch, f); len(batch) < batchSize {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			run.fail(fmt.Errorf("hex: aggregate: %w", err))
+		}
+		if run.failed.Load() {
+			break
+		}
+		batches <- batch
+		select {
+		case batch = <-free:
+		default:
 			batch = make([]*spatial.Feature, 0, batchSize)
 		}
 	}

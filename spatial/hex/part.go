@@ -15,8 +15,7 @@ type part struct {
 	r      *run
 	aggs   []Agg // the non-count figures
 	index  *cellTable
-	cells  []Cell
-	counts []int64
+	cells  []Cell    // in index order
 	vals   []aggVal // len(cells) × len(aggs)
 	// scratch, reused across batches
 	pfs   []*spatial.Feature
@@ -125,24 +124,31 @@ func (p *part) addCell(c Cell) error {
 	if p.r.only != nil && !p.r.only[c] {
 		return nil
 	}
-	idx := p.index.get(c)
-	if idx < 0 {
-		if len(p.cells) >= p.r.req.maxCells() {
-			return &LimitError{What: "cells in the result", Limit: p.r.req.maxCells(), Got: len(p.cells) + 1,
-				Hint: "use a coarser res or a smaller area"}
+	s := p.index.get(c)
+	if s == nil {
+		var err error
+		if s, err = p.newCell(c); err != nil {
+			return err
 		}
-		idx = int32(len(p.cells))
-		p.index.put(c, idx)
-		p.cells = append(p.cells, c)
-		p.counts = append(p.counts, 0)
-		p.vals = append(p.vals, make([]aggVal, len(p.aggs))...)
 	}
-	p.counts[idx]++
+	s.count++
 	if len(p.aggs) > 0 {
-		vs := p.vals[int(idx)*len(p.aggs):]
+		vs := p.vals[int(s.idx)*len(p.aggs):]
 		for k := range p.aggs {
 			vs[k].add(p.fvals[k])
 		}
 	}
 	return nil
+}
+
+// newCell adds cell c with no figures yet.
+func (p *part) newCell(c Cell) (*cellSlot, error) {
+	if len(p.cells) >= p.r.req.maxCells() {
+		return nil, &LimitError{What: "cells in the result", Limit: p.r.req.maxCells(), Got: len(p.cells) + 1,
+			Hint: "use a coarser res or a smaller area"}
+	}
+	s := p.index.put(c, int32(len(p.cells)))
+	p.cells = append(p.cells, c)
+	p.vals = append(p.vals, make([]aggVal, len(p.aggs))...)
+	return s, nil
 }

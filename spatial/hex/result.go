@@ -43,17 +43,16 @@ func (r *run) result() (*Result, error) {
 		}
 	}
 	for c := range r.only {
-		if all.index.get(c) < 0 {
-			all.index.put(c, int32(len(all.cells)))
-			all.cells = append(all.cells, c)
-			all.counts = append(all.counts, 0)
-			all.vals = append(all.vals, make([]aggVal, len(all.aggs))...)
+		if all.index.get(c) == nil {
+			if _, err := all.newCell(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	res := &Result{Res: r.req.OutRes(), Aggs: all.aggs, Cells: make([]CellFigures, len(all.cells))}
 	n := len(all.aggs)
 	for i, c := range all.cells {
-		cf := CellFigures{Cell: c, Count: all.counts[i]}
+		cf := CellFigures{Cell: c, Count: all.index.get(c).count}
 		if n > 0 {
 			cf.Values = make([]any, n)
 			for k, a := range all.aggs {
@@ -78,22 +77,17 @@ func cmpCell(a, b Cell) int {
 
 // merge adds cell c of part o (at index i) to p.
 func (p *part) merge(c Cell, o *part, i int) error {
-	idx := p.index.get(c)
-	if idx < 0 {
-		if len(p.cells) >= p.r.req.maxCells() {
-			return &LimitError{What: "cells in the result", Limit: p.r.req.maxCells(), Got: len(p.cells) + 1,
-				Hint: "use a coarser res or a smaller area"}
+	s := p.index.get(c)
+	if s == nil {
+		var err error
+		if s, err = p.newCell(c); err != nil {
+			return err
 		}
-		idx = int32(len(p.cells))
-		p.index.put(c, idx)
-		p.cells = append(p.cells, c)
-		p.counts = append(p.counts, 0)
-		p.vals = append(p.vals, make([]aggVal, len(p.aggs))...)
 	}
-	p.counts[idx] += o.counts[i]
+	s.count += o.index.get(c).count
 	n := len(p.aggs)
 	for k := range n {
-		p.vals[int(idx)*n+k].add(o.vals[i*n+k])
+		p.vals[int(s.idx)*n+k].add(o.vals[i*n+k])
 	}
 	return nil
 }

@@ -1,17 +1,19 @@
 package hex
 
-// cellTable maps cells to small integers (a cell's position in a part's
-// figures). It is an open-addressing table with linear probing, kept at
-// most half full: one probe of a 16-byte slot per look-up, where Go's map
-// spent twice as long on the same 1M look-ups (BenchmarkCount1M's profile).
+// cellTable maps cells to their count and to a small integer (the cell's
+// position in a part's other figures). It is an open-addressing table with
+// linear probing, kept at most half full: counting a feature in a cell is
+// one probe of one slot, where Go's map and a separate count slice spent
+// twice as long on the same 1M additions (BenchmarkCount1M's profile).
 type cellTable struct {
 	slots []cellSlot // power-of-two length
 	n     int
 }
 
 type cellSlot struct {
-	cell Cell // 0: empty (0 is not a cell)
-	idx  int32
+	cell  Cell // 0: empty (0 is not a cell)
+	count int64
+	idx   int32
 }
 
 func newCellTable() *cellTable { return &cellTable{slots: make([]cellSlot, 1024)} }
@@ -20,19 +22,20 @@ func cellSlotOf(c Cell, mask int) int {
 	return int((uint64(c)*0x9E3779B97F4A7C15)>>32) & mask
 }
 
-// get returns c's index, or -1.
-func (t *cellTable) get(c Cell) int32 {
+// get returns c's slot, or nil. The slot is valid until the next put.
+func (t *cellTable) get(c Cell) *cellSlot {
 	mask := len(t.slots) - 1
 	for i := cellSlotOf(c, mask); t.slots[i].cell != 0; i = (i + 1) & mask {
 		if t.slots[i].cell == c {
-			return t.slots[i].idx
+			return &t.slots[i]
 		}
 	}
-	return -1
+	return nil
 }
 
-// put adds c with index idx; c must not be present.
-func (t *cellTable) put(c Cell, idx int32) {
+// put adds c with index idx and count 0, and returns its slot; c must not
+// be present.
+func (t *cellTable) put(c Cell, idx int32) *cellSlot {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
 		t.slots = make([]cellSlot, 2*len(old))
@@ -42,15 +45,16 @@ func (t *cellTable) put(c Cell, idx int32) {
 			}
 		}
 	}
-	t.insert(cellSlot{c, idx})
 	t.n++
+	return t.insert(cellSlot{cell: c, idx: idx})
 }
 
-func (t *cellTable) insert(s cellSlot) {
+func (t *cellTable) insert(s cellSlot) *cellSlot {
 	mask := len(t.slots) - 1
 	i := cellSlotOf(s.cell, mask)
 	for t.slots[i].cell != 0 {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = s
+	return &t.slots[i]
 }
