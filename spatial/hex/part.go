@@ -12,15 +12,15 @@ import (
 // slices (a cell's figures at its index), so adding to a cell is one map
 // look-up.
 type part struct {
-	r      *run
-	aggs   []Agg // the non-count figures
-	index  *cellTable
-	cells  []Cell    // in index order
-	vals   []aggVal // len(cells) × len(aggs)
+	r     *run
+	aggs  []Agg // the non-count figures
+	index *cellTable
+	cells []Cell   // in index order
+	vals  []aggVal // len(cells) × len(aggs)
 	// scratch, reused across batches
 	pfs   []*spatial.Feature
 	pts   []orb.Point
-	cs   []Cell
+	cs    []Cell
 	one   [1]Cell
 	up    []Cell
 	fvals []aggVal
