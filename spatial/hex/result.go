@@ -2,7 +2,10 @@ package hex
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"io"
 	"slices"
 	"strconv"
 
@@ -152,4 +155,43 @@ func (r *Result) FeatureCollection() *geojson.FeatureCollection {
 		fc.Append(f)
 	}
 	return fc
+}
+
+// WriteCSV writes the cells as CSV (f=csv): UTF-8 with a byte-order mark
+// (so spreadsheets read it as UTF-8), a header h3,count,<figures…>, one row
+// per cell; an average of no values is an empty field.
+func (r *Result) WriteCSV(w io.Writer) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return fmt.Errorf("hex: csv: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	header := []string{"h3", "count"}
+	for _, a := range r.Aggs {
+		header = append(header, a.Key())
+	}
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("hex: csv: %w", err)
+	}
+	row := make([]string, len(header))
+	for _, c := range r.Cells {
+		row[0], row[1] = c.Cell.String(), strconv.FormatInt(c.Count, 10)
+		for k, v := range c.Values {
+			switch v := v.(type) {
+			case int64:
+				row[2+k] = strconv.FormatInt(v, 10)
+			case float64:
+				row[2+k] = strconv.FormatFloat(v, 'g', -1, 64)
+			default:
+				row[2+k] = ""
+			}
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("hex: csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("hex: csv: %w", err)
+	}
+	return nil
 }
