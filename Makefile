@@ -49,12 +49,12 @@ test: build $(RACE_BIN) tools vet
 	@mkdir -p var bin
 	@$(GO) build -o bin/testsummary ./tools/testsummary
 	@( BANDO_RACE_BIN=$(abspath $(RACE_BIN)) $(GO) test -json -count=1 -timeout 20m ./... ; echo $$? > var/test.rc; \
-	   $(GO) test -json -race -count=1 -short ./spatial/ ./store/ ./tiles/ ./api/ ; echo $$? >> var/test.rc ) \
+	   $(GO) test -json -race -count=1 -short ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./api/ ; echo $$? >> var/test.rc ) \
 	 | bin/testsummary -json var/test.json; s=$$?; \
 	 for rc in $$(cat var/test.rc); do [ "$$rc" = 0 ] || s=1; done; exit $$s
 
 test-race:
-	$(GO) test -race -count=1 ./spatial/ ./store/ ./tiles/ ./api/
+	$(GO) test -race -count=1 ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./api/
 
 # Go benchmarks (hot paths) and the 1M-parcel bulk benchmark table.
 bench: build

@@ -93,7 +93,7 @@ func direct(t *testing.T, req Request, fs []*spatial.Feature) map[Cell][3]float6
 // resolutions, with and without roll-up and a k-ring restriction, cold and
 // warm cache.
 func TestAggregateMatchesDirect(t *testing.T) {
-	fs := mixedFeatures(1, 10_000)
+	fs := mixedFeatures(1, short(10_000))
 	e := NewEngine(Config{Workers: 3})
 	ctx := context.Background()
 	ring, _ := GridDisk(mustCell(t, 106.75, 10.85, 7), 3)
@@ -293,5 +293,40 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file (run with -update after checking)\n%s", name, got)
+	}
+}
+
+// TestAggregateConcurrent runs questions at several resolutions at once on
+// one Engine (its caches shared) and checks each against the same question
+// asked alone on a fresh Engine.
+func TestAggregateConcurrent(t *testing.T) {
+	fs := mixedFeatures(5, short(5000))
+	ctx := context.Background()
+	shared := NewEngine(Config{Workers: 2})
+	type answer struct {
+		res *Result
+		err error
+	}
+	out := make([]answer, 8)
+	done := make(chan bool)
+	for i := range out {
+		go func() {
+			out[i].res, out[i].err = shared.Aggregate(ctx, Request{Res: 6 + i%4}, slices.Values(fs))
+			done <- true
+		}()
+	}
+	for range out {
+		<-done
+	}
+	for i, a := range out {
+		alone, err := NewEngine(Config{Workers: 1}).Aggregate(ctx, Request{Res: 6 + i%4}, slices.Values(fs))
+		if a.err != nil || err != nil {
+			t.Fatal(a.err, err)
+		}
+		ja, _ := json.Marshal(a.res)
+		jb, _ := json.Marshal(alone)
+		if !bytes.Equal(ja, jb) {
+			t.Fatalf("question %d (res %d): concurrent and alone answers differ", i, 6+i%4)
+		}
 	}
 }

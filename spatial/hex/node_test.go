@@ -110,10 +110,18 @@ func cellsAnswer(t *testing.T, raw json.RawMessage) []Cell {
 func referencePoints() []orb.Point {
 	r := rand.New(rand.NewPCG(21, 22))
 	var pts []orb.Point
-	for range 10_000 {
+	for range short(10_000) {
 		pts = append(pts, orb.Point{102.1 + 7.4*r.Float64(), 8.5 + 15*r.Float64()})
 	}
-	return append(pts, worldPoints(23, 4000)...)
+	return append(pts, worldPoints(23, short(4000))...)
+}
+
+// short returns n, or a fifth of it under -short (the race run).
+func short(n int) int {
+	if testing.Short() {
+		return n / 5
+	}
+	return n
 }
 
 // TestPointCellsMatchH3js asks h3-js for the cell of every reference point
