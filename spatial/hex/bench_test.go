@@ -112,7 +112,9 @@ func BenchmarkSumAvg1M(b *testing.B) {
 }
 
 // BenchmarkCount1MRes12 counts at a finer res: many more cells.
-func BenchmarkCount1MRes12(b *testing.B) { benchAggregate(b, 1_000_000, Request{Res: 12}) }
+func BenchmarkCount1MRes12(b *testing.B) {
+	benchAggregate(b, 1_000_000, Request{Res: 12, Limits: Limits{MaxCells: 2_000_000}})
+}
 
 // BenchmarkCount1MCold is the first count over points the cache has not
 // seen: one cgo call per point.
