@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // FuzzParseCell checks that any string either parses to a valid cell whose
@@ -75,6 +77,55 @@ func FuzzParseAggs(f *testing.F) {
 		back, err := ParseAggs(strings.Join(parts, ","))
 		if err != nil || len(back) != len(aggs) {
 			t.Fatalf("ParseAggs(%q) = %v, printed back: %v, %v", s, aggs, back, err)
+		}
+	})
+}
+
+// FuzzCover builds a polygon, a line and points from arbitrary bytes —
+// degenerate, self-crossing, repeated or out-of-range vertices included —
+// and checks that Cover never panics, and either refuses with an *Error or
+// *LimitError or returns sorted valid cells of the asked resolution.
+func FuzzCover(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 10, 0, 0, 10, 10, 10}, uint8(8), false)
+	f.Add([]byte{5, 5, 5, 5, 5, 5, 5, 5}, uint8(12), true)
+	f.Add([]byte{255, 255, 0, 0, 255, 0, 0, 255}, uint8(3), false)
+	f.Add([]byte{1, 2}, uint8(15), true)
+	f.Fuzz(func(t *testing.T, data []byte, res uint8, line bool) {
+		if len(data) > 64 {
+			data = data[:64]
+		}
+		var pts []orb.Point
+		for i := 0; i+1 < len(data); i += 2 {
+			// Bytes map to a 0.01° neighbourhood of Ho Chi Minh City,
+			// except 255, which is a far or out-of-range coordinate.
+			lon, lat := 106.7+float64(data[i])*4e-5, 10.8+float64(data[i+1])*4e-5
+			if data[i] == 255 {
+				lon = 200
+			}
+			if data[i+1] == 255 {
+				lat = -89.99
+			}
+			pts = append(pts, orb.Point{lon, lat})
+		}
+		var g orb.Geometry = orb.MultiPoint(pts)
+		switch {
+		case line:
+			g = orb.LineString(pts)
+		case len(pts) > 0:
+			g = orb.Polygon{append(orb.Ring(pts), pts[0])}
+		}
+		r := int(res % 17) // 16 is out of range on purpose
+		cells, err := Cover(g, r, 100_000)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrLimit) {
+				t.Fatalf("Cover(%v, %d): %v is neither ErrInvalid nor ErrLimit", g, r, err)
+			}
+			return
+		}
+		for i, c := range cells {
+			if !c.Valid() || c.Res() != r || i > 0 && cells[i-1] >= c {
+				t.Fatalf("Cover(%v, %d): cell %s invalid, of res %d or out of order", g, r, c, c.Res())
+			}
 		}
 	})
 }
