@@ -18,7 +18,12 @@ import (
 // cells drawable instead of wrapping around the globe. (The few coarse
 // cells holding a pole have no simple lon/lat outline at all; they get the
 // same treatment, which draws them badly but safely.)
+//
+// An invalid cell has no outline: nil.
 func Boundary(c Cell) orb.Ring {
+	if !c.Valid() {
+		return nil
+	}
 	b := h3.CellToBoundary(h3.Cell(c))
 	ring := make(orb.Ring, 0, len(b)+1)
 	minLng, maxLng := 180.0, -180.0

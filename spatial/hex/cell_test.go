@@ -218,6 +218,11 @@ func TestBoundary(t *testing.T) {
 			t.Fatalf("%s: outline %v wraps around the globe", c, b)
 		}
 	}
+	for _, bad := range []Cell{0, 1, Cell(1) << 63} {
+		if r := Boundary(bad); r != nil {
+			t.Errorf("Boundary(%s) = %v, want nil", bad, r)
+		}
+	}
 	if b := Boundary(anti).Bound(); b.Max[0] <= 180 {
 		t.Errorf("antimeridian cell %s: bound %v, want longitudes past 180", anti, b)
 	}
