@@ -145,9 +145,7 @@ func (e *Engine) Aggregate(ctx context.Context, req Request, features iter.Seq[*
 		wg.Go(func() {
 			for b := range batches {
 				if !run.failed.Load() {
-					if err := run.parts[w].add(b); err != nil {
-						run.fail(err)
-					}
+					run.add(w, b)
 				}
 				select {
 				case free <- b[:0]:
@@ -209,6 +207,19 @@ func newRun(e *Engine, req *Request) *run {
 		r.parts[i] = newPart(r)
 	}
 	return r
+}
+
+// add gives a batch to part w. A panic inside (h3-go panics on some inputs
+// it cannot size; see h3Alloc) fails the question instead of the server.
+func (r *run) add(w int, b []*spatial.Feature) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.fail(fmt.Errorf("hex: internal error on a batch of %d features: %v", len(b), p))
+		}
+	}()
+	if err := r.parts[w].add(b); err != nil {
+		r.fail(err)
+	}
 }
 
 func (r *run) fail(err error) {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,6 +225,10 @@ func TestAggregateErrors(t *testing.T) {
 	}
 	if _, err := e.Aggregate(ctx, Request{Res: 12, Limits: Limits{MaxCells: 100}}, slices.Values(fs)); !errors.Is(err, ErrLimit) {
 		t.Errorf("MaxCells 100: %v, want ErrLimit", err)
+	}
+	withNil := append(slices.Clone(fs), nil) // a panic in a worker fails the question, not the process
+	if _, err := e.Aggregate(ctx, Request{Res: 8}, slices.Values(withNil)); err == nil || !strings.Contains(err.Error(), "internal error") {
+		t.Errorf("a nil feature: %v, want an internal error", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
