@@ -146,24 +146,29 @@ func mustCell(t *testing.T, lon, lat float64, res int) Cell {
 	return c
 }
 
-// TestPointCacheNeverStale moves a point in place (as a recycled address
-// would look) and edits a feature into a new one: the cache must give the
-// cell of the new coordinates both times.
+// TestPointCacheNeverStale edits features the way the store does (a new
+// *Feature for every write): the cache must give each version the cell of
+// its own coordinates, and stay within its bound.
 func TestPointCacheNeverStale(t *testing.T) {
 	pc := NewPointCells(0)
-	f := &spatial.Feature{ID: "a", Geom: orb.Point{106.7, 10.8}}
 	out := make([]Cell, 1)
-	for _, p := range []orb.Point{{106.7, 10.8}, {106.7, 10.8}, {105.8, 21.0}, {106.7, 10.8}} {
-		f.Geom = p
-		if _, err := pc.Cells([]*spatial.Feature{f}, []orb.Point{p}, 15, out); err != nil {
+	for i, p := range []orb.Point{{106.7, 10.8}, {106.7, 10.8}, {105.8, 21.0}, {106.7, 10.8}} {
+		f := &spatial.Feature{ID: "a", Geom: p, Seq: uint64(i)}
+		fs := []*spatial.Feature{f}
+		pc.Lookup(fs, 15, out)
+		if out[0] != 0 {
+			t.Fatalf("version %d: a new feature hits the cache", i)
+		}
+		if _, err := pc.Compute(fs, []orb.Point{p}, 15, out); err != nil {
 			t.Fatal(err)
 		}
-		if want := mustCell(t, p[0], p[1], 15); out[0] != want {
-			t.Fatalf("point %v: cached cell %s, want %s", p, out[0], want)
+		want := mustCell(t, p[0], p[1], 15)
+		if pc.Lookup(fs, 15, out); out[0] != want {
+			t.Fatalf("version %d at %v: cached cell %s, want %s", i, p, out[0], want)
 		}
-	}
-	if pc.Len() != 1 {
-		t.Errorf("one feature address holds %d entries", pc.Len())
+		if pc.Lookup(fs, 14, out); out[0] != 0 {
+			t.Fatalf("version %d: res 14 hits the res-15 entry", i)
+		}
 	}
 	small := NewPointCells(10)
 	fs := mixedFeatures(2, 100)
@@ -171,7 +176,7 @@ func TestPointCacheNeverStale(t *testing.T) {
 	if _, err := e.Aggregate(context.Background(), Request{Res: 8}, slices.Values(fs)); err != nil {
 		t.Fatal(err)
 	}
-	if small.Len() > 10 {
+	if small.Len() > 10 || small.Len() == 0 {
 		t.Errorf("a cache bounded to 10 points holds %d", small.Len())
 	}
 }

@@ -18,9 +18,11 @@ type part struct {
 	cells []Cell   // in index order
 	vals  []aggVal // len(cells) × len(aggs)
 	// scratch, reused across batches
-	pfs   []*spatial.Feature
+	pfs   []*spatial.Feature // the batch's points not cached yet
 	pts   []orb.Point
-	cs    []Cell
+	pidx  []int // their positions in the batch
+	fresh []Cell
+	cs    []Cell // the batch's point cells, 0 for other features
 	one   [1]Cell
 	up    []Cell
 	fvals []aggVal
@@ -53,30 +55,44 @@ func newPart(r *run) *part {
 }
 
 func (p *part) add(batch []*spatial.Feature) error {
-	p.pfs, p.pts = p.pfs[:0], p.pts[:0]
-	for _, f := range batch {
+	res := p.r.req.Res
+	p.cs = slices.Grow(p.cs[:0], len(batch))[:len(batch)]
+	p.r.e.points.Lookup(batch, res, p.cs)
+	// Points not cached yet: compute their cells in one go.
+	p.pfs, p.pts, p.pidx = p.pfs[:0], p.pts[:0], p.pidx[:0]
+	for i, f := range batch {
+		if p.cs[i] != 0 {
+			continue
+		}
 		if pt, err := pointOf(f.Geom); err == nil {
-			p.pfs, p.pts = append(p.pfs, f), append(p.pts, pt)
+			p.pfs, p.pts, p.pidx = append(p.pfs, f), append(p.pts, pt), append(p.pidx, i)
 		}
 	}
-	p.cs = slices.Grow(p.cs[:0], len(p.pts))[:len(p.pts)]
-	if bad, err := p.r.e.points.Cells(p.pfs, p.pts, p.r.req.Res, p.cs); err != nil {
-		return fmt.Errorf("hex: feature %q: %w", p.pfs[bad].ID, err)
+	if len(p.pfs) > 0 {
+		p.fresh = slices.Grow(p.fresh[:0], len(p.pfs))[:len(p.pfs)]
+		if bad, err := p.r.e.points.Compute(p.pfs, p.pts, res, p.fresh); err != nil {
+			return fmt.Errorf("hex: feature %q: %w", p.pfs[bad].ID, err)
+		}
+		for k, i := range p.pidx {
+			p.cs[i] = p.fresh[k]
+		}
 	}
-	j := 0
-	for _, f := range batch {
+	out := p.r.req.OutRes()
+	for i, f := range batch {
 		var cells []Cell
-		if _, err := pointOf(f.Geom); err == nil {
-			p.one[0] = p.cs[j].parent(p.r.req.OutRes())
-			cells, j = p.one[:], j+1
+		if c := p.cs[i]; c != 0 { // a point
+			p.one[0] = c.parent(out)
+			cells = p.one[:]
 		} else {
 			var err error
 			if cells, err = p.cover(f); err != nil {
 				return fmt.Errorf("hex: feature %q: %w", f.ID, err)
 			}
 		}
-		if err := p.values(f); err != nil {
-			return fmt.Errorf("hex: feature %q: %w", f.ID, err)
+		if len(p.aggs) > 0 {
+			if err := p.values(f); err != nil {
+				return fmt.Errorf("hex: feature %q: %w", f.ID, err)
+			}
 		}
 		for _, c := range cells {
 			if err := p.addCell(c); err != nil {
