@@ -44,7 +44,11 @@ func (v *aggVal) add(o aggVal) {
 }
 
 func newPart(r *run) *part {
-	p := &part{r: r, index: newCellTable()}
+	t, _ := r.e.tables.Get().(*cellTable)
+	if t == nil {
+		t = newCellTable()
+	}
+	p := &part{r: r, index: t}
 	for _, a := range r.req.Aggs {
 		if a.Op != Count {
 			p.aggs = append(p.aggs, a)

@@ -18,6 +18,21 @@ type cellSlot struct {
 
 func newCellTable() *cellTable { return &cellTable{slots: make([]cellSlot, 1024)} }
 
+// maxPooledSlots bounds the tables kept for reuse (24 MB each): a question
+// with more cells allocates its own.
+const maxPooledSlots = 1 << 20
+
+// reset empties the table for reuse and reports whether it is worth
+// keeping.
+func (t *cellTable) reset() bool {
+	if len(t.slots) > maxPooledSlots {
+		return false
+	}
+	clear(t.slots)
+	t.n = 0
+	return true
+}
+
 func cellSlotOf(c Cell, mask int) int {
 	return int((uint64(c)*0x9E3779B97F4A7C15)>>32) & mask
 }
