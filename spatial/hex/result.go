@@ -54,10 +54,11 @@ func (r *run) result() (*Result, error) {
 	}
 	res := &Result{Res: r.req.OutRes(), Aggs: all.aggs, Cells: make([]CellFigures, len(all.cells))}
 	n := len(all.aggs)
+	values := make([]any, n*len(all.cells)) // one backing array for all cells
 	for i, c := range all.cells {
 		cf := CellFigures{Cell: c, Count: all.index.get(c).count}
 		if n > 0 {
-			cf.Values = make([]any, n)
+			cf.Values = values[i*n : (i+1)*n : (i+1)*n]
 			for k, a := range all.aggs {
 				cf.Values[k] = all.vals[i*n+k].figure(a.Op)
 			}
