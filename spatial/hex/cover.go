@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 	h3 "github.com/uber/h3-go/v4"
 )
 
@@ -183,66 +182,6 @@ func geoLoop(r orb.Ring) (h3.GeoLoop, error) {
 	return loop, nil
 }
 
-// allocFactor bounds what h3-go may allocate for one polyfill, in cells, as
-// a multiple of the cells a feature may cover: H3 sizes its buffer from the
-// bounding box's diagonal, generously for long thin polygons.
-const allocFactor = 8
-
-// h3Alloc bounds the number of cells h3-go allocates before a polyfill:
-// H3's maxPolygonToCellsSize (bboxHexEstimate of the outer loop's bounding
-// box, at least the vertex count, plus a buffer), recomputed here because
-// h3-go v4.1.0 neither exposes it nor checks its error. H3 divides the
-// squared diagonal by the box's aspect ratio clamped to 1..3; this takes
-// the ratio as 1, an upper bound even where H3 draws the box differently
-// (across the antimeridian). ok is false where H3 fails: a bounding box
-// without width or height.
-func h3Alloc(gp h3.GeoPolygon, res int) (cells float64, ok bool) {
-	north, south, east, west := -90.0, 90.0, -180.0, 180.0
-	for _, v := range gp.GeoLoop {
-		north, south = max(north, v.Lat), min(south, v.Lat)
-		east, west = max(east, v.Lng), min(west, v.Lng)
-	}
-	lngDiff, latDiff := math.Abs(east-west), math.Abs(north-south)
-	if lngDiff == 0 || latDiff == 0 {
-		return 0, false
-	}
-	d := h3.GreatCircleDistanceKm(h3.LatLng{Lat: north, Lng: east}, h3.LatLng{Lat: south, Lng: west})
-	est := math.Max(1, math.Ceil(d*d/pentagonAreaKm2(res)))
-	verts := len(gp.GeoLoop)
-	for _, h := range gp.Holes {
-		verts += len(h)
-	}
-	return math.Max(est, float64(verts)) + 12, true
-}
-
-// pentagonAreaKm2 is H3's estimate of the smallest cell area at res: 80 %
-// of a regular hexagon with the radius of a pentagon.
-func pentagonAreaKm2(res int) float64 {
-	p := h3.Pentagons(res)[0]
-	r := h3.GreatCircleDistanceKm(p.LatLng(), p.Boundary()[0])
-	return 0.8 * 2.59807621135 * r * r
-}
-
-// bboxCells estimates how many cells of res a bounding box holds: its area
-// on the sphere over the average cell area.
-func bboxCells(b orb.Bound, res int) float64 {
-	const r = 6371007.2 // authalic Earth radius, m
-	rad := math.Pi / 180
-	dLon := (b.Max[0] - b.Min[0]) * rad
-	dSin := math.Abs(math.Sin(b.Max[1]*rad) - math.Sin(b.Min[1]*rad))
-	return r * r * dLon * dSin / h3.HexagonAreaAvgM2(res)
-}
-
-// representative returns a point of the polygon to count it by when it
-// covers no cell centre: its centroid when that lies inside, else the first
-// vertex of its exterior ring.
-func representative(p orb.Polygon) orb.Point {
-	if c, _ := planar.CentroidArea(p); planar.PolygonContains(p, c) {
-		return c
-	}
-	return p[0][0]
-}
-
 func orDefault(max int) int {
 	if max <= 0 {
 		return DefaultMaxFeatureCells
@@ -253,104 +192,4 @@ func orDefault(max int) int {
 func sortedSet(cs []Cell) []Cell {
 	slices.Sort(cs)
 	return slices.Compact(cs)
-}
-
-// Cover returns the cells a geometry counts in at res, sorted and distinct.
-// This is the rule the aggregation uses:
-//   - a Point is in its cell; a MultiPoint in its points' cells;
-//   - a LineString or MultiLineString covers LineCells (vertex cells joined
-//     by grid paths);
-//   - a Polygon, MultiPolygon, Ring or Bound covers PolygonCells (centre
-//     containment); one that holds no cell centre at all counts in the cell
-//     of its representative point (its centroid when inside, else the first
-//     vertex of its first exterior ring), so no feature goes uncounted;
-//   - a Collection covers the union of its members' covers.
-//
-// max bounds the cells of the whole geometry (0: DefaultMaxFeatureCells).
-func Cover(g orb.Geometry, res, max int) ([]Cell, error) {
-	if err := CheckRes("res", res); err != nil {
-		return nil, err
-	}
-	max = orDefault(max)
-	var out []Cell
-	switch g := g.(type) {
-	case nil:
-		return nil, nil
-	case orb.Point:
-		c, err := CellOf(g[0], g[1], res)
-		if err != nil {
-			return nil, err
-		}
-		return []Cell{c}, nil
-	case orb.MultiPoint:
-		for _, p := range g {
-			c, err := CellOf(p[0], p[1], res)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, c)
-		}
-	case orb.LineString:
-		return LineCells(g, res, max)
-	case orb.MultiLineString:
-		for _, l := range g {
-			cs, err := LineCells(l, res, max)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, cs...)
-		}
-	case orb.Polygon:
-		return polygonsCover(orb.MultiPolygon{g}, res, max)
-	case orb.MultiPolygon:
-		return polygonsCover(g, res, max)
-	case orb.Ring:
-		return polygonsCover(orb.MultiPolygon{{g}}, res, max)
-	case orb.Bound:
-		return polygonsCover(orb.MultiPolygon{g.ToPolygon()}, res, max)
-	case orb.Collection:
-		for _, m := range g {
-			cs, err := Cover(m, res, max)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, cs...)
-		}
-	default:
-		return nil, fmt.Errorf("hex: cover of a %T: unsupported geometry", g)
-	}
-	out = sortedSet(out)
-	if len(out) > max {
-		return nil, &LimitError{What: "cells of one feature", Limit: max, Got: len(out), Hint: "use a coarser res"}
-	}
-	return out, nil
-}
-
-func polygonsCover(mp orb.MultiPolygon, res, max int) ([]Cell, error) {
-	var out []Cell
-	for _, p := range mp {
-		cs, err := PolygonCells(p, res, max)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cs...)
-	}
-	if len(out) == 0 {
-		for _, p := range mp {
-			if len(p) > 0 && len(p[0]) > 0 {
-				r := representative(p)
-				c, err := CellOf(r[0], r[1], res)
-				if err != nil {
-					return nil, err
-				}
-				return []Cell{c}, nil
-			}
-		}
-		return nil, nil
-	}
-	out = sortedSet(out)
-	if len(out) > max {
-		return nil, &LimitError{What: "cells of one feature", Limit: max, Got: len(out), Hint: "use a coarser res"}
-	}
-	return out, nil
 }
