@@ -255,3 +255,17 @@ func pointOf(g orb.Geometry) (orb.Point, error) {
 	}
 	return orb.Point{}, errNotPoint
 }
+
+// Stats are the sizes of an Engine's caches, for /metrics.
+type Stats struct {
+	// PointCells is the number of (point feature, resolution) cells held.
+	PointCells int
+	// Covers is the number of (line or polygon feature, resolution) covers
+	// held.
+	Covers int
+}
+
+// Stats returns the current sizes of the caches.
+func (e *Engine) Stats() Stats {
+	return Stats{PointCells: e.points.Len(), Covers: e.covers.Len()}
+}
