@@ -142,3 +142,30 @@ func FuzzParseParams(f *testing.F) {
 		}
 	})
 }
+
+func TestEncode(t *testing.T) {
+	fs := []*spatial.Feature{{ID: "1", Geom: orb.Point{106.7, 10.8}, Props: []any{int64(5)}}}
+	res, err := NewEngine(Config{}).Aggregate(context.Background(), Request{Res: 9, Aggs: []Agg{{Op: Avg, Field: "n", Index: 0}}}, slices.Values(fs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustCell(t, 106.7, 10.8, 9).String()
+	for _, tt := range []struct {
+		f          Format
+		ctype, has string
+	}{
+		{JSON, "application/json", `{"res":9,"cells":[{"h3":"` + c + `","count":1,"avg_n":5}]}`},
+		{"", "application/json", `"avg_n":5`},
+		{GeoJSON, "application/geo+json", `"type":"FeatureCollection"`},
+		{CSV, "text/csv; charset=utf-8", "\uFEFFh3,count,avg_n\n" + c + ",1,5\n"},
+	} {
+		var b bytes.Buffer
+		ct, err := res.Encode(&b, tt.f)
+		if err != nil || ct != tt.ctype || !strings.Contains(b.String(), tt.has) {
+			t.Errorf("%q: %s, %v:\n%s", tt.f, ct, err, b.String())
+		}
+	}
+	if _, err := res.Encode(&bytes.Buffer{}, "xml"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("xml: %v", err)
+	}
+}

@@ -196,3 +196,27 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	}
 	return nil
 }
+
+// Encode writes the result in format f and returns its content type:
+// application/json, application/geo+json or text/csv; charset=utf-8.
+func (r *Result) Encode(w io.Writer, f Format) (contentType string, err error) {
+	switch f {
+	case GeoJSON:
+		b, err := json.Marshal(r.FeatureCollection())
+		if err != nil {
+			return "", fmt.Errorf("hex: geojson: %w", err)
+		}
+		_, err = w.Write(b)
+		return "application/geo+json", err
+	case CSV:
+		return "text/csv; charset=utf-8", r.WriteCSV(w)
+	case JSON, "":
+		b, err := r.MarshalJSON()
+		if err != nil {
+			return "", fmt.Errorf("hex: json: %w", err)
+		}
+		_, err = w.Write(b)
+		return "application/json", err
+	}
+	return "", badParam("f", strconv.Quote(string(f)), "want json, geojson or csv")
+}
