@@ -106,3 +106,25 @@ func number(a Agg, v any) (i int64, f float64, isFloat, ok bool, err error) {
 	}
 	return 0, 0, false, false, fmt.Errorf("hex: %s of field %q: a %T is not a number", a.Op, a.Field, v)
 }
+
+// Bind sets the Index of every Sum and Avg with lookup, which gives a
+// field's position in Feature.Props and whether it is numeric (int or
+// float), and ok=false for a field the layer does not have or the
+// principal may not see: both get the same *Error, so a restricted field
+// looks exactly like a missing one.
+func Bind(aggs []Agg, lookup func(field string) (index int, numeric, ok bool)) error {
+	for i, a := range aggs {
+		if a.Op == Count {
+			continue
+		}
+		idx, numeric, ok := lookup(a.Field)
+		switch {
+		case !ok:
+			return badParam("agg", strconv.Quote(string(a.Op)+":"+a.Field), "unknown field %q", a.Field)
+		case !numeric:
+			return badParam("agg", strconv.Quote(string(a.Op)+":"+a.Field), "field %q is not numeric", a.Field)
+		}
+		aggs[i].Index = idx
+	}
+	return nil
+}

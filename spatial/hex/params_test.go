@@ -169,3 +169,38 @@ func TestEncode(t *testing.T) {
 		t.Errorf("xml: %v", err)
 	}
 }
+
+func TestBind(t *testing.T) {
+	schema := map[string]struct {
+		idx     int
+		numeric bool
+		public  bool
+	}{"power_w": {2, true, true}, "status": {0, false, true}, "household": {3, true, false}}
+	lookup := func(anon bool) func(string) (int, bool, bool) {
+		return func(f string) (int, bool, bool) {
+			s, ok := schema[f]
+			if !ok || anon && !s.public {
+				return 0, false, false
+			}
+			return s.idx, s.numeric, true
+		}
+	}
+	aggs, _ := ParseAggs("count,sum:power_w,avg:power_w")
+	if err := Bind(aggs, lookup(true)); err != nil || aggs[0].Index != -1 || aggs[1].Index != 2 || aggs[2].Index != 2 {
+		t.Fatalf("bound %v, %v", aggs, err)
+	}
+	missing, _ := ParseAggs("sum:nothing")
+	hidden, _ := ParseAggs("sum:household")
+	e1, e2 := Bind(missing, lookup(true)), Bind(hidden, lookup(true))
+	if !errors.Is(e1, ErrInvalid) || !errors.Is(e2, ErrInvalid) ||
+		strings.ReplaceAll(e1.Error(), "nothing", "X") != strings.ReplaceAll(e2.Error(), "household", "X") {
+		t.Errorf("a missing and a restricted field must read alike: %q vs %q", e1, e2)
+	}
+	if err := Bind(hidden, lookup(false)); err != nil || hidden[0].Index != 3 {
+		t.Errorf("a cleared principal: %v %v", hidden, err)
+	}
+	text, _ := ParseAggs("avg:status")
+	if err := Bind(text, lookup(false)); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "not numeric") {
+		t.Errorf("a text field: %v", err)
+	}
+}
