@@ -22,8 +22,17 @@ func ExampleEngine_Aggregate() {
 		fmt.Println(err) // an *hex.Error: a 400
 		return
 	}
-	for i := range p.Aggs {
-		p.Aggs[i].Index = 0 // the position of power_w in Feature.Props
+	// The layer's schema and the access policy say where a field is and
+	// whether this principal may aggregate it.
+	lookup := func(field string) (index int, numeric, ok bool) {
+		if field == "power_w" {
+			return 0, true, true // its position in Feature.Props
+		}
+		return 0, false, false
+	}
+	if err := hex.Bind(p.Aggs, lookup); err != nil {
+		fmt.Println(err) // unknown, restricted or non-numeric field: a 400
+		return
 	}
 	req, err := p.Request()
 	if err != nil {
