@@ -28,9 +28,11 @@ $(RACE_BIN): $(GO_SRC) $(VIEWER_DIST)
 viewer:
 	cd viewer/web && npm ci --no-audit --no-fund && npm run build
 
-# Node tools the tests use as independent checkers (MVT decoder, browser).
+# Node tools the tests use as independent checkers (MVT decoder, H3
+# reference, browser).
 tools:
 	cd tools/mvtcheck && npm ci --no-audit --no-fund
+	cd tools/h3check && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 
 run: build
@@ -47,16 +49,16 @@ test: build $(RACE_BIN) tools vet
 	@mkdir -p var bin
 	@$(GO) build -o bin/testsummary ./tools/testsummary
 	@( BANDO_RACE_BIN=$(abspath $(RACE_BIN)) $(GO) test -json -count=1 -timeout 20m ./... ; echo $$? > var/test.rc; \
-	   $(GO) test -json -race -count=1 -short ./spatial/ ./store/ ./tiles/ ./api/ ; echo $$? >> var/test.rc ) \
+	   $(GO) test -json -race -count=1 -short ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./api/ ; echo $$? >> var/test.rc ) \
 	 | bin/testsummary -json var/test.json; s=$$?; \
 	 for rc in $$(cat var/test.rc); do [ "$$rc" = 0 ] || s=1; done; exit $$s
 
 test-race:
-	$(GO) test -race -count=1 ./spatial/ ./store/ ./tiles/ ./api/
+	$(GO) test -race -count=1 ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./api/
 
 # Go benchmarks (hot paths) and the 1M-parcel bulk benchmark table.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./spatial/ ./store/ ./tiles/ ./ingest/ ./data/gen/
+	$(GO) test -run '^$$' -bench . -benchmem ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./ingest/ ./data/gen/
 	$(GO) test -run '^$$' -bench BulkIngest -benchtime 3x ./cmd/bando/
 	$(GO) run ./cmd/bandobench --bin $(BIN) --n 1000000
 
@@ -67,7 +69,7 @@ bench-core: build
 
 FUZZTIME ?= 30s
 fuzz:
-	@for p in ingest tiles store; do \
+	@for p in ingest tiles store spatial/hex; do \
 	  for f in $$($(GO) test -list '^Fuzz' ./$$p/ | grep ^Fuzz); do \
 	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$p/ || exit 1; \
 	  done; done

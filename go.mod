@@ -11,6 +11,7 @@ require (
 	github.com/prometheus/common v0.73.1
 	github.com/tidwall/btree v1.8.2
 	github.com/tidwall/rtree v1.10.0
+	github.com/uber/h3-go/v4 v4.1.0
 	github.com/valyala/fasthttp v1.77.0
 	golang.org/x/sync v0.24.0
 	golang.org/x/text v0.43.0
