@@ -52,16 +52,15 @@ func (e *Engine) unitSet(p layers.Principal, path, id string) (*unitSet, *Error)
 		return nil, errf(CodeInvalid, path, "layer %q holds %s features, not admin units (polygons)", id, l.Geometry)
 	}
 	v := e.src.version(id)
+	// Built under the lock: concurrent first questions wait for one build
+	// instead of each making its own.
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	us := e.units[id]
-	e.mu.Unlock()
-	if us != nil && us.version == v && us.layer == l {
-		return us, nil
+	if us == nil || us.version != v || us.layer != l {
+		us = e.buildUnits(l, v)
+		e.units[id] = us
 	}
-	us = e.buildUnits(l, v)
-	e.mu.Lock()
-	e.units[id] = us
-	e.mu.Unlock()
 	return us, nil
 }
 

@@ -186,7 +186,7 @@ func (pl *plan) keyOf(f *spatial.Feature, key *groupKey) {
 		g := &pl.groups[i]
 		if g.units != nil {
 			u := -1
-			if p, ok := representative(f.Geom); ok {
+			if p, ok := representative(f); ok {
 				u = g.units.grid.locate(g.units.list, p)
 			}
 			key[i] = int64(u)
@@ -206,9 +206,14 @@ type groupKey [4]any
 // representative is the point a feature is joined to admin units by:
 // ST_PointOnSurface (a point for points, a vertex for lines, an inside
 // point for polygons).
-func representative(g orb.Geometry) (orb.Point, bool) {
-	if p, ok := g.(orb.Point); ok {
+func representative(f *spatial.Feature) (orb.Point, bool) {
+	// A geometry whose box is a point is that point; reading the box, held
+	// in the feature, saves a memory access to the geometry.
+	if f.Bound.Min == f.Bound.Max && f.Geom != nil {
+		return f.Bound.Min, true
+	}
+	if p, ok := f.Geom.(orb.Point); ok {
 		return p, true
 	}
-	return spatial.PointOnSurface(g)
+	return spatial.PointOnSurface(f.Geom)
 }

@@ -20,16 +20,40 @@ func (e *Engine) grouped(ctx context.Context, pl *plan) (*Result, error) {
 	newAcc := func() *acc { return &acc{figs: make([]fig, len(pl.aggs))} }
 	type part struct {
 		groups map[groupKey]*acc
+		byUnit []*acc // when grouping by units alone: index unit+1
 		total  *acc
 		over   bool
 	}
 	nw := workers()
-	parts := perWorker(nw, func() *part { return &part{groups: map[groupKey]*acc{}, total: newAcc()} })
+	var units *unitSet
+	if len(pl.groups) == 1 && pl.groups[0].units != nil {
+		units = pl.groups[0].units
+	}
+	parts := perWorker(nw, func() *part {
+		p := &part{groups: map[groupKey]*acc{}, total: newAcc()}
+		if units != nil {
+			p.byUnit = make([]*acc, len(units.list)+1)
+		}
+		return p
+	})
 	maxGroups := e.lim.MaxGroups
 	add := func(w int, f *spatial.Feature) {
 		p := parts[w]
 		p.total.add(pl, f)
 		if len(pl.groups) == 0 {
+			return
+		}
+		if units != nil {
+			u := -1
+			if pt, ok := representative(f); ok {
+				u = units.grid.locate(units.list, pt)
+			}
+			a := p.byUnit[u+1]
+			if a == nil {
+				a = newAcc()
+				p.byUnit[u+1] = a
+			}
+			a.add(pl, f)
 			return
 		}
 		var k groupKey
@@ -55,6 +79,13 @@ func (e *Engine) grouped(ctx context.Context, pl *plan) (*Result, error) {
 		}
 	} else if err := e.scan(ctx, pl, nw, add); err != nil {
 		return nil, err
+	}
+	for _, p := range parts {
+		for u, a := range p.byUnit {
+			if a != nil {
+				p.groups[groupKey{int64(u - 1)}] = a
+			}
+		}
 	}
 	all, total := parts[0].groups, parts[0].total
 	for _, p := range parts {
