@@ -50,11 +50,10 @@ func (e *Engine) scanBand(ctx context.Context, pl *plan, band, whole orb.Bound, 
 	var err error
 	n := 0
 	e.src.search(pl.layer.ID, band, func(f *spatial.Feature) bool {
-		if n++; n&1023 == 0 {
-			if err = ctx.Err(); err != nil {
-				return false
-			}
+		if err = checkCtx(ctx, n); err != nil {
+			return false
 		}
+		n++
 		y := max(f.Bound.Min[1], whole.Min[1])
 		if y < lo || y > hi || y == hi && !last {
 			return true
