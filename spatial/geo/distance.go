@@ -10,7 +10,8 @@ import (
 // the WGS84 ellipsoid, as ST_Distance(geography, geography) computes it: 0
 // when p lies in a polygon of g, else, for every line and ring of g, the
 // geodesic distance to the point of it nearest p on the sphere, the least of
-// those. ST_DWithin(g, p, r) holds when DistanceTo(p, g) <= r.
+// those. ST_DWithin(g, p, r) holds when DistanceTo(p, g) <= r. Geodesic
+// distances are FastDistance's.
 func DistanceTo(p orb.Point, g orb.Geometry) float64 {
 	d, _ := distances(p, g)
 	return d
@@ -32,10 +33,10 @@ func distances(p orb.Point, g orb.Geometry) (ell, sph float64) {
 	}
 	switch g := g.(type) {
 	case orb.Point:
-		take(Distance(p, g), SphereDistance(p, g))
+		take(FastDistance(p, g), SphereDistance(p, g))
 	case orb.MultiPoint:
 		for _, q := range g {
-			take(Distance(p, q), SphereDistance(p, q))
+			take(FastDistance(p, q), SphereDistance(p, q))
 		}
 	case orb.LineString:
 		take(pathDistance(p, g))
@@ -80,7 +81,7 @@ func pathDistance(p orb.Point, l orb.LineString) (ell, sph float64) {
 		return math.Inf(1), math.Inf(1)
 	}
 	if len(l) == 1 {
-		return Distance(p, l[0]), SphereDistance(p, l[0])
+		return FastDistance(p, l[0]), SphereDistance(p, l[0])
 	}
 	pv := toVec(p)
 	best, bestAngle := l[0], math.Inf(1)
@@ -93,7 +94,7 @@ func pathDistance(p orb.Point, l orb.LineString) (ell, sph float64) {
 		}
 		prev = cur
 	}
-	return Distance(p, best), SphereRadius * bestAngle
+	return FastDistance(p, best), SphereRadius * bestAngle
 }
 
 type vec [3]float64

@@ -75,3 +75,18 @@ func TestReachHoldsCircle(t *testing.T) {
 		}
 	}
 }
+
+// TestFastDistance holds FastDistance to 4e-8 of GeographicLib under 2 km
+// (the plane formula) and to equality beyond, across latitudes and across
+// the antimeridian.
+func TestFastDistance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		p := orb.Point{rng.Float64()*360 - 180, rng.Float64()*170 - 85}
+		q := direct(p, rng.Float64()*360, math.Pow(10, rng.Float64()*5))
+		want, got := Distance(p, q), FastDistance(p, q)
+		if math.Abs(got-want) > 4e-8*want+1e-9 {
+			t.Fatalf("FastDistance(%v, %v) = %.9f, geodesic %.9f", p, q, got, want)
+		}
+	}
+}

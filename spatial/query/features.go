@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"slices"
+	"strings"
 
 	"bando/spatial"
 	"bando/spatial/geo"
@@ -36,7 +37,7 @@ func (e *Engine) features(ctx context.Context, pl *plan) (*Result, error) {
 	origin := pl.origin
 	err := e.scan(ctx, pl, nw, func(w int, f *spatial.Feature) {
 		counts[w]++
-		h := Hit{Feature: f}
+		h := newHit(f)
 		if origin != nil {
 			h.DistanceM, h.HasDistance = geo.DistanceTo(*origin, f.Geom), true
 		}
@@ -104,12 +105,29 @@ func cmpHit(a, b Hit) int {
 		return -1
 	case a.DistanceM > b.DistanceM:
 		return 1
-	case spatial.Less(a.Feature.ID, b.Feature.ID):
-		return -1
-	case spatial.Less(b.Feature.ID, a.Feature.ID):
+	}
+	return cmpID(a, b)
+}
+
+// cmpID orders hits as spatial.Less orders ids: integers first, in
+// numeric order, then other ids in byte order.
+func cmpID(a, b Hit) int {
+	switch {
+	case a.numeric && b.numeric:
+		switch {
+		case a.num < b.num:
+			return -1
+		case a.num > b.num:
+			return 1
+		}
+		return 0
+	case a.numeric != b.numeric:
+		if a.numeric {
+			return -1
+		}
 		return 1
 	}
-	return 0
+	return strings.Compare(a.Feature.ID, b.Feature.ID)
 }
 
 // topN keeps the n least hits seen, in a max-heap.

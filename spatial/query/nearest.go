@@ -54,7 +54,7 @@ func (e *Engine) nearest(ctx context.Context, pl *plan) ([]Hit, error) {
 			}
 			n++
 			if pl.match(f) {
-				cands = append(cands, cand{Hit{Feature: f}, geo.SphereDistanceTo(w.At, f.Geom)})
+				cands = append(cands, cand{newHit(f), geo.SphereDistanceTo(w.At, f.Geom)})
 			}
 			return true
 		})

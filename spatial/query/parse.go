@@ -139,7 +139,7 @@ func parseAggregates(path string, v any) ([]Aggregate, *Error) {
 		}
 		a := &out[i]
 		for _, k := range sortedKeys(obj) {
-		v := obj[k]
+			v := obj[k]
 			switch k {
 			case "op":
 				a.Op, e = str(join(p, k), v)

@@ -39,6 +39,15 @@ type Hit struct {
 	Feature     *spatial.Feature
 	DistanceM   float64
 	HasDistance bool
+	// num and numeric cache the id's integer value for ordering
+	// (spatial.Less order) without parsing it at every comparison.
+	num     uint64
+	numeric bool
+}
+
+func newHit(f *spatial.Feature) Hit {
+	n, ok := spatial.NumericID(f.ID)
+	return Hit{Feature: f, num: n, numeric: ok}
 }
 
 // Group is one group: Key parts in GroupNames order (a unit code or field

@@ -28,10 +28,10 @@ const suiteLayers = `layers:
 
 // world is the suite's data, in the index and in PostGIS.
 type world struct {
-	e       *Engine
-	pool    *pgxpool.Pool
+	e        *Engine
+	pool     *pgxpool.Pool
 	communes []*spatial.Feature
-	feats   map[string][]*spatial.Feature
+	feats    map[string][]*spatial.Feature
 }
 
 func loadCommunes(t testing.TB) (*layers.Layer, []*spatial.Feature) {

@@ -169,11 +169,15 @@ func touchesPoint(g orb.Geometry, at orb.Point, tol float64) bool {
 	return withinDistance(g, at, tol)
 }
 
-// withinDistance is ST_DWithin(g, at, m) on geography. For points the
-// great-circle distance decides unless it is within 1% of m (the sphere and
-// the ellipsoid differ by at most 0.6%); the ellipsoid decides otherwise.
+// withinDistance is ST_DWithin(g, at, m) on geography. For points within
+// a short radius FastDistance decides; for longer ones the great-circle
+// distance decides unless it is within 1% of m (the sphere and the
+// ellipsoid differ by at most 0.6%), the ellipsoid otherwise.
 func withinDistance(g orb.Geometry, at orb.Point, m float64) bool {
 	if p, ok := g.(orb.Point); ok {
+		if m < 1900 {
+			return geo.FastDistance(at, p) <= m
+		}
 		s := geo.SphereDistance(at, p)
 		switch {
 		case s < 0.99*m:
@@ -181,7 +185,7 @@ func withinDistance(g orb.Geometry, at orb.Point, m float64) bool {
 		case s > 1.01*m:
 			return false
 		}
-		return geo.Distance(at, p) <= m
+		return geo.FastDistance(at, p) <= m
 	}
 	return geo.DistanceTo(at, g) <= m
 }
