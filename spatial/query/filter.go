@@ -1,0 +1,264 @@
+package query
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"bando/layers"
+)
+
+// tri is SQL's three-valued logic: a comparison with an absent value is
+// unknown, not false, so that not(x = 1) selects what SQL selects.
+type tri int8
+
+const (
+	triFalse tri = iota
+	triTrue
+	triNull
+)
+
+func triOf(b bool) tri {
+	if b {
+		return triTrue
+	}
+	return triFalse
+}
+
+func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func([]any) tri, error) {
+	switch f.Op {
+	case "and", "or":
+		var args []func([]any) tri
+		for i, a := range f.Args {
+			c, err := compileFilter(pl, index(join(path, f.Op), i), a, lim)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, c)
+		}
+		if f.Op == "and" {
+			return func(p []any) tri {
+				out := triTrue
+				for _, a := range args {
+					switch a(p) {
+					case triFalse:
+						return triFalse
+					case triNull:
+						out = triNull
+					}
+				}
+				return out
+			}, nil
+		}
+		return func(p []any) tri {
+			out := triFalse
+			for _, a := range args {
+				switch a(p) {
+				case triTrue:
+					return triTrue
+				case triNull:
+					out = triNull
+				}
+			}
+			return out
+		}, nil
+	case "not":
+		a, err := compileFilter(pl, join(path, "not"), f.Args[0], lim)
+		if err != nil {
+			return nil, err
+		}
+		return func(p []any) tri {
+			switch a(p) {
+			case triTrue:
+				return triFalse
+			case triFalse:
+				return triTrue
+			}
+			return triNull
+		}, nil
+	}
+	i, er := field(pl.p, pl.layer, join(path, "field"), f.Field)
+	if er != nil {
+		return nil, er
+	}
+	fd := &pl.layer.Fields[i]
+	if f.Op == "is_null" {
+		return func(p []any) tri { return triOf(i >= len(p) || p[i] == nil) }, nil
+	}
+	cmp, err := compileCompare(join(path, "value"), fd, f, lim)
+	if err != nil {
+		return nil, err
+	}
+	return func(p []any) tri {
+		if i >= len(p) || p[i] == nil || !fd.Type.Accepts(p[i]) {
+			return triNull
+		}
+		return triOf(cmp(p[i]))
+	}, nil
+}
+
+// compileCompare returns the test of a present value against the filter's
+// value(s), which must suit the field's type.
+func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(any) bool, error) {
+	if f.Op == "prefix" {
+		if fd.Type != layers.TypeString {
+			return nil, errf(CodeInvalid, path, "prefix needs a text field; %q is %s", fd.Name, fd.Type)
+		}
+		s, ok := f.Value.(string)
+		if !ok {
+			return nil, wrongType(path, "a string", f.Value)
+		}
+		want := Fold(s)
+		return func(v any) bool { return strings.HasPrefix(Fold(v.(string)), want) }, nil
+	}
+	if fd.Type == layers.TypeBool && f.Op != "=" && f.Op != "!=" && f.Op != "in" {
+		return nil, errf(CodeInvalid, strings.TrimSuffix(path, ".value")+".op", "%s is not defined for the boolean field %q", f.Op, fd.Name)
+	}
+	switch f.Op {
+	case "in":
+		arr := f.Value.([]any)
+		if len(arr) > lim.MaxInValues {
+			return nil, errf(CodeLimit, path, "%d values, at most %d", len(arr), lim.MaxInValues)
+		}
+		var keys []any
+		for i, x := range arr {
+			k, err := typedValue(index(path, i), fd, x)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+		return func(v any) bool {
+			return slices.ContainsFunc(keys, func(k any) bool { return compare(v, k) == 0 })
+		}, nil
+	case "between":
+		arr := f.Value.([]any)
+		lo, err := typedValue(index(path, 0), fd, arr[0])
+		if err != nil {
+			return nil, err
+		}
+		hi, err := typedValue(index(path, 1), fd, arr[1])
+		if err != nil {
+			return nil, err
+		}
+		return func(v any) bool { return compare(v, lo) >= 0 && compare(v, hi) <= 0 }, nil
+	}
+	k, err := typedValue(path, fd, f.Value)
+	if err != nil {
+		return nil, err
+	}
+	var ok func(int) bool
+	switch f.Op {
+	case "=":
+		ok = func(c int) bool { return c == 0 }
+	case "!=":
+		ok = func(c int) bool { return c != 0 }
+	case "<":
+		ok = func(c int) bool { return c < 0 }
+	case "<=":
+		ok = func(c int) bool { return c <= 0 }
+	case ">":
+		ok = func(c int) bool { return c > 0 }
+	case ">=":
+		ok = func(c int) bool { return c >= 0 }
+	default:
+		return nil, errf(CodeInvalid, path, "unknown operator %q", f.Op)
+	}
+	return func(v any) bool { return ok(compare(v, k)) }, nil
+}
+
+// typedValue converts a JSON value to the in-memory type of the field, or
+// says what the field wants.
+func typedValue(path string, fd *layers.Field, v any) (any, error) {
+	mismatch := func(want string) error {
+		return errf(CodeInvalid, path, "field %q is %s: want %s, got %s", fd.Name, fd.Type, want, typeName(v))
+	}
+	switch fd.Type {
+	case layers.TypeString:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+		return nil, mismatch("a string")
+	case layers.TypeBool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+		return nil, mismatch("true or false")
+	case layers.TypeInt:
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil, mismatch("an integer")
+		}
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			return i, nil
+		}
+		f, err := n.Float64()
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			return nil, errf(CodeInvalid, path, "field %q is int: want an integer, got %s", fd.Name, n)
+		}
+		return int64(f), nil
+	case layers.TypeFloat:
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil, mismatch("a number")
+		}
+		f, err := n.Float64()
+		if err != nil || math.IsInf(f, 0) {
+			return nil, errf(CodeInvalid, path, "number %s is out of range", n)
+		}
+		return f, nil
+	case layers.TypeTime:
+		s, ok := v.(string)
+		if !ok {
+			return nil, mismatch("an RFC 3339 time string")
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, errf(CodeInvalid, path, "field %q is time: want an RFC 3339 time such as 2025-07-01T00:00:00Z, got %q", fd.Name, s)
+		}
+		return t, nil
+	}
+	return nil, mismatch("a value")
+}
+
+// compare orders two values of one field type (strings by bytes, as a C
+// collation; false before true).
+func compare(a, b any) int {
+	switch a := a.(type) {
+	case string:
+		return strings.Compare(a, b.(string))
+	case int64:
+		bi := b.(int64)
+		switch {
+		case a < bi:
+			return -1
+		case a > bi:
+			return 1
+		}
+		return 0
+	case float64:
+		bf := b.(float64)
+		switch {
+		case a < bf:
+			return -1
+		case a > bf:
+			return 1
+		}
+		return 0
+	case bool:
+		bb := b.(bool)
+		switch {
+		case a == bb:
+			return 0
+		case !a:
+			return -1
+		}
+		return 1
+	case time.Time:
+		return a.Compare(b.(time.Time))
+	}
+	return 0
+}

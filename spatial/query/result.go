@@ -1,0 +1,216 @@
+package query
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"bando/layers"
+	"bando/spatial"
+
+	"github.com/paulmach/orb/geojson"
+)
+
+// Result is the answer to a query: features (Grouped false) or figures.
+type Result struct {
+	Layer *layers.Layer
+	// Matched is how many features matched (numberMatched).
+	Matched int
+	// Features is the page of matches, in order; Fields the indexes of the
+	// layer fields to return with them (the properties selection, within
+	// what the principal may see).
+	Features []Hit
+	Fields   []int
+	// Grouped answers: GroupNames name the key parts (a field, or an
+	// admin layer whose unit code is the value), FigureNames the figures
+	// ("count", "sum_power_w", "area_m2").
+	Grouped     bool
+	GroupNames  []string
+	FigureNames []string
+	Groups      []Group
+	Total       Group
+	// Repairs says how a drawn zone was repaired before use, if it was.
+	Repairs []string
+}
+
+// Hit is one matching feature, with its distance in metres on the WGS84
+// ellipsoid from the query's point when a point is involved.
+type Hit struct {
+	Feature     *spatial.Feature
+	DistanceM   float64
+	HasDistance bool
+	// num and numeric cache the id's integer value for ordering
+	// (spatial.Less order) without parsing it at every comparison.
+	num     uint64
+	numeric bool
+}
+
+func newHit(f *spatial.Feature) Hit {
+	n, ok := spatial.NumericID(f.ID)
+	return Hit{Feature: f, num: n, numeric: ok}
+}
+
+// Group is one group: Key parts in GroupNames order (a unit code or field
+// value; nil when absent or in no unit) and Figures in FigureNames order
+// (int64 for counts and integer sums, minima and maxima; float64
+// otherwise; nil for a figure over no values).
+type Group struct {
+	Key     []any
+	Figures []any
+}
+
+// MarshalJSON writes a GeoJSON FeatureCollection with numberMatched and
+// numberReturned (and distance_m in the properties when measured), or a
+// grouped answer {"groups": [{"key": {...}, "count": …}], "total": {...}}.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	if r.Grouped {
+		return r.appendGroups(nil), nil
+	}
+	buf := []byte(`{"type":"FeatureCollection","numberMatched":`)
+	buf = strconv.AppendInt(buf, int64(r.Matched), 10)
+	buf = append(buf, `,"numberReturned":`...)
+	buf = strconv.AppendInt(buf, int64(len(r.Features)), 10)
+	buf = append(buf, `,"features":[`...)
+	for i, h := range r.Features {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		var err error
+		if buf, err = r.appendHit(buf, h); err != nil {
+			return nil, err
+		}
+	}
+	buf = append(buf, ']')
+	buf = r.appendRepairs(buf)
+	return append(buf, '}'), nil
+}
+
+func (r *Result) appendHit(buf []byte, h Hit) ([]byte, error) {
+	f := h.Feature
+	buf = append(buf, `{"type":"Feature","id":`...)
+	if _, ok := spatial.NumericID(f.ID); ok {
+		buf = append(buf, f.ID...)
+	} else {
+		buf = appendString(buf, f.ID)
+	}
+	g, err := geojson.NewGeometry(f.Geom).MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	buf = append(buf, `,"geometry":`...)
+	buf = append(buf, g...)
+	buf = append(buf, `,"properties":{`...)
+	first := true
+	sep := func() {
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+	}
+	for _, i := range r.Fields {
+		if i >= len(f.Props) || f.Props[i] == nil {
+			continue
+		}
+		sep()
+		buf = appendString(buf, r.Layer.Fields[i].Name)
+		buf = append(buf, ':')
+		buf = appendValue(buf, f.Props[i])
+	}
+	if h.HasDistance {
+		sep()
+		buf = append(buf, `"distance_m":`...)
+		buf = appendValue(buf, h.DistanceM)
+	}
+	return append(buf, "}}"...), nil
+}
+
+func (r *Result) appendGroups(buf []byte) []byte {
+	buf = append(buf, `{"groups":[`...)
+	for i, g := range r.Groups {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"key":{`...)
+		for j, name := range r.GroupNames {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, name)
+			buf = append(buf, ':')
+			buf = appendValue(buf, g.Key[j])
+		}
+		buf = append(buf, '}')
+		buf = r.appendFigures(buf, g, true)
+		buf = append(buf, '}')
+	}
+	buf = append(buf, `],"total":{`...)
+	buf = r.appendFigures(buf, r.Total, false)
+	buf = append(buf, '}')
+	buf = r.appendRepairs(buf)
+	return append(buf, '}')
+}
+
+func (r *Result) appendFigures(buf []byte, g Group, comma bool) []byte {
+	for i, name := range r.FigureNames {
+		if comma || i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, name)
+		buf = append(buf, ':')
+		buf = appendValue(buf, g.Figures[i])
+	}
+	return buf
+}
+
+func (r *Result) appendRepairs(buf []byte) []byte {
+	if len(r.Repairs) == 0 {
+		return buf
+	}
+	buf = append(buf, `,"repairs":[`...)
+	for i, s := range r.Repairs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, s)
+	}
+	return append(buf, ']')
+}
+
+// appendString writes s as a JSON string: quotes, backslashes and control
+// characters escaped, invalid UTF-8 as U+FFFD.
+func appendString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			buf = append(buf, '\\', byte(r))
+		case r < 0x20 || r == 0x2028 || r == 0x2029:
+			buf = append(buf, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
+		default:
+			buf = append(buf, string(r)...)
+		}
+	}
+	return append(buf, '"')
+}
+
+func appendValue(buf []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(buf, "null"...)
+	case string:
+		return appendString(buf, v)
+	case int64:
+		return strconv.AppendInt(buf, v, 10)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(buf, "null"...)
+		}
+		return strconv.AppendFloat(buf, v, 'g', -1, 64)
+	case bool:
+		return strconv.AppendBool(buf, v)
+	case time.Time:
+		return appendString(buf, v.UTC().Format(time.RFC3339Nano))
+	}
+	return append(buf, "null"...)
+}

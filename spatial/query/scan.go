@@ -1,0 +1,78 @@
+package query
+
+import (
+	"context"
+	"runtime"
+
+	"bando/spatial"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/sync/errgroup"
+)
+
+// scan calls fn for every feature that matches the plan's clauses (except
+// nearest) and filter, in no particular order, from up to `parallel`
+// goroutines at once; worker is in [0, parallel). It honours ctx.
+func (e *Engine) scan(ctx context.Context, pl *plan, parallel int, fn func(worker int, f *spatial.Feature)) error {
+	if pl.empty {
+		return nil
+	}
+	b, ok := pl.bound, pl.bounded
+	if !ok {
+		if b, ok = e.src.extent(pl.layer.ID); !ok {
+			return nil
+		}
+	}
+	if parallel <= 1 || e.src.count(pl.layer.ID) < 20000 {
+		return e.scanBand(ctx, pl, b, b, b.Min[1], b.Max[1], true, func(f *spatial.Feature) { fn(0, f) })
+	}
+	// Horizontal bands: a feature belongs to the band holding the bottom of
+	// its box (clamped into b), so that each is seen once.
+	g, ctx := errgroup.WithContext(ctx)
+	h := (b.Max[1] - b.Min[1]) / float64(parallel)
+	for i := range parallel {
+		lo, hi := b.Min[1]+float64(i)*h, b.Min[1]+float64(i+1)*h
+		last := i == parallel-1
+		if last {
+			hi = b.Max[1]
+		}
+		band := orb.Bound{Min: orb.Point{b.Min[0], lo}, Max: orb.Point{b.Max[0], hi}}
+		g.Go(func() error {
+			return e.scanBand(ctx, pl, band, b, lo, hi, last, func(f *spatial.Feature) { fn(i, f) })
+		})
+	}
+	return g.Wait()
+}
+
+// scanBand scans the features meeting band whose clamped box bottom lies in
+// [lo, hi) ([lo, hi] for the last band).
+func (e *Engine) scanBand(ctx context.Context, pl *plan, band, whole orb.Bound, lo, hi float64, last bool, fn func(*spatial.Feature)) error {
+	var err error
+	n := 0
+	e.src.search(pl.layer.ID, band, func(f *spatial.Feature) bool {
+		if err = checkCtx(ctx, n); err != nil {
+			return false
+		}
+		n++
+		y := max(f.Bound.Min[1], whole.Min[1])
+		if y < lo || y > hi || y == hi && !last {
+			return true
+		}
+		if pl.match(f) {
+			fn(f)
+		}
+		return true
+	})
+	return err
+}
+
+func workers() int { return runtime.GOMAXPROCS(0) }
+
+// perWorker makes one value per worker.
+func perWorker[T any](n int, mk func() T) []T {
+	out := make([]T, n)
+	for i := range out {
+		out[i] = mk()
+	}
+	return out
+}
