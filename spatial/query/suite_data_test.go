@@ -65,7 +65,10 @@ func newWorld(t testing.TB, seed uint64, nPts, nLns, nPgs int) (*layers.Catalog,
 		t.Fatal(err)
 	}
 	base, _ := layers.NewCatalog([]*layers.Layer{cl})
-	cat := base.Merge(syn)
+	cat, err := base.Merge(syn)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b9))
 	w := &world{communes: communes, feats: map[string][]*spatial.Feature{}}
 	var verts []orb.Point
