@@ -18,6 +18,8 @@ import (
 	"bando/ingest"
 	"bando/layers"
 	"bando/spatial"
+	"bando/spatial/hex"
+	"bando/spatial/query"
 	"bando/store"
 	"bando/tiles"
 )
@@ -54,6 +56,10 @@ type Config struct {
 	// CORSOrigins may read public endpoints from a browser: "*" for any,
 	// else exact origins ("https://map.example.org"); empty disables CORS.
 	CORSOrigins []string
+	// Queries and Hexes answer map questions; New makes them over Index
+	// and Catalog with default limits when they are nil.
+	Queries *query.Engine
+	Hexes   *hex.Engine
 }
 
 // Server routes requests to handlers.
@@ -63,6 +69,10 @@ type Server struct {
 	metrics *metrics
 	started time.Time
 	writes  writeLocks // see items_merge.go
+	// queries answers map questions (the one query model); hexes counts
+	// what they select per H3 cell.
+	queries *query.Engine
+	hexes   *hex.Engine
 	// staticEnc caches compressed viewer files by coding and name.
 	staticEnc sync.Map
 }
@@ -81,7 +91,13 @@ func New(cfg Config) *Server {
 	if cfg.Tokens == nil {
 		cfg.Tokens = &Tokens{}
 	}
-	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now()}
+	if cfg.Queries == nil {
+		cfg.Queries = query.New(cfg.Index, cfg.Catalog, query.Limits{})
+	}
+	if cfg.Hexes == nil {
+		cfg.Hexes = hex.NewEngine(hex.Config{})
+	}
+	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), queries: cfg.Queries, hexes: cfg.Hexes}
 }
 
 // SetReady marks the index as loaded.
@@ -125,6 +141,8 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 		return s.routeCollections(ctx, r, p, seg[1:])
 	case seg[0] == "tiles":
 		return "tiles", s.routeTiles(ctx, r, p, seg[1:])
+	case seg[0] == "api":
+		return s.routeAPI(ctx, r, p, seg[1:])
 	case path == "/" && wantsJSON(r):
 		return "landing", s.landing(r)
 	}

@@ -1,0 +1,121 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+
+	"bando/layers"
+	"bando/spatial/query"
+)
+
+// routeAPI serves /api/…: the map questions (query, h3) and, as they land,
+// the live twin and the indicators.
+func (s *Server) routeAPI(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
+	switch {
+	case len(seg) == 1 && seg[0] == "query":
+		return "query", s.query(ctx, r, p)
+	case len(seg) == 1 && seg[0] == "h3":
+		return "h3", s.h3(ctx, r, p)
+	}
+	return "api", errorResponse(notFound("no such resource: " + quote(r.Path)))
+}
+
+// query answers POST /api/query (a JSON query body) and GET /api/query
+// (the URL form, see queryFromURL) with features or grouped figures, as
+// JSON or, with f=csv or Accept: text/csv, CSV.
+func (s *Server) query(ctx context.Context, r *Request, p layers.Principal) *Response {
+	var body []byte
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		b, err := queryFromURL(r.Query)
+		if err != nil {
+			return errorResponse(err)
+		}
+		body = b
+	case http.MethodPost:
+		if err := s.checkQueryRequest(r); err != nil {
+			return errorResponse(err)
+		}
+		body = r.Body
+	default:
+		return methodNotAllowed("GET, POST")
+	}
+	q, err := query.Parse(body)
+	if err != nil {
+		return queryError(err)
+	}
+	res, err := s.queries.Run(ctx, p, q)
+	if err != nil {
+		return queryError(err)
+	}
+	if wantsCSV(r) {
+		var buf bytes.Buffer
+		if err := res.WriteCSV(&buf, r.Query.Get("geometry") == "wkt"); err != nil {
+			return errorResponse(err)
+		}
+		return csvResponse(buf.Bytes(), "query.csv")
+	}
+	b, err := res.MarshalJSON()
+	if err != nil {
+		return errorResponse(err)
+	}
+	ct := "application/geo+json"
+	if res.Grouped {
+		ct = "application/json"
+	}
+	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: b}
+	resp.Header.Set("Content-Type", ct)
+	return resp
+}
+
+// checkQueryRequest refuses POST bodies that are too large or not JSON.
+func (s *Server) checkQueryRequest(r *Request) error {
+	if len(r.Body) > s.cfg.MaxBody {
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large", Message: "request body exceeds the limit"}
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "json") {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "a question is JSON: Content-Type application/json, not " + quote(ct)}
+	}
+	return nil
+}
+
+// queryError answers a refused question: a *query.Error as 400 or 422 with
+// its code, the JSON path at fault and, for an ambiguous name, the
+// candidates; anything else as the usual API error.
+func queryError(err error) *Response {
+	qe, ok := query.AsError(err)
+	if !ok {
+		return errorResponse(err)
+	}
+	details := map[string]any{}
+	if qe.Path != "" {
+		details["path"] = qe.Path
+	}
+	if len(qe.Candidates) > 0 {
+		details["candidates"] = qe.Candidates
+	}
+	ae := &Error{Status: qe.Status(), Code: string(qe.Code), Message: qe.Error(), Err: err}
+	if len(details) > 0 {
+		ae.Details = details
+	}
+	return errorResponse(ae)
+}
+
+// wantsCSV reports whether the answer should be CSV: f=csv, or an Accept
+// header that names text/csv.
+func wantsCSV(r *Request) bool {
+	if f := r.Query.Get("f"); f != "" {
+		return f == "csv"
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/csv")
+}
+
+func csvResponse(b []byte, name string) *Response {
+	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: b}
+	resp.Header.Set("Content-Type", "text/csv; charset=utf-8")
+	resp.Header.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	return resp
+}
