@@ -166,6 +166,7 @@ type assembler struct {
 type partial struct {
 	first time.Time
 	parts []string // payloads by fragment number - 1
+	got   uint16   // bit n: fragment n is in
 	have  int
 	v     vdm // the first fragment seen (receive time)
 }
@@ -183,7 +184,7 @@ func (a *assembler) add(v vdm, now time.Time) (payload string, fill int, first v
 	a.expire(now)
 	key := v.seq + "|" + v.channel + "|" + strconv.Itoa(v.total) + "|" + strconv.FormatBool(v.own)
 	p := a.pending[key]
-	if p != nil && (v.num == 1 || p.parts[v.num-1] != "") {
+	if p != nil && p.got&(1<<v.num) != 0 {
 		// A new message reuses the id before the old one completed.
 		a.remove(key)
 		a.dropped++
@@ -199,6 +200,7 @@ func (a *assembler) add(v vdm, now time.Time) (payload string, fill int, first v
 		a.order = append(a.order, key)
 	}
 	p.parts[v.num-1] = v.payload
+	p.got |= 1 << v.num
 	p.have++
 	if v.num == v.total {
 		p.v.fill = v.fill // only the last fragment's fill bits count
