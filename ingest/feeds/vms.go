@@ -275,7 +275,14 @@ var vmsZoned = []string{
 }
 
 func parseVMSTime(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	t, err := parseVMSTime1(strings.TrimSpace(s), loc)
+	if err == nil && t.Year() < 1970 {
+		return time.Time{}, fmt.Errorf("time %q is before 1970", s)
+	}
+	return t, err
+}
+
+func parseVMSTime1(s string, loc *time.Location) (time.Time, error) {
 	for _, l := range vmsZoned {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), nil
