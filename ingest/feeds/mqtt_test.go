@@ -88,7 +88,7 @@ func TestMQTTFeed(t *testing.T) {
 		pre + "/vessels/a": {`{"id":"BV-1","t":"2025-07-01T01:00:00Z","lon":107.1,"lat":10.2,"sog":5.5,"cog":90,"source":"vms"}`,
 			`{"id":"BV-2","t":"2025-07-01T01:00:00+07:00","lon":107,"lat":10}` + "\n" + `{"id":"BV-3","t":"2025-07-01T01:00:00Z","lon":1,"lat":2}`,
 			`{"id":"BV-4","lon":1,"lat":2}`}, // no time: bad
-		pre + "/obs":                             {`{"sensor":"aq-1","quantity":"pm25","t":"2025-07-01T01:00:00Z","value":35.5,"unit":"µg/m³"}`},
+		pre + "/obs": {`{"sensor":"aq-1","quantity":"pm25","t":"2025-07-01T01:00:00Z","value":35.5,"unit":"µg/m³"}`},
 		pre + "/v1.1/Datastreams(42)/Observations": {`{"phenomenonTime":"2025-07-01T00:00:00Z/2025-07-01T01:00:00Z","result":1.25}`},
 		pre + "/v1.1/Datastreams(9)/Observations":  {`{"phenomenonTime":"2025-07-01T01:00:00Z","result":3}`},
 	})
@@ -197,7 +197,6 @@ func TestMatchTopic(t *testing.T) {
 		}
 	}
 }
-
 
 // FuzzMQTTPayload: the three payload parsers never panic, and what they
 // accept is well-formed.
