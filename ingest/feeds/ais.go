@@ -199,7 +199,7 @@ type aisDecoder struct {
 }
 
 func newAISDecoder(a *AIS) *aisDecoder {
-	c := ais.CodecNew(false, false)
+	c := ais.CodecNewFast(false, false, true) // generated, reflection-free decoder
 	c.DropSpace = true
 	return &aisDecoder{feed: a, codec: c, asm: newAssembler(64, time.Minute)}
 }

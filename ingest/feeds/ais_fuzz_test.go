@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,4 +79,32 @@ func TestAISAssembler(t *testing.T) {
 	if a.dropped != 4 { // 1/B, then 2/A, 3/A and the 1/B of just now expired
 		t.Fatalf("dropped %d, want 4", a.dropped)
 	}
+}
+
+// FuzzAISPayload fuzzes the payload behind a valid checksum, where the
+// decoder (go-ais) is reached; FuzzAIS rarely gets past the checksum.
+func FuzzAISPayload(f *testing.F) {
+	f.Add("15RTgt0PAso;90TKcjM8h6g208CQ", uint8(0))
+	f.Add("55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp888888888880", uint8(2))
+	f.Add("B39H9GP0;@H136UI3ijEowU5oP06", uint8(0))
+	f.Add("H42O55i18tMET00000000000000", uint8(2))
+	f.Add("I>0l=kH0@D9e", uint8(4))
+	f.Fuzz(func(t *testing.T, payload string, fill uint8) {
+		body := "AIVDM,1,1,,A," + payload + "," + strconv.Itoa(int(fill%6))
+		line := "!" + body + "*" + strings.ToUpper(strconv.FormatUint(uint64(checksum(body))|0x100, 16)[1:])
+		a, _ := NewAIS(AISConfig{Path: "-"})
+		sink := &memSink{}
+		if err := a.read(context.Background(), strings.NewReader(line+"\n"), sink); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range sink.ps {
+			if !(p.Lon >= -180 && p.Lon <= 180 && p.Lat >= -90 && p.Lat <= 90) ||
+				p.SOG < 0 || p.SOG > 102.2 || p.COG < 0 || p.COG >= 360 {
+				t.Fatalf("bad position %+v from %q", p, line)
+			}
+		}
+		if st := a.Stats(); armoured(payload) && !strings.ContainsAny(payload, ",*!\\\n\r") && st.Sentences != 1 {
+			t.Fatalf("%q: stats %+v", line, st)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +46,34 @@ func TestNewFromYAML(t *testing.T) {
 		{Type: "mqtt", Address: "x:1"}, {Type: "http"}, {Type: "nmea"}, {Type: "vms", Path: "a", Format: "xml"}} {
 		if _, err := New(bad); err == nil || !strings.HasPrefix(err.Error(), "feeds: ") {
 			t.Errorf("%+v: err %v", bad, err)
+		}
+	}
+}
+
+// TestREADMEFeeds keeps the README's feeds example honest: it decodes into
+// Config and every entry builds.
+func TestREADMEFeeds(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```yaml\nfeeds:\n")
+	if !ok {
+		t.Fatal("README has no ```yaml block starting with feeds:")
+	}
+	block, _, _ := strings.Cut(rest, "```")
+	var doc struct{ Feeds []Config }
+	dec := yaml.NewDecoder(strings.NewReader("feeds:\n" + block))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("README feeds: %v", err)
+	}
+	if len(doc.Feeds) != 4 {
+		t.Fatalf("%d feeds", len(doc.Feeds))
+	}
+	for _, c := range doc.Feeds {
+		if _, err := New(c); err != nil {
+			t.Errorf("README feed %q: %v", c.Name, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -229,4 +230,65 @@ func FuzzMQTTPayload(f *testing.F) {
 		}
 		staID(string(payload))
 	})
+}
+
+// countSink counts positions.
+type countSink struct {
+	discard
+	n atomic.Int64
+}
+
+func (s *countSink) Positions(_ context.Context, ps []Position) error {
+	s.n.Add(int64(len(ps)))
+	return nil
+}
+
+// BenchmarkMQTTPositions: QoS 1 positions per second through Mosquitto,
+// from publish to acknowledged delivery to the sink (the publisher waits
+// for each PUBACK, so this is the publisher's rate with the feed keeping up).
+func BenchmarkMQTTPositions(b *testing.B) {
+	addr := testenv.MQTT(b)
+	pre := testenv.MQTTPrefix(b)
+	sink := &countSink{}
+	m, err := NewMQTT(MQTTConfig{Broker: addr, ClientID: strings.ReplaceAll(pre, "/", "-"),
+		PositionTopics: []string{pre + "/p"}, SessionExpiry: time.Minute, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx, sink)
+	for m.Stats().Connects == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pub := paho.NewClient(paho.ClientConfig{Conn: conn})
+	if _, err := pub.Connect(ctx, &paho.Connect{ClientID: strings.ReplaceAll(pre, "/", "-") + "-pub", CleanStart: true, KeepAlive: 30}); err != nil {
+		b.Fatal(err)
+	}
+	defer pub.Disconnect(&paho.Disconnect{})
+	payload := []byte(`{"id":"BV-1","t":"2025-07-01T01:00:00Z","lon":107.1,"lat":10.2,"sog":5.5,"cog":90}`)
+	const n = 2000
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var wg sync.WaitGroup
+		for j := 0; j < n; j++ {
+			wg.Add(1)
+			go func() { // up to the broker's receive maximum in flight
+				defer wg.Done()
+				if _, err := pub.Publish(ctx, &paho.Publish{Topic: pre + "/p", QoS: 1, Payload: payload}); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		for sink.n.Load() < int64((i+1)*n) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "positions/s")
 }

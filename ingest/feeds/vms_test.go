@@ -128,3 +128,30 @@ func FuzzVMS(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVMSCSV: rows parsed per second, local times and decimal commas
+// included.
+func BenchmarkVMSCSV(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("So_Dang_Ky;Thoi gian;Kinh do;Vi do;SOG;COG\n")
+	for i := 0; i < 10000; i++ {
+		sb.WriteString("BV-12345-TS;2025-07-01 08:00:00;107,1;10,2;5,5;90\n")
+	}
+	text := sb.String()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		v, _ := NewVMS(VMSConfig{Path: "-"})
+		if err := v.read(context.Background(), strings.NewReader(text), discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*10000)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// discard is a sink that keeps nothing.
+type discard struct{}
+
+func (discard) Positions(context.Context, []Position) error       { return nil }
+func (discard) Observations(context.Context, []Observation) error { return nil }
+func (discard) Vessels(context.Context, []Vessel) error           { return nil }
