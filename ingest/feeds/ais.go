@@ -34,6 +34,11 @@ type AISConfig struct {
 
 // AIS is the AIS feed. Position reports (types 1, 2, 3, 18, 19, 27) become
 // Positions with Source "ais"; static messages (5, 24) become Vessels.
+//
+// A position's T is the receiver's time stamp when the line carries one
+// (a tag block "\c:<unix>\" or a leading Unix time in nanoseconds), else
+// its arrival time: AIS reports themselves carry only the second of the
+// minute. Lines that are not AIS (other NMEA, comments) are ignored.
 type AIS struct {
 	cfg   AISConfig
 	stats aisCounters
