@@ -3,8 +3,10 @@ module bando
 go 1.26.8
 
 require (
+	github.com/BertoldVdb/go-ais v0.4.0
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/cockroachdb/pebble v1.1.5
+	github.com/eclipse/paho.golang v0.23.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/paulmach/orb v0.14.0
 	github.com/prometheus/client_golang v1.23.2

@@ -26,6 +26,7 @@ var want = []struct {
 	{"province", 1, layers.Public, layers.Zoom{Min: 0, Max: 14}},
 	{"communes", 168, layers.Public, layers.Zoom{Min: 0, Max: 16}},
 	{"sea", 1, layers.Public, layers.Zoom{Min: 0, Max: 12}},
+	{"fishing_zones", 3, layers.Public, layers.Zoom{Min: 0, Max: 12}},
 	{"coastline", 7, layers.Public, layers.Zoom{Min: 0, Max: 14}},
 	{"railways", 127, layers.Public, layers.Zoom{Min: 6, Max: 16}},
 	{"roads", 2990, layers.Public, layers.Zoom{Min: 9, Max: 18}},
