@@ -237,8 +237,8 @@ func TestFeaturesPaging(t *testing.T) {
 		t.Errorf("json %s", b)
 	}
 	for _, tt := range []struct{ body, code string }{
-		{`{"layer":"houses","where":[{"radius":{"lon":1,"lat":0,"m":1e9}}]}`, "limit"},
-		{`{"layer":"houses","where":[{"nearest":{"lon":1,"lat":0,"k":100000}}]}`, "limit"},
+		{`{"layer":"houses","where":[{"radius":{"lon":1,"lat":0,"m":1e9}}]}`, "invalid"},
+		{`{"layer":"houses","where":[{"nearest":{"lon":1,"lat":0,"k":100000}}]}`, "invalid"},
 		{`{"layer":"houses","limit":1000000}`, "limit"},
 		{`{"layer":"houses","where":[{"zone":{"type":"Polygon","coordinates":[[[0,0],[3,0],[3,1],[1,1],[1,-1],[2,-1],[2,2],[0,2],[0,0]]]}}]}`, "invalid"},
 	} {

@@ -23,7 +23,7 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 			tol = DefaultToleranceM
 		}
 		if tol > e.lim.MaxRadiusM {
-			return errf(CodeLimit, join(path, "point.tolerance_m"), "%v m is over the maximum %v m", tol, e.lim.MaxRadiusM)
+			return errf(CodeInvalid, join(path, "point.tolerance_m"), "%v m is over the maximum %v m", tol, e.lim.MaxRadiusM)
 		}
 		at := w.At
 		pl.setOrigin(at)
@@ -32,7 +32,7 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool { return touchesPoint(f.Geom, at, tol) }})
 	case KindRadius:
 		if w.M < 0 || w.M > e.lim.MaxRadiusM {
-			return errf(CodeLimit, join(path, "radius.m"), "radius %v m is outside [0, %v]", w.M, e.lim.MaxRadiusM)
+			return errf(CodeInvalid, join(path, "radius.m"), "radius %v m is outside [0, %v]", w.M, e.lim.MaxRadiusM)
 		}
 		at, m := w.At, w.M
 		pl.setOrigin(at)
@@ -41,10 +41,10 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool { return withinDistance(f.Geom, at, m) }})
 	case KindNearest:
 		if w.K < 1 || w.K > e.lim.MaxK {
-			return errf(CodeLimit, join(path, "nearest.k"), "k %d is outside [1, %d]", w.K, e.lim.MaxK)
+			return errf(CodeInvalid, join(path, "nearest.k"), "k %d is outside [1, %d]", w.K, e.lim.MaxK)
 		}
 		if w.MaxM < 0 || w.MaxM > e.lim.MaxRadiusM {
-			return errf(CodeLimit, join(path, "nearest.max_m"), "max_m %v is outside [0, %v]", w.MaxM, e.lim.MaxRadiusM)
+			return errf(CodeInvalid, join(path, "nearest.max_m"), "max_m %v is outside [0, %v]", w.MaxM, e.lim.MaxRadiusM)
 		}
 		if pl.nearest != nil {
 			return errf(CodeInvalid, path, "only one nearest clause is allowed")
