@@ -89,6 +89,7 @@ func OpenPebbleWith(dir string, o Options) (*Pebble, error) {
 		Cache:                       pebble.NewCache(64 << 20),
 		DisableWAL:                  false,
 		MemTableStopWritesThreshold: 4,
+		Logger:                      pebbleLogger{},
 	}
 	// Bloom filters make the per-feature "is it stored already?" lookup of
 	// an upsert cheap for the common case of a new id.

@@ -20,6 +20,8 @@ usage:
   bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
   bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
   bando layers  [--config FILE]
+  bando query   [--data DIR] [--config FILE] [--clearance C] [--csv [--wkt]] ('{json}' | -f FILE)
+                one question of the query model (POST /api/query) on a stopped data directory
   bando gen     [--layer L] [--n N] [--seed S] [--out FILE]
                 synthetic NDJSON: parcels (default), houses, street_lights,
                 schools, clinics, commune_stats
@@ -49,6 +51,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return ingestCmd(ctx, rest, stdout, stderr)
 	case "layers":
 		return layersCmd(rest, stdout)
+	case "query":
+		return queryCmd(ctx, rest, stdout, stderr)
 	case "gen":
 		return genCmd(rest, stdout)
 	case "hash-token":
