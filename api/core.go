@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bando/indicators"
 	"bando/ingest"
 	"bando/layers"
 	"bando/spatial"
@@ -60,6 +61,9 @@ type Config struct {
 	// and Catalog with default limits when they are nil.
 	Queries *query.Engine
 	Hexes   *hex.Engine
+	// Indicators holds the computed indicators; New makes one (computing
+	// on first request, never refreshed) when it is nil.
+	Indicators *indicators.Engine
 }
 
 // Server routes requests to handlers.
@@ -71,8 +75,9 @@ type Server struct {
 	writes  writeLocks // see items_merge.go
 	// queries answers map questions (the one query model); hexes counts
 	// what they select per H3 cell.
-	queries *query.Engine
-	hexes   *hex.Engine
+	queries    *query.Engine
+	hexes      *hex.Engine
+	indicators *indicators.Engine
 	// staticEnc caches compressed viewer files by coding and name.
 	staticEnc sync.Map
 }
@@ -91,13 +96,19 @@ func New(cfg Config) *Server {
 	if cfg.Tokens == nil {
 		cfg.Tokens = &Tokens{}
 	}
-	if cfg.Queries == nil {
-		cfg.Queries = query.New(cfg.Index, cfg.Catalog, query.Limits{})
+	if cfg.Catalog != nil && cfg.Index != nil {
+		if cfg.Queries == nil {
+			cfg.Queries = query.New(cfg.Index, cfg.Catalog, query.Limits{})
+		}
+		if cfg.Hexes == nil {
+			cfg.Hexes = hex.NewEngine(hex.Config{})
+		}
+		if cfg.Indicators == nil {
+			cfg.Indicators = indicators.New(cfg.Queries, cfg.Catalog, cfg.Logger)
+		}
 	}
-	if cfg.Hexes == nil {
-		cfg.Hexes = hex.NewEngine(hex.Config{})
-	}
-	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), queries: cfg.Queries, hexes: cfg.Hexes}
+	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), queries: cfg.Queries, hexes: cfg.Hexes,
+		indicators: cfg.Indicators}
 }
 
 // SetReady marks the index as loaded.

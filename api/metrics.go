@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bando/indicators"
 	"bytes"
 	"net/http"
 	"strconv"
@@ -39,6 +40,18 @@ func newMetrics(cfg Config) *metrics {
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	if cfg.Tiles != nil {
 		m.reg.MustRegister(newTileCacheCollector(cfg.Tiles))
+	}
+	if ie := cfg.Indicators; ie != nil {
+		stat := func(name, help string, v func(indicators.Stats) float64) prometheus.Collector {
+			return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return v(ie.Stats()) })
+		}
+		m.reg.MustRegister(
+			stat("bando_indicator_computations_total", "Indicator computations (recomputed from the change feed).",
+				func(s indicators.Stats) float64 { return float64(s.Computations) }),
+			stat("bando_indicator_failures_total", "Indicator computations that failed.",
+				func(s indicators.Stats) float64 { return float64(s.Failures) }),
+			stat("bando_indicator_compute_seconds_total", "Time spent computing indicators.",
+				func(s indicators.Stats) float64 { return s.Total.Seconds() }))
 	}
 	if cfg.Index != nil && cfg.Catalog != nil {
 		// Per-layer gauges only for public layers: /metrics is unauthenticated,

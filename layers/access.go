@@ -104,3 +104,6 @@ func HasHiddenFields(l *Layer) bool {
 	}
 	return false
 }
+
+// CanSeeIndicator reports whether p may see the per-unit values of ind.
+func CanSeeIndicator(p Principal, ind *Indicator) bool { return ind != nil && p.clears(ind.Access) }

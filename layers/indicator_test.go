@@ -55,7 +55,7 @@ const temporaryShare = `  - id: temporary_share
 `
 
 const perCapita = `  - id: clinics_per_10k
-    title: {vi: Cơ sở y tế trên 10.000 dân, en: Clinics per 10,000 people}
+    title: {vi: "Cơ sở y tế trên 10.000 dân", en: "Clinics per 10,000 people"}
     admin: communes
     numerator: {layer: lights, aggregate: {op: count}}
     denominator: {layer: stats, aggregate: {op: sum, field: population}}

@@ -7,6 +7,8 @@ package layers
 import (
 	"fmt"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Kind says what a layer represents in the province.
@@ -150,4 +152,19 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// UnmarshalYAML reads {vi: …, en: …} and refuses any other key: an
+// unquoted comma in a flow mapping ({vi: Công trình, nhà, en: …}) splits
+// the text into a stray key, which must be an error, not a cut title.
+func (t *Title) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; k != "vi" && k != "en" {
+				return fmt.Errorf("line %d: title key %q: want vi and en only (quote text that holds a comma)", n.Content[i].Line, k)
+			}
+		}
+	}
+	type plain Title
+	return n.Decode((*plain)(t))
 }

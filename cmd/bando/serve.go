@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bando/indicators"
+	"bando/spatial/query"
 	"context"
 	"errors"
 	"flag"
@@ -132,7 +134,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
+	queries := query.New(idx, cat, query.Limits{})
+	inds := indicators.New(queries, cat, log)
+	feed.Subscribe(inds.Changes)
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
+		Queries: queries, Indicators: inds,
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
 		Limits:    cfg.serverLimits(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
@@ -164,6 +170,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			return err
 		}
 	}
+	go inds.Run(ctx)
 	srv.SetReady(true)
 	log.Info("ready", "addr", ln.Addr().String(), "data", cfg.Data, "startup", time.Since(start).Round(time.Millisecond))
 
