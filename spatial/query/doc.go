@@ -18,7 +18,11 @@
 //
 // Parse checks the shape and the values that need no catalog and returns
 // an *Error naming the JSON path ("where[0].radius.m") and what was
-// expected. Engine.Run checks the rest against the catalog and the limits.
+// expected. ParseValues reads the URL form of simple questions
+// (layer=L&lon=&lat=&radius=M, bbox=w,s,e,n, admin=communes:26734,
+// group_by=admin:communes&agg=count, …) into the same Query, its errors
+// naming the parameter. Engine.Run checks the rest against the catalog and
+// the limits.
 //
 // # Where
 //
@@ -32,7 +36,9 @@
 //   - radius {lon, lat, m}: features within m metres on the ellipsoid,
 //     ST_DWithin(geography, geography, m): the distance to a line or polygon
 //     is to its nearest point (0 inside a polygon), found on each edge as
-//     PostGIS finds it (see package geo).
+//     PostGIS finds it (see package geo); geodesic distances are
+//     GeographicLib's (Karney), or under 2 km a plane formula on the
+//     ellipsoid's radii of curvature within 4e-8 of it (geo.FastDistance).
 //   - nearest {lon, lat, k, max_m}: the k features nearest the point among
 //     those passing every other clause and the filter, ranked as
 //     ORDER BY geography <-> point ranks them (great-circle distance on
