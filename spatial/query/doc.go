@@ -103,7 +103,9 @@
 // Result.MarshalJSON writes a GeoJSON FeatureCollection (numberMatched,
 // numberReturned, distance_m among the properties) or
 // {"groups": [{"key": {"communes": "26734", "status": "fault"}, "count": 12,
-// "sum_power_w": 3400}], "total": {"count": …}}.
+// "sum_power_w": 3400}], "total": {"count": …}}. Result.WriteCSV writes
+// CSV with a byte order mark, one row per feature or group, geometry as WKT
+// when asked.
 //
 // # Access
 //
@@ -128,7 +130,7 @@
 //	if qe, ok := query.AsError(err); ok {
 //		// reply qe.Status() with qe as the JSON error body
 //	}
-//	// else reply 200 with json.Marshal(res), or res.Features / res.Groups as CSV
+//	// else reply 200 with json.Marshal(res), or res.WriteCSV(w, wantWKT)
 //
 // # Speed
 //
