@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,40 +24,33 @@ var hexParams = []string{"res", "parent", "agg", "h3", "ring", "f"}
 // agg, h3, ring, f): the features the question selects, counted per H3 cell.
 func (s *Server) h3(ctx context.Context, r *Request, p layers.Principal) *Response {
 	var (
-		qbody []byte
-		get   func(string) string
-		err   error
+		q   query.Query
+		get func(string) string
+		err error
 	)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		vals := r.Query.Values()
 		get = vals.Get
-		rest := url.Values{}
-		for k, v := range vals {
-			if !isHexParam(k) {
-				rest[k] = v
-			}
-		}
-		if qbody, err = queryFromURL(QueryOf(rest)); err != nil {
-			return errorResponse(err)
-		}
+		q, err = query.ParseValues(without(vals, hexParams...))
 	case http.MethodPost:
 		if err := s.checkQueryRequest(r); err != nil {
 			return errorResponse(err)
 		}
+		var qbody []byte
 		if qbody, get, err = splitHexBody(r.Body, r.Query); err != nil {
 			return errorResponse(err)
 		}
+		q, err = query.Parse(qbody)
 	default:
 		return methodNotAllowed("GET, POST")
+	}
+	if err != nil {
+		return queryError(err)
 	}
 	params, err := hex.ParseParams(get)
 	if err != nil {
 		return hexError(err)
-	}
-	q, err := query.Parse(qbody)
-	if err != nil {
-		return queryError(err)
 	}
 	if q.Grouped() {
 		return errorResponse(badRequest("group_by and aggregate are not H3 parameters; use agg=count|sum:F|avg:F"))
@@ -101,15 +93,6 @@ func (s *Server) h3(ctx context.Context, r *Request, p layers.Principal) *Respon
 		resp.Header.Set("Content-Disposition", `attachment; filename="h3.csv"`)
 	}
 	return resp
-}
-
-func isHexParam(k string) bool {
-	for _, h := range hexParams {
-		if k == h {
-			return true
-		}
-	}
-	return false
 }
 
 // splitHexBody separates a POST body into the question (layer, where,

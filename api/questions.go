@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"bando/layers"
@@ -32,23 +34,21 @@ func (s *Server) routeAPI(ctx context.Context, r *Request, p layers.Principal, s
 // (the URL form, see queryFromURL) with features or grouped figures, as
 // JSON or, with f=csv or Accept: text/csv, CSV.
 func (s *Server) query(ctx context.Context, r *Request, p layers.Principal) *Response {
-	var body []byte
+	var (
+		q   query.Query
+		err error
+	)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		b, err := queryFromURL(r.Query)
-		if err != nil {
-			return errorResponse(err)
-		}
-		body = b
+		q, err = query.ParseValues(without(r.Query.Values(), "geometry"))
 	case http.MethodPost:
 		if err := s.checkQueryRequest(r); err != nil {
 			return errorResponse(err)
 		}
-		body = r.Body
+		q, err = query.Parse(r.Body)
 	default:
 		return methodNotAllowed("GET, POST")
 	}
-	q, err := query.Parse(body)
 	if err != nil {
 		return queryError(err)
 	}
@@ -123,4 +123,17 @@ func csvResponse(b []byte, name string) *Response {
 	resp.Header.Set("Content-Type", "text/csv; charset=utf-8")
 	resp.Header.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	return resp
+}
+
+// without is v less the named parameters: those of the answer's encoding
+// (geometry=wkt) or of another engine (H3's res, agg), which the query
+// model does not know.
+func without(v url.Values, names ...string) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		if !slices.Contains(names, k) {
+			out[k] = vs
+		}
+	}
+	return out
 }

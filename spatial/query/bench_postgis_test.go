@@ -33,6 +33,15 @@ func BenchmarkVsPostGIS(b *testing.B) {
 		return true
 	})
 	w.loadPostGIS(b, pool)
+	// Let PostgreSQL settle (no autovacuum or checkpoint racing the
+	// measurements), and collect the loading garbage on our side.
+	for _, sql := range []string{"VACUUM ANALYZE pts", "VACUUM ANALYZE communes", "CHECKPOINT"} {
+		if _, err := pool.Exec(context.Background(), sql); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.feats = nil
+	runtime.GC()
 	b.Run("CountPerCommune/bando", BenchmarkCountPerCommune)
 	b.Run("CountPerCommune/postgis", func(b *testing.B) { postgisCountPerCommune(b, pool) })
 	b.Run("Radius8/bando", BenchmarkRadius8)
@@ -70,6 +79,7 @@ func clients8(b *testing.B, fn func(rng *rand.Rand)) {
 	b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
 	var seed sync.Mutex
 	s := uint64(0)
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		seed.Lock()
 		s++

@@ -18,7 +18,11 @@
 //
 // Parse checks the shape and the values that need no catalog and returns
 // an *Error naming the JSON path ("where[0].radius.m") and what was
-// expected. Engine.Run checks the rest against the catalog and the limits.
+// expected. ParseValues reads the URL form of simple questions
+// (layer=L&lon=&lat=&radius=M, bbox=w,s,e,n, admin=communes:26734,
+// group_by=admin:communes&agg=count, …) into the same Query, its errors
+// naming the parameter. Engine.Run checks the rest against the catalog and
+// the limits.
 //
 // # Where
 //
@@ -32,7 +36,9 @@
 //   - radius {lon, lat, m}: features within m metres on the ellipsoid,
 //     ST_DWithin(geography, geography, m): the distance to a line or polygon
 //     is to its nearest point (0 inside a polygon), found on each edge as
-//     PostGIS finds it (see package geo).
+//     PostGIS finds it (see package geo); geodesic distances are
+//     GeographicLib's (Karney), or under 2 km a plane formula on the
+//     ellipsoid's radii of curvature within 4e-8 of it (geo.FastDistance).
 //   - nearest {lon, lat, k, max_m}: the k features nearest the point among
 //     those passing every other clause and the filter, ranked as
 //     ORDER BY geography <-> point ranks them (great-circle distance on
@@ -97,7 +103,9 @@
 // Result.MarshalJSON writes a GeoJSON FeatureCollection (numberMatched,
 // numberReturned, distance_m among the properties) or
 // {"groups": [{"key": {"communes": "26734", "status": "fault"}, "count": 12,
-// "sum_power_w": 3400}], "total": {"count": …}}.
+// "sum_power_w": 3400}], "total": {"count": …}}. Result.WriteCSV writes
+// CSV with a byte order mark, one row per feature or group, geometry as WKT
+// when asked.
 //
 // # Access
 //
@@ -122,7 +130,7 @@
 //	if qe, ok := query.AsError(err); ok {
 //		// reply qe.Status() with qe as the JSON error body
 //	}
-//	// else reply 200 with json.Marshal(res), or res.Features / res.Groups as CSV
+//	// else reply 200 with json.Marshal(res), or res.WriteCSV(w, wantWKT)
 //
 // # Speed
 //

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"bando/spatial"
-	"bando/spatial/geo"
 )
 
 // features answers a query for features: the page of matches in a stable
@@ -39,7 +38,7 @@ func (e *Engine) features(ctx context.Context, pl *plan) (*Result, error) {
 		counts[w]++
 		h := newHit(f)
 		if origin != nil {
-			h.DistanceM, h.HasDistance = geo.DistanceTo(*origin, f.Geom), true
+			h.DistanceM, h.HasDistance = distanceTo(*origin, f), true
 		}
 		tops[w].offer(h)
 	})

@@ -209,8 +209,8 @@ type groupKey [4]any
 func representative(f *spatial.Feature) (orb.Point, bool) {
 	// A geometry whose box is a point is that point; reading the box, held
 	// in the feature, saves a memory access to the geometry.
-	if f.Bound.Min == f.Bound.Max && f.Geom != nil {
-		return f.Bound.Min, true
+	if p, ok := pointOf(f); ok {
+		return p, true
 	}
 	if p, ok := f.Geom.(orb.Point); ok {
 		return p, true

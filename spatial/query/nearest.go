@@ -54,7 +54,7 @@ func (e *Engine) nearest(ctx context.Context, pl *plan) ([]Hit, error) {
 			}
 			n++
 			if pl.match(f) {
-				cands = append(cands, cand{newHit(f), geo.SphereDistanceTo(w.At, f.Geom)})
+				cands = append(cands, cand{newHit(f), sphereTo(w.At, f)})
 			}
 			return true
 		})
@@ -85,7 +85,7 @@ func (e *Engine) nearest(ctx context.Context, pl *plan) ([]Hit, error) {
 	})
 	var out []Hit
 	for _, c := range cands {
-		d := geo.DistanceTo(w.At, c.h.Feature.Geom)
+		d := distanceTo(w.At, c.h.Feature)
 		if w.MaxM > 0 && d > w.MaxM {
 			continue
 		}
@@ -113,4 +113,11 @@ func intersect(a, b orb.Bound) orb.Bound {
 		Min: orb.Point{max(a.Min[0], b.Min[0]), max(a.Min[1], b.Min[1])},
 		Max: orb.Point{min(a.Max[0], b.Max[0]), min(a.Max[1], b.Max[1])},
 	}
+}
+
+func sphereTo(at orb.Point, f *spatial.Feature) float64 {
+	if p, ok := pointOf(f); ok {
+		return geo.SphereDistance(at, p)
+	}
+	return geo.SphereDistanceTo(at, f.Geom)
 }

@@ -16,7 +16,12 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 	case KindBBox:
 		b := w.BBox
 		pl.addRegion(b)
-		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool { return spatial.IntersectsBound(f.Geom, b) }})
+		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool {
+			if p, ok := pointOf(f); ok {
+				return b.Contains(p)
+			}
+			return spatial.IntersectsBound(f.Geom, b)
+		}})
 	case KindPoint:
 		tol := w.ToleranceM
 		if tol == 0 {
@@ -29,7 +34,12 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 		pl.setOrigin(at)
 		b := geo.Reach(at, tol)
 		pl.addRegion(b)
-		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool { return touchesPoint(f.Geom, at, tol) }})
+		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool {
+			if p, ok := pointOf(f); ok {
+				return withinDistance(p, at, tol)
+			}
+			return touchesPoint(f.Geom, at, tol)
+		}})
 	case KindRadius:
 		if w.M < 0 || w.M > e.lim.MaxRadiusM {
 			return errf(CodeInvalid, join(path, "radius.m"), "radius %v m is outside [0, %v]", w.M, e.lim.MaxRadiusM)
@@ -38,7 +48,12 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 		pl.setOrigin(at)
 		b := geo.Reach(at, m)
 		pl.addRegion(b)
-		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool { return withinDistance(f.Geom, at, m) }})
+		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool {
+			if p, ok := pointOf(f); ok {
+				return withinDistance(p, at, m)
+			}
+			return withinDistance(f.Geom, at, m)
+		}})
 	case KindNearest:
 		if w.K < 1 || w.K > e.lim.MaxK {
 			return errf(CodeInvalid, join(path, "nearest.k"), "k %d is outside [1, %d]", w.K, e.lim.MaxK)
@@ -83,7 +98,12 @@ func (pl *plan) addZone(a *spatial.Area, zone orb.Geometry, pred Predicate) {
 	var test func(f *spatial.Feature) bool
 	switch pred {
 	case Within:
-		test = func(f *spatial.Feature) bool { return a.Within(f.Geom) }
+		test = func(f *spatial.Feature) bool {
+			if p, ok := pointOf(f); ok {
+				return a.Locate(p) == spatial.Interior
+			}
+			return a.Within(f.Geom)
+		}
 	case Contains:
 		test = func(f *spatial.Feature) bool {
 			if !polygonal(f.Geom) || !containsBound(f.Bound, b) {
@@ -92,7 +112,12 @@ func (pl *plan) addZone(a *spatial.Area, zone orb.Geometry, pred Predicate) {
 			return spatial.NewArea(f.Geom).Within(zone)
 		}
 	default:
-		test = func(f *spatial.Feature) bool { return a.Intersects(f.Geom) }
+		test = func(f *spatial.Feature) bool {
+			if p, ok := pointOf(f); ok {
+				return a.Locate(p) != spatial.Exterior
+			}
+			return a.Intersects(f.Geom)
+		}
 	}
 	pl.clauses = append(pl.clauses, clause{b, test})
 }
@@ -188,4 +213,22 @@ func withinDistance(g orb.Geometry, at orb.Point, m float64) bool {
 		return geo.FastDistance(at, p) <= m
 	}
 	return geo.DistanceTo(at, g) <= m
+}
+
+// pointOf returns the point a feature is when its box is a point (a point
+// feature, or a degenerate one whose coordinates are all equal). Reading
+// the box, held in the feature, saves reading the geometry.
+func pointOf(f *spatial.Feature) (orb.Point, bool) {
+	if f.Bound.Min == f.Bound.Max && f.Geom != nil {
+		return f.Bound.Min, true
+	}
+	return orb.Point{}, false
+}
+
+// distanceTo is geo.DistanceTo(at, f.Geom), through pointOf.
+func distanceTo(at orb.Point, f *spatial.Feature) float64 {
+	if p, ok := pointOf(f); ok {
+		return geo.FastDistance(at, p)
+	}
+	return geo.DistanceTo(at, f.Geom)
 }
