@@ -152,17 +152,24 @@ func mustCell(t *testing.T, lon, lat float64, res int) Cell {
 func TestPointCacheNeverStale(t *testing.T) {
 	pc := NewPointCells(0)
 	out := make([]Cell, 1)
-	for i, p := range []orb.Point{{106.7, 10.8}, {106.7, 10.8}, {105.8, 21.0}, {106.7, 10.8}} {
+	// The cache is keyed by position: a feature moved to a new place
+	// misses, and one at a place seen before (another feature, or the same
+	// one back) hits with that place's cell.
+	for i, tt := range []struct {
+		p    orb.Point
+		seen bool
+	}{{orb.Point{106.7, 10.8}, false}, {orb.Point{106.7, 10.8}, true}, {orb.Point{105.8, 21.0}, false}, {orb.Point{106.7, 10.8}, true}} {
+		p := tt.p
 		f := &spatial.Feature{ID: "a", Geom: p, Seq: uint64(i)}
 		fs := []*spatial.Feature{f}
+		want := mustCell(t, p[0], p[1], 15)
 		pc.Lookup(fs, 15, out)
-		if out[0] != 0 {
-			t.Fatalf("version %d: a new feature hits the cache", i)
+		if tt.seen && out[0] != want || !tt.seen && out[0] != 0 {
+			t.Fatalf("version %d at %v: cached %s, seen before %v", i, p, out[0], tt.seen)
 		}
 		if _, err := pc.Compute(fs, []orb.Point{p}, 15, out); err != nil {
 			t.Fatal(err)
 		}
-		want := mustCell(t, p[0], p[1], 15)
 		if pc.Lookup(fs, 15, out); out[0] != want {
 			t.Fatalf("version %d at %v: cached cell %s, want %s", i, p, out[0], want)
 		}

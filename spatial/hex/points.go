@@ -1,8 +1,8 @@
 package hex
 
 import (
+	"math"
 	"sync"
-	"unsafe"
 
 	"bando/spatial"
 	"github.com/paulmach/orb"
@@ -21,21 +21,18 @@ import (
 // not the res-8 cell that holds them (TestParentIsNotContainment), while
 // the issue asks for exactly H3's latLngToCell at the asked resolution.
 //
-// Each resolution has an open-addressing table keyed by the *Feature. A
-// feature is immutable once indexed (spatial.Feature's contract) and an
-// edit stores a new *Feature, so an entry can never be stale, and nothing
-// has to listen to the change feed. Keyed by the pointer so that a hit
-// does not even read the feature: the cost of counting a point is one
-// probe of this table and one of the answer's, not the two extra cache
-// misses of loading the feature and its coordinates (that variant, keyed
-// by address and checking the coordinates, took 135–152 CPU-ms per
-// BenchmarkCount1M question against 102–126 for this one). The table holds the pointers, so replaced and deleted
-// features stay alive until it reaches its bound and starts over: the
-// bound is what limits that memory.
+// Each resolution has an open-addressing table keyed by the point's
+// coordinates (their float64 bits): the same position always has the same
+// cell, so an entry can never be stale, nothing has to listen to the
+// change feed, and the table holds no pointers for the GC to scan. (It was
+// keyed by the *Feature, a little faster — 102–126 against 135–152 CPU-ms
+// per BenchmarkCount1M question — but the index now materialises features
+// on demand, so pointers are no identity, and the table kept replaced
+// features alive.)
 
 // DefaultPointCacheSize is the number of (point feature, resolution) cells
-// a PointCells holds when given 0: 16 bytes each at a load of at most one
-// half, so 4,000,000 take at most 128 MB besides the features they keep.
+// a PointCells holds when given 0: 24 bytes each at a load of at most one
+// half, so 4,000,000 take at most 192 MB.
 const DefaultPointCacheSize = 4_000_000
 
 // PointCells remembers the cells of point features, per resolution. It is
@@ -54,8 +51,8 @@ type pointTable struct {
 }
 
 type pointSlot struct {
-	f    *spatial.Feature // nil: empty
-	cell Cell
+	x, y uint64 // the point's lon and lat bits
+	cell Cell   // 0: empty (no valid cell is 0)
 }
 
 // NewPointCells returns an empty cache bounded to max entries (0:
@@ -74,40 +71,44 @@ func (pc *PointCells) Len() int {
 	return pc.n
 }
 
-func slot(f *spatial.Feature, mask int) int {
-	return int((uint64(uintptr(unsafe.Pointer(f)))*0x9E3779B97F4A7C15)>>32) & mask // Fibonacci hashing
+func slot(x, y uint64, mask int) int {
+	return int(((x*0x9E3779B97F4A7C15)^(y*0xC2B2AE3D27D4EB4F))>>32) & mask
 }
 
-// get returns the cached cell of f, or 0. The caller holds a lock.
-func (t *pointTable) get(f *spatial.Feature) Cell {
+func bits(p orb.Point) (uint64, uint64) { return math.Float64bits(p[0]), math.Float64bits(p[1]) }
+
+// get returns the cached cell of p, or 0. The caller holds a lock.
+func (t *pointTable) get(p orb.Point) Cell {
 	if t.slots == nil {
 		return 0
 	}
+	x, y := bits(p)
 	mask := len(t.slots) - 1
-	for i := slot(f, mask); t.slots[i].f != nil; i = (i + 1) & mask {
-		if t.slots[i].f == f {
-			return t.slots[i].cell
+	for i := slot(x, y, mask); t.slots[i].cell != 0; i = (i + 1) & mask {
+		if s := &t.slots[i]; s.x == x && s.y == y {
+			return s.cell
 		}
 	}
 	return 0
 }
 
-// put stores f's cell and reports whether it added an entry. The caller
+// put stores p's cell and reports whether it added an entry. The caller
 // holds the write lock.
-func (t *pointTable) put(f *spatial.Feature, c Cell) bool {
+func (t *pointTable) put(p orb.Point, c Cell) bool {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
+	x, y := bits(p)
 	mask := len(t.slots) - 1
-	i := slot(f, mask)
-	for t.slots[i].f != nil && t.slots[i].f != f {
+	i := slot(x, y, mask)
+	for t.slots[i].cell != 0 && (t.slots[i].x != x || t.slots[i].y != y) {
 		i = (i + 1) & mask
 	}
-	added := t.slots[i].f == nil
+	added := t.slots[i].cell == 0
 	if added {
 		t.n++
 	}
-	t.slots[i] = pointSlot{f: f, cell: c}
+	t.slots[i] = pointSlot{x: x, y: y, cell: c}
 	return added
 }
 
@@ -116,11 +117,11 @@ func (t *pointTable) grow() {
 	t.slots = make([]pointSlot, max(1024, 2*len(old)))
 	mask := len(t.slots) - 1
 	for _, s := range old {
-		if s.f == nil {
+		if s.cell == 0 {
 			continue
 		}
-		i := slot(s.f, mask)
-		for t.slots[i].f != nil {
+		i := slot(s.x, s.y, mask)
+		for t.slots[i].cell != 0 {
 			i = (i + 1) & mask
 		}
 		t.slots[i] = s
@@ -129,14 +130,20 @@ func (t *pointTable) grow() {
 
 // Lookup sets out[i] to the cached cell at res of fs[i], or 0 where none
 // is cached (a point not seen yet at res, or not a point). It does not
-// read the features. out must be as long as fs.
+// read more of a feature than its point. out must be as long as fs.
 func (pc *PointCells) Lookup(fs []*spatial.Feature, res int, out []Cell) {
 	pc.mu.RLock()
+	defer pc.mu.RUnlock() // a panic below (a bug) must not leave the cache locked
 	t := &pc.tabs[res]
 	for i, f := range fs {
-		out[i] = t.get(f)
+		out[i] = 0
+		if f == nil {
+			continue
+		}
+		if p, ok := f.Geom.(orb.Point); ok {
+			out[i] = t.get(p)
+		}
 	}
-	pc.mu.RUnlock()
 }
 
 // Compute sets out[i] to the cell at res of point pts[i] of feature fs[i]
@@ -156,15 +163,15 @@ func (pc *PointCells) Compute(fs []*spatial.Feature, pts []orb.Point, res int, o
 		out[i] = cellOf(p[0], p[1], res)
 	}
 	pc.mu.Lock()
+	defer pc.mu.Unlock()
 	if pc.n+len(fs) > pc.max {
 		pc.tabs, pc.n = [MaxRes + 1]pointTable{}, 0
 	}
 	t := &pc.tabs[res]
-	for i, f := range fs {
-		if out[i] != 0 && pc.n < pc.max && t.put(f, out[i]) {
+	for i := range fs {
+		if out[i] != 0 && pc.n < pc.max && t.put(pts[i], out[i]) {
 			pc.n++
 		}
 	}
-	pc.mu.Unlock()
 	return bad, badErr
 }
