@@ -18,7 +18,7 @@ const SimplifyTolerance = 1.0
 // with an explicit stack, so deep inputs cannot overflow the goroutine stack.
 func douglasPeucker(pts []orb.Point, tolerance float64) []orb.Point {
 	var dp dpScratch
-	return append([]orb.Point(nil), dp.simplify(nil, pts, tolerance)...)
+	return dp.simplify(nil, pts, tolerance)
 }
 
 // dpScratch holds the buffers of Douglas–Peucker, reused between calls.
@@ -30,12 +30,11 @@ type dpScratch struct {
 type span struct{ i, j int }
 
 // simplify appends the points of pts that Douglas–Peucker keeps to dst
-// and returns it; with two points or fewer it returns pts itself. pts is
-// not modified and must not share memory with dst.
+// and returns it. pts is not modified and must not share memory with dst.
 func (dp *dpScratch) simplify(dst, pts []orb.Point, tolerance float64) []orb.Point {
 	n := len(pts)
 	if n <= 2 {
-		return pts
+		return append(dst, pts...)
 	}
 	keep := slices.Grow(dp.keep[:0], n)[:n]
 	clear(keep)
