@@ -254,4 +254,3 @@ func reverse(r []ipoint) {
 		r[i], r[j] = r[j], r[i]
 	}
 }
-
