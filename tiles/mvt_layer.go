@@ -1,8 +1,8 @@
 package tiles
 
 import (
-	"strings"
 	"sync"
+	"unsafe"
 )
 
 // layerEncoder builds one MVT layer: its features and the de-duplicated
@@ -18,6 +18,8 @@ type layerEncoder struct {
 
 	features []byte // encoded feature fields (tag, length, body), in order
 	count    int
+
+	strs []byte // the bytes of the string values (see intern)
 
 	// scratch buffers reused between features
 	body []byte
@@ -42,7 +44,7 @@ func (e *layerEncoder) release() {
 	e.keys, e.values = e.keys[:0], e.values[:0]
 	clear(e.keyIdx)
 	clear(e.valIdx)
-	e.features, e.count = e.features[:0], 0
+	e.features, e.count, e.strs = e.features[:0], 0, e.strs[:0]
 	encoderPool.Put(e)
 }
 
@@ -93,6 +95,20 @@ func (e *layerEncoder) addTagged(id uint64, props []tag, g tileGeom) {
 	e.count++
 }
 
+// intern copies s into the encoder's string arena and returns the copy:
+// one allocation for all of a tile's distinct string values instead of one
+// each. When the arena grows, strings already handed out keep the old
+// array; the arena is reused only after release, when the tables that
+// held its strings are empty.
+func (e *layerEncoder) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	start := len(e.strs)
+	e.strs = append(e.strs, s...)
+	return unsafe.String(&e.strs[start], len(s))
+}
+
 func (e *layerEncoder) keyIndex(k string) uint32 {
 	i, ok := e.keyIdx[k]
 	if !ok {
@@ -108,7 +124,7 @@ func (e *layerEncoder) valueIndex(v valueKey) uint32 {
 	if !ok {
 		// The renderer's strings point into the store, valid only while
 		// the layer is read: the table keeps its own copy.
-		v.s = strings.Clone(v.s)
+		v.s = e.intern(v.s)
 		i = uint32(len(e.values))
 		e.values = append(e.values, v)
 		e.valIdx[v] = i
