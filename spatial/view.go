@@ -106,8 +106,12 @@ func (v FeatureView) Feature() *Feature {
 // rectangle b, exactly as IntersectsBound does on the materialised
 // geometry (boundary contact counts, as in PostGIS ST_Intersects).
 func (v FeatureView) Intersects(b orb.Bound) bool {
-	if !v.Bound().Intersects(b) {
+	bound := v.Bound()
+	if !bound.Intersects(b) {
 		return false
+	}
+	if b.Contains(bound.Min) && b.Contains(bound.Max) && len(v.Points()) > 0 {
+		return true // every point lies in the bound, so in b
 	}
 	var rings [][]orb.Point
 	var buf [8][]orb.Point
