@@ -78,6 +78,7 @@ func (li *layerIndex) compactPts(frac int) {
 		sl.pts = start
 	}
 	li.pts, li.deadPts = pts, 0
+	li.compactions++
 }
 
 func (li *layerIndex) compactRec(frac int) {
@@ -92,6 +93,7 @@ func (li *layerIndex) compactRec(frac int) {
 		sl.rec = start
 	}
 	li.rec, li.deadRec = rec, 0
+	li.compactions++
 }
 
 // trimSlots drops free slots from the end of the slot array, after

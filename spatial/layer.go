@@ -35,6 +35,7 @@ type layerIndex struct {
 	rec   []byte
 	// deadPts and deadRec count the arena elements no live slot refers to.
 	deadPts, deadRec int
+	compactions      int // arena rewrites so far (tests look at it)
 
 	table idTable
 	tree  rtree.RTreeG[uint32]
