@@ -203,3 +203,31 @@ func TestAscendOffset(t *testing.T) {
 	}
 	x.Ascend("missing", 0, func(*Feature) bool { t.Fatal("feature in a missing layer"); return false })
 }
+
+// TestLoadTombstonesAcrossSlotReuse runs the load race with slots being
+// freed and reused: a live delete during the load frees a slot that a new
+// feature takes, and the load scan's older record of the deleted id must
+// still be refused (the tombstone is by id, not by slot).
+func TestLoadTombstonesAcrossSlotReuse(t *testing.T) {
+	x := NewIndex()
+	x.BeginLoad("l")
+	x.Put("l", 1, []*Feature{polyFeature("a", 1, 1, 5)})  // scanned
+	x.DeleteSeq("l", 2, 10, []string{"a"})                // live delete frees a's slot
+	x.Put("l", 3, []*Feature{polyFeature("b", 2, 2, 11)}) // live insert reuses it
+	x.Put("l", 1, []*Feature{polyFeature("a", 1, 1, 6)})  // scan: older than the delete
+	x.Put("l", 1, []*Feature{polyFeature("b", 9, 9, 7)})  // scan: older than the live b
+	x.EndLoad("l")
+	if _, ok := x.Get("l", "a"); ok {
+		t.Fatal("the load scan resurrected a deleted feature")
+	}
+	if b, _ := x.Get("l", "b"); b == nil || b.Seq != 11 || b.Bound.Min[0] != 2 {
+		t.Fatalf("b = %v, want the live write", b)
+	}
+	if li := x.layer("l", false); len(li.slots) != 1 {
+		t.Fatalf("%d slots: the freed slot was not reused", len(li.slots))
+	}
+	x.Put("l", 4, []*Feature{polyFeature("a", 3, 3, 6)}) // after the load no tombstone is left
+	if _, ok := x.Get("l", "a"); !ok {
+		t.Fatal("a write after the load was refused by a stale tombstone")
+	}
+}
