@@ -175,8 +175,10 @@ func (x *Index) Ascend(layer string, offset int, fn func(*Feature) bool) {
 
 // Scan calls fn with a view of every feature of the layer whose bounding
 // box intersects b, in no particular order, until fn returns false. It
-// allocates nothing per feature. fn runs under the layer's read lock: it
-// must not write to the index, and the view is valid only inside fn.
+// allocates nothing per feature (one 24-byte closure per call, which the
+// R-tree's callback API makes escape). fn runs under the layer's read
+// lock: it must not call back into the index (a waiting writer would
+// deadlock a second read lock), and the view is valid only inside fn.
 func (x *Index) Scan(layer string, b orb.Bound, fn func(FeatureView) bool) {
 	x.ReadLayer(layer, func(lv LayerView) { lv.Scan(b, fn) })
 }
@@ -191,7 +193,7 @@ func (x *Index) ScanIntersecting(layer string, b orb.Bound, fn func(FeatureView)
 // work that selects features and then revisits them (a tile sorts what it
 // selected before encoding it): views and refs obtained through lv are
 // valid until fn returns. An unknown layer gives an empty view. fn must not
-// write to the index.
+// call back into the index.
 func (x *Index) ReadLayer(layer string, fn func(lv LayerView)) {
 	li := x.layer(layer, false)
 	if li == nil {

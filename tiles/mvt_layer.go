@@ -14,7 +14,11 @@ type layerEncoder struct {
 	keys   []string
 	keyIdx map[string]uint32
 	values []valueKey
-	valIdx map[valueKey]uint32
+	// The values table is indexed by two maps: strings (and times) by
+	// their text, the other kinds by kind and bits. A string-keyed map is
+	// much faster to probe than one keyed by the whole valueKey.
+	strIdx map[string]uint32
+	numIdx map[numKey]uint32
 
 	features []byte // encoded feature fields (tag, length, body), in order
 	count    int
@@ -28,7 +32,7 @@ type layerEncoder struct {
 }
 
 var encoderPool = sync.Pool{New: func() any {
-	return &layerEncoder{keyIdx: make(map[string]uint32), valIdx: make(map[valueKey]uint32)}
+	return &layerEncoder{keyIdx: make(map[string]uint32), strIdx: make(map[string]uint32), numIdx: make(map[numKey]uint32)}
 }}
 
 // newLayerEncoder returns an empty encoder from the pool; release returns
@@ -43,7 +47,8 @@ func newLayerEncoder(name string, extent int) *layerEncoder {
 func (e *layerEncoder) release() {
 	e.keys, e.values = e.keys[:0], e.values[:0]
 	clear(e.keyIdx)
-	clear(e.valIdx)
+	clear(e.strIdx)
+	clear(e.numIdx)
 	e.features, e.count, e.strs = e.features[:0], 0, e.strs[:0]
 	encoderPool.Put(e)
 }
@@ -119,15 +124,31 @@ func (e *layerEncoder) keyIndex(k string) uint32 {
 	return i
 }
 
+// numKey is a non-string value's key: its kind and bits.
+type numKey struct {
+	kind byte
+	n    uint64
+}
+
 func (e *layerEncoder) valueIndex(v valueKey) uint32 {
-	i, ok := e.valIdx[v]
+	if v.kind == 's' {
+		i, ok := e.strIdx[v.s]
+		if !ok {
+			// The renderer's strings point into the store, valid only
+			// while the layer is read: the table keeps its own copy.
+			v.s = e.intern(v.s)
+			i = uint32(len(e.values))
+			e.values = append(e.values, v)
+			e.strIdx[v.s] = i
+		}
+		return i
+	}
+	k := numKey{v.kind, v.n}
+	i, ok := e.numIdx[k]
 	if !ok {
-		// The renderer's strings point into the store, valid only while
-		// the layer is read: the table keeps its own copy.
-		v.s = e.intern(v.s)
 		i = uint32(len(e.values))
 		e.values = append(e.values, v)
-		e.valIdx[v] = i
+		e.numIdx[k] = i
 	}
 	return i
 }
