@@ -33,18 +33,18 @@ func (s square) disjoint(b orb.Bound) bool {
 // nothing, as they do for PostGIS output.
 func clipRing(r orb.Ring, s square) orb.Ring {
 	var a, b []orb.Point
-	out := clipRingInto(r, s, &a, &b)
+	out := clipRingInto(r, orb.LineString(r).Bound(), s, &a, &b)
 	if out == nil {
 		return nil
 	}
 	return append(orb.Ring(nil), out...)
 }
 
-// clipRingInto is clipRing with the caller's scratch buffers: the result
-// is r itself (without its closing point) when r lies inside the square,
-// else it lives in *a or *b, which it reuses and may grow. r is not
-// modified.
-func clipRingInto(r []orb.Point, s square, a, b *[]orb.Point) []orb.Point {
+// clipRingInto is clipRing with the caller's scratch buffers and r's
+// bounding box: the result is r itself (without its closing point) when r
+// lies inside the square, else it lives in *a or *b, which it reuses and
+// may grow. r is not modified.
+func clipRingInto(r []orb.Point, bound orb.Bound, s square, a, b *[]orb.Point) []orb.Point {
 	n := len(r)
 	if n > 1 && r[0] == r[n-1] {
 		n--
@@ -53,7 +53,6 @@ func clipRingInto(r []orb.Point, s square, a, b *[]orb.Point) []orb.Point {
 		return nil
 	}
 	in := r[:n]
-	bound := orb.LineString(in).Bound()
 	if s.disjoint(bound) {
 		return nil
 	}
@@ -125,7 +124,7 @@ func crossAt(a, b orb.Point, axis int, k float64) orb.Point {
 // several pieces. A piece may hold a single point where the line only
 // touches the square; callers drop those as degenerate.
 func clipLine(l orb.LineString, s square) []orb.LineString {
-	pts, ends := clipLineInto(nil, nil, l, s)
+	pts, ends := clipLineInto(nil, nil, l, l.Bound(), s)
 	var out []orb.LineString
 	start := 0
 	for _, end := range ends {
@@ -135,14 +134,13 @@ func clipLine(l orb.LineString, s square) []orb.LineString {
 	return out
 }
 
-// clipLineInto is clipLine with the caller's buffers: it appends the
-// pieces' points to pts and the end of each piece (an index into pts) to
-// ends. l is not modified.
-func clipLineInto(pts []orb.Point, ends []int, l []orb.Point, s square) ([]orb.Point, []int) {
+// clipLineInto is clipLine with the caller's buffers and l's bounding
+// box: it appends the pieces' points to pts and the end of each piece (an
+// index into pts) to ends. l is not modified.
+func clipLineInto(pts []orb.Point, ends []int, l []orb.Point, b orb.Bound, s square) ([]orb.Point, []int) {
 	if len(l) == 0 {
 		return pts, ends
 	}
-	b := orb.LineString(l).Bound()
 	if s.disjoint(b) {
 		return pts, ends
 	}

@@ -144,20 +144,31 @@ func (r *renderer) collect(p spatial.Part, ps *parts) {
 	}
 }
 
-// project returns the points in tile units, in the projection buffer.
-func (r *renderer) project(pts []orb.Point) []orb.Point {
+// project returns the points in tile units, in the projection buffer, and
+// their bounding box (as orb's Bound of them, computed on the way; an
+// empty input gives an empty bound).
+func (r *renderer) project(pts []orb.Point) ([]orb.Point, orb.Bound) {
 	buf := r.projected[:0]
+	if len(pts) == 0 {
+		r.projected = buf
+		return buf, orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}
+	}
+	q := r.proj.point(pts[0])
+	b := orb.Bound{Min: q, Max: q}
 	for _, p := range pts {
-		buf = append(buf, r.proj.point(p))
+		q := r.proj.point(p)
+		b.Min[0], b.Max[0] = min(b.Min[0], q[0]), max(b.Max[0], q[0])
+		b.Min[1], b.Max[1] = min(b.Min[1], q[1]), max(b.Max[1], q[1])
+		buf = append(buf, q)
 	}
 	r.projected = buf
-	return buf
+	return buf, b
 }
 
 // line projects, clips, simplifies and quantizes one line string.
 func (r *renderer) line(l []orb.Point, ps *parts) {
-	proj := r.project(l)
-	r.clipA, r.ends = clipLineInto(r.clipA[:0], r.ends[:0], proj, r.sq)
+	proj, bound := r.project(l)
+	r.clipA, r.ends = clipLineInto(r.clipA[:0], r.ends[:0], proj, bound, r.sq)
 	start := 0
 	for _, end := range r.ends {
 		pts := r.clipA[start:end]
@@ -179,7 +190,8 @@ func (r *renderer) line(l []orb.Point, ps *parts) {
 func (r *renderer) polygon(p [][]orb.Point, ps *parts) {
 	rings := r.rings[:0]
 	for _, ring := range p {
-		pts := clipRingInto(r.project(ring), r.sq, &r.clipA, &r.clipB)
+		proj, bound := r.project(ring)
+		pts := clipRingInto(proj, bound, r.sq, &r.clipA, &r.clipB)
 		if r.simplify && len(pts) > 3 {
 			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
 			pts = r.simplified
