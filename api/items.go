@@ -3,6 +3,7 @@ package api
 import (
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,30 +102,33 @@ func (s *Server) items(r *Request, p layers.Principal, id string) *Response {
 			return len(feats) < pg.limit
 		})
 	} else {
-		all := s.matching(l.ID, pg.boxes)
-		matched = len(all)
-		if pg.offset < len(all) {
-			feats = all[pg.offset:min(len(all), pg.offset+pg.limit)]
+		ids := s.matching(l.ID, pg.boxes)
+		matched = len(ids)
+		if pg.offset < len(ids) {
+			for _, id := range ids[pg.offset:min(len(ids), pg.offset+pg.limit)] {
+				// A feature deleted since matching is left out of the page.
+				if f, ok := s.cfg.Index.Get(l.ID, id); ok {
+					feats = append(feats, f)
+				}
+			}
 		}
 	}
 	return s.featureCollection(r, p, l, feats, matched, pg)
 }
 
-// matching returns the features intersecting any of the boxes, in id order.
-func (s *Server) matching(layer string, boxes []orb.Bound) []*spatial.Feature {
-	seen := make(map[*spatial.Feature]struct{})
-	var out []*spatial.Feature
+// matching returns the ids of the features intersecting any of the boxes,
+// in id order. It reads the index in place and materialises nothing but
+// the ids.
+func (s *Server) matching(layer string, boxes []orb.Bound) []string {
+	var out []string
 	for _, b := range boxes {
-		s.cfg.Index.Intersecting(layer, b, func(f *spatial.Feature) bool {
-			if _, dup := seen[f]; !dup {
-				seen[f] = struct{}{}
-				out = append(out, f)
-			}
+		s.cfg.Index.ScanIntersecting(layer, b, func(v spatial.FeatureView) bool {
+			out = append(out, strings.Clone(v.ID()))
 			return true
 		})
 	}
-	sort.Slice(out, func(i, j int) bool { return spatial.Less(out[i].ID, out[j].ID) })
-	return out
+	sort.Slice(out, func(i, j int) bool { return spatial.Less(out[i], out[j]) })
+	return slices.Compact(out) // a feature in both halves of an antimeridian box
 }
 
 func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Layer, feats []*spatial.Feature, matched int, pg page) *Response {

@@ -1,5 +1,8 @@
-// Package spatial is bando's engine: features held as orb geometries in a
-// per-layer R-tree, with bounding-box and exact-intersection queries.
+// Package spatial is bando's engine: each layer's features held in compact,
+// pointer-free arenas (layer.go) under an R-tree, with bounding-box and
+// exact-intersection queries. Reads either view features in place
+// (Scan, ScanIntersecting, ReadLayer: no allocation per feature) or
+// materialise them as *Feature (Get, SearchBound, Intersecting, Ascend).
 package spatial
 
 import (
@@ -8,8 +11,10 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Feature is one stored feature. Once a Feature is handed to the index it is
-// immutable: tile work and queries copy geometry before changing it.
+// Feature is the exchange type of the index: what writes hand in and what
+// the materialising reads hand out. The index copies a Feature into its
+// arenas on Put, and every read returns a new Feature, so neither side's
+// later changes reach the other.
 type Feature struct {
 	// ID is the feature id, unique within its layer.
 	ID string

@@ -44,6 +44,7 @@ func (x *Index) Put(layer string, version uint64, fs []*Feature) {
 	if version > li.version {
 		li.version = version
 	}
+	li.maybeCompact()
 }
 
 // Delete removes features of one layer by id and returns those that existed.
@@ -68,6 +69,7 @@ func (x *Index) DeleteSeq(layer string, version, seq uint64, ids []string) []*Fe
 	if version > li.version {
 		li.version = version
 	}
+	li.maybeCompact()
 	return gone
 }
 
@@ -84,16 +86,18 @@ func (x *Index) BeginLoad(layer string) {
 	li.tombstones = make(map[string]uint64)
 }
 
-// EndLoad ends BeginLoad and drops the tombstones.
+// EndLoad ends BeginLoad, drops the tombstones and gives the layer's
+// arenas the size they need (the load grew them by appending).
 func (x *Index) EndLoad(layer string) {
 	li := x.layer(layer, true)
 	li.mu.Lock()
 	defer li.mu.Unlock()
 	li.loading = false
 	li.tombstones = nil
+	li.trim()
 }
 
-// Get returns one feature by id.
+// Get returns one feature by id, as a new *Feature.
 func (x *Index) Get(layer, id string) (*Feature, bool) {
 	li := x.layer(layer, false)
 	if li == nil {
@@ -101,8 +105,11 @@ func (x *Index) Get(layer, id string) (*Feature, bool) {
 	}
 	li.mu.RLock()
 	defer li.mu.RUnlock()
-	f, ok := li.byID[id]
-	return f, ok
+	s, ok := li.lookup(id)
+	if !ok {
+		return nil, false
+	}
+	return li.view(s).Feature(), true
 }
 
 // Count returns the number of features in a layer.
@@ -113,7 +120,7 @@ func (x *Index) Count(layer string) int {
 	}
 	li.mu.RLock()
 	defer li.mu.RUnlock()
-	return len(li.byID)
+	return li.count
 }
 
 // Version returns the layer version last applied.
@@ -136,54 +143,64 @@ func (x *Index) Extent(layer string) (orb.Bound, bool) {
 	}
 	li.mu.RLock()
 	defer li.mu.RUnlock()
-	if li.tree.Len() == 0 {
-		return orb.Bound{}, false
-	}
-	mn, mx := li.tree.Bounds()
-	return orb.Bound{Min: orb.Point{mn[0], mn[1]}, Max: orb.Point{mx[0], mx[1]}}, true
+	return li.extent()
 }
 
 // SearchBound calls fn for every feature of the layer whose bounding box
 // intersects b, in no particular order, until fn returns false. fn runs under
-// the layer's read lock and must not call back into writes.
+// the layer's read lock and must not call back into writes. Each feature is
+// materialised (a new *Feature); Scan reads them in place.
 func (x *Index) SearchBound(layer string, b orb.Bound, fn func(*Feature) bool) {
-	li := x.layer(layer, false)
-	if li == nil {
-		return
-	}
-	li.mu.RLock()
-	defer li.mu.RUnlock()
-	mn, mx := rect(b)
-	li.tree.Search(mn, mx, func(_, _ [2]float64, f *Feature) bool { return fn(f) })
+	x.Scan(layer, b, func(v FeatureView) bool { return fn(v.Feature()) })
 }
 
 // Intersecting calls fn for every feature of the layer whose geometry
 // intersects the rectangle b (boundary contact counts, as in PostGIS
-// ST_Intersects), until fn returns false.
+// ST_Intersects), until fn returns false. Each feature is materialised;
+// ScanIntersecting reads them in place.
 func (x *Index) Intersecting(layer string, b orb.Bound, fn func(*Feature) bool) {
-	x.SearchBound(layer, b, func(f *Feature) bool {
-		if !IntersectsBound(f.Geom, b) {
-			return true
-		}
-		return fn(f)
-	})
+	x.ScanIntersecting(layer, b, func(v FeatureView) bool { return fn(v.Feature()) })
 }
 
 // Ascend calls fn for the features of the layer in id order, starting at the
-// offset-th, until fn returns false.
+// offset-th, until fn returns false. Each feature is materialised.
 func (x *Index) Ascend(layer string, offset int, fn func(*Feature) bool) {
+	x.ReadLayer(layer, func(lv LayerView) {
+		if lv.li == nil {
+			return
+		}
+		lv.li.ascend(offset, func(s uint32) bool { return fn(lv.li.view(s).Feature()) })
+	})
+}
+
+// Scan calls fn with a view of every feature of the layer whose bounding
+// box intersects b, in no particular order, until fn returns false. It
+// allocates nothing per feature (one 24-byte closure per call, which the
+// R-tree's callback API makes escape). fn runs under the layer's read
+// lock: it must not call back into the index (a waiting writer would
+// deadlock a second read lock), and the view is valid only inside fn.
+func (x *Index) Scan(layer string, b orb.Bound, fn func(FeatureView) bool) {
+	x.ReadLayer(layer, func(lv LayerView) { lv.Scan(b, fn) })
+}
+
+// ScanIntersecting is Scan restricted to the features whose geometry
+// intersects b exactly, as Intersecting selects them.
+func (x *Index) ScanIntersecting(layer string, b orb.Bound, fn func(FeatureView) bool) {
+	x.ReadLayer(layer, func(lv LayerView) { lv.Intersecting(b, fn) })
+}
+
+// ReadLayer calls fn with a view of the layer under its read lock, for
+// work that selects features and then revisits them (a tile sorts what it
+// selected before encoding it): views and refs obtained through lv are
+// valid until fn returns. An unknown layer gives an empty view. fn must not
+// call back into the index.
+func (x *Index) ReadLayer(layer string, fn func(lv LayerView)) {
 	li := x.layer(layer, false)
 	if li == nil {
+		fn(LayerView{})
 		return
 	}
 	li.mu.RLock()
 	defer li.mu.RUnlock()
-	i := 0
-	li.order.Scan(func(id string) bool {
-		if i < offset {
-			i++
-			return true
-		}
-		return fn(li.byID[id])
-	})
+	fn(LayerView{li: li})
 }

@@ -60,11 +60,15 @@ func lineHitsBound(l orb.LineString, b orb.Bound) bool {
 	return false
 }
 
-func polygonHitsBound(p orb.Polygon, b orb.Bound) bool {
-	if len(p) == 0 || !p[0].Bound().Intersects(b) {
+func polygonHitsBound(p orb.Polygon, b orb.Bound) bool { return ringsHitBound(p, b) }
+
+// ringsHitBound is polygonHitsBound on a polygon's rings, exterior first,
+// as orb rings or as plain point slices (views of the store).
+func ringsHitBound[R ~[]orb.Point](rings []R, b orb.Bound) bool {
+	if len(rings) == 0 || !orb.LineString(rings[0]).Bound().Intersects(b) {
 		return false
 	}
-	for _, r := range p {
+	for _, r := range rings {
 		if lineHitsBound(orb.LineString(r), b) {
 			return true
 		}
@@ -72,7 +76,7 @@ func polygonHitsBound(p orb.Polygon, b orb.Bound) bool {
 	// No edge touches the rectangle: either the rectangle lies wholly inside
 	// the polygon (and outside its holes) or they are disjoint. One corner
 	// decides.
-	return PolygonContains(p, b.Min)
+	return ringsContain(rings, b.Min)
 }
 
 // segmentHitsBound is Liang–Barsky clipping with closed bounds: it reports
@@ -112,12 +116,14 @@ func segmentHitsBound(a, c orb.Point, b orb.Bound) bool {
 // PolygonContains reports whether pt lies inside polygon p (inside the outer
 // ring and outside every hole), by the even-odd rule. Points exactly on an
 // edge may go either way; callers that need contact test edges first.
-func PolygonContains(p orb.Polygon, pt orb.Point) bool {
-	if len(p) == 0 || !ringContains(p[0], pt) {
+func PolygonContains(p orb.Polygon, pt orb.Point) bool { return ringsContain(p, pt) }
+
+func ringsContain[R ~[]orb.Point](rings []R, pt orb.Point) bool {
+	if len(rings) == 0 || !ringContains(orb.Ring(rings[0]), pt) {
 		return false
 	}
-	for _, h := range p[1:] {
-		if ringContains(h, pt) {
+	for _, h := range rings[1:] {
+		if ringContains(orb.Ring(h), pt) {
 			return false
 		}
 	}

@@ -32,6 +32,19 @@ func (s square) disjoint(b orb.Bound) bool {
 // with zero-width spans along the square's edges; renderers draw those as
 // nothing, as they do for PostGIS output.
 func clipRing(r orb.Ring, s square) orb.Ring {
+	var a, b []orb.Point
+	out := clipRingInto(r, orb.LineString(r).Bound(), s, &a, &b)
+	if out == nil {
+		return nil
+	}
+	return append(orb.Ring(nil), out...)
+}
+
+// clipRingInto is clipRing with the caller's scratch buffers and r's
+// bounding box: the result is r itself (without its closing point) when r
+// lies inside the square, else it lives in *a or *b, which it reuses and
+// may grow. r is not modified.
+func clipRingInto(r []orb.Point, bound orb.Bound, s square, a, b *[]orb.Point) []orb.Point {
 	n := len(r)
 	if n > 1 && r[0] == r[n-1] {
 		n--
@@ -40,16 +53,20 @@ func clipRing(r orb.Ring, s square) orb.Ring {
 		return nil
 	}
 	in := r[:n]
-	b := orb.LineString(in).Bound()
-	if s.disjoint(b) {
+	if s.disjoint(bound) {
 		return nil
 	}
-	if s.containsBound(b) {
-		return append(orb.Ring(nil), in...)
+	if s.containsBound(bound) {
+		return in
 	}
-	out := orb.Ring(in)
+	out := in
 	for edge := range 4 {
-		out = clipEdge(out, s, edge)
+		dst := a
+		if edge%2 == 1 {
+			dst = b
+		}
+		*dst = clipEdge((*dst)[:0], out, s, edge)
+		out = *dst
 		if len(out) == 0 {
 			return nil
 		}
@@ -57,10 +74,10 @@ func clipRing(r orb.Ring, s square) orb.Ring {
 	return out
 }
 
-// clipEdge keeps the part of the open ring on the inside of one edge of the
-// square: 0 west (x ≥ lo), 1 east (x ≤ hi), 2 north (y ≥ lo), 3 south
-// (y ≤ hi). It always returns a new slice.
-func clipEdge(in orb.Ring, s square, edge int) orb.Ring {
+// clipEdge appends to dst the part of the open ring on the inside of one
+// edge of the square: 0 west (x ≥ lo), 1 east (x ≤ hi), 2 north (y ≥ lo),
+// 3 south (y ≤ hi). dst must not share memory with in.
+func clipEdge(dst, in []orb.Point, s square, edge int) []orb.Point {
 	axis, k, keepAbove := 0, s.lo, true
 	switch edge {
 	case 1:
@@ -76,20 +93,19 @@ func clipEdge(in orb.Ring, s square, edge int) orb.Ring {
 		}
 		return p[axis] <= k
 	}
-	out := make(orb.Ring, 0, len(in)+4)
 	prev := in[len(in)-1]
 	prevIn := inside(prev)
 	for _, cur := range in {
 		curIn := inside(cur)
 		if curIn != prevIn {
-			out = append(out, crossAt(prev, cur, axis, k))
+			dst = append(dst, crossAt(prev, cur, axis, k))
 		}
 		if curIn {
-			out = append(out, cur)
+			dst = append(dst, cur)
 		}
 		prev, prevIn = cur, curIn
 	}
-	return out
+	return dst
 }
 
 // crossAt returns the point of segment ab whose coordinate on axis is k; the
@@ -108,25 +124,36 @@ func crossAt(a, b orb.Point, axis int, k float64) orb.Point {
 // several pieces. A piece may hold a single point where the line only
 // touches the square; callers drop those as degenerate.
 func clipLine(l orb.LineString, s square) []orb.LineString {
-	if len(l) == 0 {
-		return nil
-	}
-	b := l.Bound()
-	if s.disjoint(b) {
-		return nil
-	}
-	if s.containsBound(b) {
-		return []orb.LineString{append(orb.LineString(nil), l...)}
-	}
-	if len(l) == 1 {
-		return []orb.LineString{{l[0]}}
-	}
+	pts, ends := clipLineInto(nil, nil, l, l.Bound(), s)
 	var out []orb.LineString
-	var cur orb.LineString
+	start := 0
+	for _, end := range ends {
+		out = append(out, append(orb.LineString(nil), pts[start:end]...))
+		start = end
+	}
+	return out
+}
+
+// clipLineInto is clipLine with the caller's buffers and l's bounding
+// box: it appends the pieces' points to pts and the end of each piece (an
+// index into pts) to ends. l is not modified.
+func clipLineInto(pts []orb.Point, ends []int, l []orb.Point, b orb.Bound, s square) ([]orb.Point, []int) {
+	if len(l) == 0 {
+		return pts, ends
+	}
+	if s.disjoint(b) {
+		return pts, ends
+	}
+	if s.containsBound(b) || len(l) == 1 {
+		// A single point that is not disjoint lies in the square.
+		pts = append(pts, l...)
+		return pts, append(ends, len(pts))
+	}
+	start := len(pts) // of the current piece
 	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, cur)
-			cur = nil
+		if len(pts) > start {
+			ends = append(ends, len(pts))
+			start = len(pts)
 		}
 	}
 	for i := 1; i < len(l); i++ {
@@ -135,17 +162,17 @@ func clipLine(l orb.LineString, s square) []orb.LineString {
 			flush()
 			continue
 		}
-		if len(cur) == 0 || cur[len(cur)-1] != a {
+		if len(pts) == start || pts[len(pts)-1] != a {
 			flush()
-			cur = orb.LineString{a}
+			pts = append(pts, a)
 		}
-		cur = append(cur, c)
+		pts = append(pts, c)
 		if c != l[i] {
 			flush() // the segment leaves the square here
 		}
 	}
 	flush()
-	return out
+	return pts, ends
 }
 
 // clipSegment clips segment ab to the closed square with Liang–Barsky. It

@@ -7,14 +7,17 @@
 // For each requested layer whose zoom range holds z:
 //
 //  1. Selection: exactly the features of the layer whose geometry
-//     intersects the buffered tile (spatial.Index.Intersecting with
-//     Coord.BufferedBound; contact counts, as in PostGIS ST_Intersects).
-//     The buffer is Config.Buffer tile units (default 256 of 4096, as
-//     ST_AsMVTGeom) on every side.
-//  2. Projection of copies of the stored lon/lat geometry to tile units
-//     (Web Mercator; latitudes clamped to ±85.0511°). Stored geometry is
-//     only read, never modified: clipping and simplification work on the
-//     projected copies and return new slices.
+//     intersects the buffered tile (spatial.LayerView.Intersecting with
+//     Coord.BufferedBound; contact counts, as in PostGIS ST_Intersects),
+//     sorted by number then id. The buffer is Config.Buffer tile units
+//     (default 256 of 4096, as ST_AsMVTGeom) on every side. The layer's
+//     read lock is held from selection to encoding: features are read in
+//     place (spatial.FeatureView), never materialised as orb values.
+//  2. Projection of the stored lon/lat points to tile units (Web
+//     Mercator; latitudes clamped to ±85.0511°). Stored geometry is only
+//     read, never modified: projection, clipping, simplification and
+//     quantisation write into the renderer's scratch buffers, pooled
+//     between tiles (sync.Pool), as are the layer encoders.
 //  3. Clipping to the buffered square: Sutherland–Hodgman for polygon
 //     rings, Liang–Barsky segment clipping for lines (a line that leaves and
 //     re-enters becomes several lines of one feature), and points kept when

@@ -2,8 +2,11 @@ package tiles
 
 import (
 	"math"
+	"sync"
 
 	"github.com/paulmach/orb"
+
+	"bando/spatial"
 )
 
 // geomType is the MVT geometry type of a feature.
@@ -29,8 +32,11 @@ type tileGeom struct {
 	parts [][]ipoint
 }
 
-// renderer turns stored lon/lat geometry into tile geometry for one tile. It
-// only reads the stored geometry; every intermediate result is a new slice.
+// renderer turns stored lon/lat geometry into tile geometry for one tile.
+// It reads the store's geometry in place (spatial.FeatureView) and never
+// modifies it: projection, clipping, simplification and quantisation write
+// into the renderer's scratch buffers, which are reused from feature to
+// feature and, through rendererPool, from tile to tile.
 type renderer struct {
 	proj   projection
 	sq     square
@@ -41,34 +47,68 @@ type renderer struct {
 	// keepAll makes every selected feature appear even when its geometry
 	// collapses on the grid (the layer's maximum zoom).
 	keepAll bool
+
+	scratch
 }
 
-func newRenderer(c Coord, buffer, extent int, simplify, keepAll bool) *renderer {
-	return &renderer{
-		proj:     c.projection(extent),
-		sq:       squareFor(buffer, extent),
-		lonlat:   c.BufferedBound(buffer, extent),
-		simplify: simplify,
-		keepAll:  keepAll,
-	}
+// scratch holds the buffers of one renderer. The tile geometry returned
+// by render points into them and is valid until the next render.
+type scratch struct {
+	projected    []orb.Point   // one projected part
+	clipA, clipB []orb.Point   // Sutherland–Hodgman passes, line pieces
+	ends         []int         // ends of line pieces in clipA
+	simplified   []orb.Point   // Douglas–Peucker output
+	dp           dpScratch     // Douglas–Peucker state
+	grid         []ipoint      // quantised points of the current feature
+	rings        [][]ipoint    // one polygon's rings before cleaning
+	views        [][]orb.Point // one polygon's stored rings
+	parts        parts
+	pointPart    [1][]ipoint
+	out          []tileGeom
+	refs         []featureRef // the selected features of a layer
+	values       []spatial.Value
+	props        []tag
 }
+
+var rendererPool = sync.Pool{New: func() any { return new(renderer) }}
+
+func newRenderer(c Coord, buffer, extent int, simplify, keepAll bool) *renderer {
+	r := rendererPool.Get().(*renderer)
+	r.proj = c.projection(extent)
+	r.sq = squareFor(buffer, extent)
+	r.lonlat = c.BufferedBound(buffer, extent)
+	r.simplify, r.keepAll = simplify, keepAll
+	return r
+}
+
+// release returns the renderer to the pool; nothing it returned may be
+// used afterwards.
+func (r *renderer) release() { rendererPool.Put(r) }
 
 // parts collects a feature's surviving parts by geometry type, and which
 // types the input had at all.
 type parts struct {
-	points, lines, rings [][]ipoint
-	had                  [4]bool // indexed by geomType
+	points       []ipoint
+	lines, rings [][]ipoint
+	had          [4]bool // indexed by geomType
 }
 
-// render returns the tile geometries of g: one per geometry type present
-// (a collection of mixed types gives up to three), in point, line, polygon
-// order. bound is g's lon/lat bounding box.
-func (r *renderer) render(g orb.Geometry, bound orb.Bound) []tileGeom {
-	var ps parts
-	r.collect(g, &ps)
-	var out []tileGeom
+// render returns the tile geometries of the feature: one per geometry type
+// present (a collection of mixed types gives up to three), in point, line,
+// polygon order. The result is valid until the next call.
+func (r *renderer) render(v spatial.FeatureView) []tileGeom {
+	ps := &r.parts
+	ps.points, ps.lines, ps.rings = ps.points[:0], ps.lines[:0], ps.rings[:0]
+	ps.had = [4]bool{}
+	r.grid = r.grid[:0]
+	it := v.Parts()
+	for it.Next() {
+		r.collect(it.Part(), ps)
+	}
+	out := r.out[:0]
 	if len(ps.points) > 0 {
-		out = append(out, tileGeom{typ: geomPoint, parts: [][]ipoint{concat(ps.points)}})
+		r.pointPart[0] = ps.points
+		out = append(out, tileGeom{typ: geomPoint, parts: r.pointPart[:]})
 	}
 	if len(ps.lines) > 0 {
 		out = append(out, tileGeom{typ: geomLine, parts: ps.lines})
@@ -77,86 +117,89 @@ func (r *renderer) render(g orb.Geometry, bound orb.Bound) []tileGeom {
 		out = append(out, tileGeom{typ: geomPolygon, parts: ps.rings})
 	}
 	if len(out) == 0 && r.keepAll {
-		if fb, ok := r.fallback(bound, ps.had); ok {
+		if fb, ok := r.fallback(v.Bound(), ps.had); ok {
 			out = append(out, fb)
 		}
 	}
+	r.out = out
 	return out
 }
 
-func (r *renderer) collect(g orb.Geometry, ps *parts) {
-	switch g := g.(type) {
-	case orb.Point:
+// collect renders one primitive of a feature: a point, a line, or a
+// polygon (orb.Ring and orb.Bound geometries are polygons of one ring).
+func (r *renderer) collect(p spatial.Part, ps *parts) {
+	switch p.Kind {
+	case spatial.KindPoint:
 		ps.had[geomPoint] = true
-		if r.lonlat.Contains(g) {
-			ps.points = append(ps.points, []ipoint{r.quantize(r.proj.point(g))})
+		if pt := p.Points[0]; r.lonlat.Contains(pt) {
+			ps.points = append(ps.points, r.quantize(r.proj.point(pt)))
 		}
-	case orb.MultiPoint:
-		for _, p := range g {
-			r.collect(p, ps)
-		}
-	case orb.LineString:
+	case spatial.KindLineString:
 		ps.had[geomLine] = true
-		ps.lines = append(ps.lines, r.line(g)...)
-	case orb.MultiLineString:
-		for _, l := range g {
-			r.collect(l, ps)
-		}
-	case orb.Ring:
-		r.collect(orb.Polygon{g}, ps)
-	case orb.Bound:
-		r.collect(g.ToPolygon(), ps)
-	case orb.Polygon:
+		r.line(p.Points, ps)
+	default:
 		ps.had[geomPolygon] = true
-		ps.rings = append(ps.rings, r.polygon(g)...)
-	case orb.MultiPolygon:
-		for _, p := range g {
-			r.collect(p, ps)
-		}
-	case orb.Collection:
-		for _, c := range g {
-			r.collect(c, ps)
-		}
+		r.views = p.Rings(r.views[:0])
+		r.polygon(r.views, ps)
 	}
+}
+
+// project returns the points in tile units, in the projection buffer, and
+// their bounding box (as orb's Bound of them, computed on the way; an
+// empty input gives an empty bound).
+func (r *renderer) project(pts []orb.Point) ([]orb.Point, orb.Bound) {
+	buf := r.projected[:0]
+	if len(pts) == 0 {
+		r.projected = buf
+		return buf, orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}
+	}
+	q := r.proj.point(pts[0])
+	b := orb.Bound{Min: q, Max: q}
+	for _, p := range pts {
+		q := r.proj.point(p)
+		b.Min[0], b.Max[0] = min(b.Min[0], q[0]), max(b.Max[0], q[0])
+		b.Min[1], b.Max[1] = min(b.Min[1], q[1]), max(b.Max[1], q[1])
+		buf = append(buf, q)
+	}
+	r.projected = buf
+	return buf, b
 }
 
 // line projects, clips, simplifies and quantizes one line string.
-func (r *renderer) line(l orb.LineString) [][]ipoint {
-	proj := make(orb.LineString, len(l))
-	for i, p := range l {
-		proj[i] = r.proj.point(p)
-	}
-	var out [][]ipoint
-	for _, piece := range clipLine(proj, r.sq) {
-		pts := []orb.Point(piece)
+func (r *renderer) line(l []orb.Point, ps *parts) {
+	proj, bound := r.project(l)
+	r.clipA, r.ends = clipLineInto(r.clipA[:0], r.ends[:0], proj, bound, r.sq)
+	start := 0
+	for _, end := range r.ends {
+		pts := r.clipA[start:end]
+		start = end
 		if r.simplify {
-			pts = douglasPeucker(pts, SimplifyTolerance)
+			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			pts = r.simplified
 		}
 		if q := cleanLine(r.quantizeAll(pts)); q != nil {
-			out = append(out, q)
+			ps.lines = append(ps.lines, q)
 		}
 	}
-	return out
 }
 
 // polygon projects, clips, simplifies and quantizes one polygon, and makes
-// the result valid (cleanPolygon): it returns nothing when the exterior
-// degenerates, and may return several polygons (each exterior followed by
+// the result valid (cleanPolygon): it adds nothing when the exterior
+// degenerates, and may add several polygons (each exterior followed by
 // its holes) when repairing the rings splits it.
-func (r *renderer) polygon(p orb.Polygon) [][]ipoint {
-	out := make([][]ipoint, 0, len(p))
+func (r *renderer) polygon(p [][]orb.Point, ps *parts) {
+	rings := r.rings[:0]
 	for _, ring := range p {
-		proj := make(orb.Ring, len(ring))
-		for k, pt := range ring {
-			proj[k] = r.proj.point(pt)
-		}
-		pts := []orb.Point(clipRing(proj, r.sq))
+		proj, bound := r.project(ring)
+		pts := clipRingInto(proj, bound, r.sq, &r.clipA, &r.clipB)
 		if r.simplify && len(pts) > 3 {
-			pts = douglasPeucker(pts, SimplifyTolerance)
+			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			pts = r.simplified
 		}
-		out = append(out, r.quantizeAll(pts))
+		rings = append(rings, r.quantizeAll(pts))
 	}
-	return cleanPolygon(out)
+	r.rings = rings
+	ps.rings = append(ps.rings, cleanPolygon(rings)...)
 }
 
 // fallback is the minimal representation of a feature that was selected
@@ -189,18 +232,22 @@ func (r *renderer) quantize(p orb.Point) ipoint {
 	return ipoint{int32(math.Round(p[0])), int32(math.Round(p[1]))}
 }
 
-// quantizeAll rounds pts to the grid into a new slice, dropping consecutive
-// duplicates.
+// quantizeAll rounds pts to the grid, dropping consecutive duplicates,
+// into a new part of the feature's grid buffer. The part's capacity ends
+// at its length, so changing it in place (cleanPolygon) cannot touch its
+// neighbours.
 func (r *renderer) quantizeAll(pts []orb.Point) []ipoint {
-	out := make([]ipoint, 0, len(pts))
+	out := r.grid
+	start := len(out)
 	for _, p := range pts {
 		q := r.quantize(p)
-		if len(out) > 0 && out[len(out)-1] == q {
+		if len(out) > start && out[len(out)-1] == q {
 			continue
 		}
 		out = append(out, q)
 	}
-	return out
+	r.grid = out
+	return out[start:len(out):len(out)]
 }
 
 // area2 is twice the signed area of an open ring by the surveyor's formula
@@ -218,12 +265,4 @@ func reverse(r []ipoint) {
 	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
 		r[i], r[j] = r[j], r[i]
 	}
-}
-
-func concat(pp [][]ipoint) []ipoint {
-	var out []ipoint
-	for _, p := range pp {
-		out = append(out, p...)
-	}
-	return out
 }

@@ -105,7 +105,7 @@ func TestRender(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := cloneGeometry(tt.g)
 			r := newRenderer(geomTile, DefaultBuffer, DefaultExtent, tt.m.simplify, tt.m.keepAll)
-			got := r.render(tt.g, tt.g.Bound())
+			got := renderGeometry(r, tt.g)
 			if !reflect.DeepEqual(rotated(got), rotated(tt.want)) {
 				t.Errorf("render =\n  %v\nwant\n  %v", got, tt.want)
 			}

@@ -141,3 +141,31 @@ func mustTile(t testing.TB, s *Server, p layers.Principal, ids []string, c Coord
 // cloneGeometry deep-copies a geometry so tests can check the original was
 // not modified.
 func cloneGeometry(g orb.Geometry) orb.Geometry { return orb.Clone(g) }
+
+// renderGeometry renders one geometry, stored as the only feature of an
+// index, and returns a copy of the result (the renderer's own is valid
+// only until its next render).
+func renderGeometry(r *renderer, g orb.Geometry) []tileGeom {
+	idx := spatial.NewIndex()
+	idx.Put("g", 1, []*spatial.Feature{{ID: "1", Geom: g, Bound: g.Bound()}})
+	var out []tileGeom
+	idx.Scan("g", g.Bound(), func(v spatial.FeatureView) bool {
+		for _, tg := range r.render(v) {
+			c := tileGeom{typ: tg.typ}
+			for _, p := range tg.parts {
+				c.parts = append(c.parts, append([]ipoint(nil), p...))
+			}
+			out = append(out, c)
+		}
+		return true
+	})
+	return out
+}
+
+func concat(pp [][]ipoint) []ipoint {
+	var out []ipoint
+	for _, p := range pp {
+		out = append(out, p...)
+	}
+	return out
+}

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 	"time"
+
+	"bando/spatial"
 )
 
 // This file writes Mapbox Vector Tile 2.1 protobuf by hand; the schema is
@@ -106,6 +108,26 @@ func valueKeyOf(v any) (valueKey, bool) {
 		return valueKey{kind: 'b', n: n}, true
 	case time.Time:
 		return valueKey{kind: 's', s: FormatTime(v)}, true
+	}
+	return valueKey{}, false
+}
+
+// valueKeyOfValue is valueKeyOf for a value read from the store in place.
+// Its string may point into the store.
+func valueKeyOfValue(v spatial.Value) (valueKey, bool) {
+	switch v.Kind() {
+	case spatial.PropString:
+		return valueKey{kind: 's', s: v.Str()}, true
+	case spatial.PropInt:
+		return valueKey{kind: 'i', n: uint64(v.Int())}, true
+	case spatial.PropFloat:
+		return valueKey{kind: 'f', n: v.FloatBits()}, true
+	case spatial.PropFalse:
+		return valueKey{kind: 'b'}, true
+	case spatial.PropTrue:
+		return valueKey{kind: 'b', n: 1}, true
+	case spatial.PropTime:
+		return valueKey{kind: 's', s: FormatTime(v.Time())}, true
 	}
 	return valueKey{}, false
 }

@@ -1,5 +1,10 @@
 package tiles
 
+import (
+	"sync"
+	"unsafe"
+)
+
 // layerEncoder builds one MVT layer: its features and the de-duplicated
 // keys and values tables they point into, in order of first use.
 type layerEncoder struct {
@@ -9,10 +14,16 @@ type layerEncoder struct {
 	keys   []string
 	keyIdx map[string]uint32
 	values []valueKey
-	valIdx map[valueKey]uint32
+	// The values table is indexed by two maps: strings (and times) by
+	// their text, the other kinds by kind and bits. A string-keyed map is
+	// much faster to probe than one keyed by the whole valueKey.
+	strIdx map[string]uint32
+	numIdx map[numKey]uint32
 
 	features []byte // encoded feature fields (tag, length, body), in order
 	count    int
+
+	strs []byte // the bytes of the string values (see intern)
 
 	// scratch buffers reused between features
 	body []byte
@@ -20,13 +31,26 @@ type layerEncoder struct {
 	cmds []uint32
 }
 
+var encoderPool = sync.Pool{New: func() any {
+	return &layerEncoder{keyIdx: make(map[string]uint32), strIdx: make(map[string]uint32), numIdx: make(map[numKey]uint32)}
+}}
+
+// newLayerEncoder returns an empty encoder from the pool; release returns
+// it once its layer is written.
 func newLayerEncoder(name string, extent int) *layerEncoder {
-	return &layerEncoder{
-		name:   name,
-		extent: extent,
-		keyIdx: make(map[string]uint32),
-		valIdx: make(map[valueKey]uint32),
-	}
+	e := encoderPool.Get().(*layerEncoder)
+	e.name, e.extent = name, extent
+	return e
+}
+
+// release empties the encoder and returns it to the pool.
+func (e *layerEncoder) release() {
+	e.keys, e.values = e.keys[:0], e.values[:0]
+	clear(e.keyIdx)
+	clear(e.strIdx)
+	clear(e.numIdx)
+	e.features, e.count, e.strs = e.features[:0], 0, e.strs[:0]
+	encoderPool.Put(e)
 }
 
 // prop is one property of a feature to encode; nil values are skipped.
@@ -35,21 +59,35 @@ type prop struct {
 	value any
 }
 
+// tag is one property of a feature as the renderer found it: a value key
+// whose string may still point into the store (see valueIndex).
+type tag struct {
+	key   string
+	value valueKey
+}
+
 // addFeature encodes one feature with integer id, its properties and its
 // geometry. Absent (nil) values and values of types tiles do not carry are
 // left out; a geometry with no parts is not written.
 func (e *layerEncoder) addFeature(id uint64, props []prop, g tileGeom) {
+	tags := make([]tag, 0, len(props))
+	for _, p := range props {
+		if vk, ok := valueKeyOf(p.value); ok {
+			tags = append(tags, tag{key: p.key, value: vk})
+		}
+	}
+	e.addTagged(id, tags, g)
+}
+
+// addTagged is addFeature with properties already turned into value keys.
+func (e *layerEncoder) addTagged(id uint64, props []tag, g tileGeom) {
 	e.cmds = appendCommands(e.cmds[:0], g)
 	if len(e.cmds) == 0 {
 		return
 	}
 	e.tags = e.tags[:0]
 	for _, p := range props {
-		vk, ok := valueKeyOf(p.value)
-		if !ok {
-			continue
-		}
-		e.tags = append(e.tags, e.keyIndex(p.key), e.valueIndex(vk))
+		e.tags = append(e.tags, e.keyIndex(p.key), e.valueIndex(p.value))
 	}
 	b := appendVarintField(e.body[:0], featureID, id)
 	if len(e.tags) > 0 {
@@ -62,6 +100,20 @@ func (e *layerEncoder) addFeature(id uint64, props []prop, g tileGeom) {
 	e.count++
 }
 
+// intern copies s into the encoder's string arena and returns the copy:
+// one allocation for all of a tile's distinct string values instead of one
+// each. When the arena grows, strings already handed out keep the old
+// array; the arena is reused only after release, when the tables that
+// held its strings are empty.
+func (e *layerEncoder) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	start := len(e.strs)
+	e.strs = append(e.strs, s...)
+	return unsafe.String(&e.strs[start], len(s))
+}
+
 func (e *layerEncoder) keyIndex(k string) uint32 {
 	i, ok := e.keyIdx[k]
 	if !ok {
@@ -72,12 +124,31 @@ func (e *layerEncoder) keyIndex(k string) uint32 {
 	return i
 }
 
+// numKey is a non-string value's key: its kind and bits.
+type numKey struct {
+	kind byte
+	n    uint64
+}
+
 func (e *layerEncoder) valueIndex(v valueKey) uint32 {
-	i, ok := e.valIdx[v]
+	if v.kind == 's' {
+		i, ok := e.strIdx[v.s]
+		if !ok {
+			// The renderer's strings point into the store, valid only
+			// while the layer is read: the table keeps its own copy.
+			v.s = e.intern(v.s)
+			i = uint32(len(e.values))
+			e.values = append(e.values, v)
+			e.strIdx[v.s] = i
+		}
+		return i
+	}
+	k := numKey{v.kind, v.n}
+	i, ok := e.numIdx[k]
 	if !ok {
 		i = uint32(len(e.values))
 		e.values = append(e.values, v)
-		e.valIdx[v] = i
+		e.numIdx[k] = i
 	}
 	return i
 }

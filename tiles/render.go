@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"bando/layers"
 	"bando/spatial"
@@ -29,13 +30,20 @@ func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c 
 	for _, req := range reqs {
 		e, err := renderLayer(ctx, idx, req, c, o)
 		if err != nil {
+			for _, e := range encs {
+				e.release()
+			}
 			return nil, err
 		}
 		if e != nil {
 			encs = append(encs, e)
 		}
 	}
-	return encodeTile(encs), nil
+	tile := encodeTile(encs)
+	for _, e := range encs {
+		e.release()
+	}
+	return tile, nil
 }
 
 // checkEvery is how many features are rendered between context checks.
@@ -59,44 +67,88 @@ func renderLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Co
 	if c.Z < l.Zoom.Min {
 		return nil, nil
 	}
-	feats := selectFeatures(idx, l.ID, c, o)
 	maxZoom := c.Z >= l.Zoom.Max
 	r := newRenderer(c, o.buffer, o.extent, !maxZoom, maxZoom)
+	defer r.release()
 	e := newLayerEncoder(l.ID, o.extent)
-	props := make([]prop, 0, len(req.fields))
-	for i, f := range feats {
-		if i%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("tiles: render %s %s: %w", l.ID, c, err)
-			}
-		}
-		props = props[:0]
-		for _, fi := range req.fields {
-			if fi < len(f.Props) && f.Props[fi] != nil {
-				props = append(props, prop{key: l.Fields[fi].Name, value: f.Props[fi]})
-			}
-		}
-		for _, g := range r.render(f.Geom, f.Bound) {
-			e.addFeature(f.Num, props, g)
-		}
+	var err error
+	// The layer's read lock is held while its features are selected,
+	// sorted and encoded: they are read in place, never copied.
+	idx.ReadLayer(l.ID, func(lv spatial.LayerView) {
+		err = r.renderLayer(ctx, lv, req, e)
+	})
+	if err != nil {
+		e.release()
+		return nil, fmt.Errorf("tiles: render %s %s: %w", l.ID, c, err)
 	}
 	return e, nil
 }
 
-// selectFeatures returns the features of the layer whose geometry
+// featureRef is one selected feature: its number, first sort key, and its
+// place in the layer.
+type featureRef struct {
+	num uint64
+	ref uint32
+}
+
+// renderLayer encodes the selected features of one layer into e.
+func (r *renderer) renderLayer(ctx context.Context, lv spatial.LayerView, req layerRequest, e *layerEncoder) error {
+	r.selectFeatures(lv)
+	fields := req.layer.Fields
+	for i, fr := range r.refs {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		v := lv.View(fr.ref)
+		gs := r.render(v)
+		if len(gs) == 0 {
+			continue
+		}
+		r.props = r.featureProps(v, req.fields, fields)
+		for _, g := range gs {
+			e.addTagged(v.Num(), r.props, g)
+		}
+	}
+	return nil
+}
+
+// featureProps returns the feature's visible non-null properties in the
+// order of fields (indexes into the layer's fields).
+func (r *renderer) featureProps(v spatial.FeatureView, visible []int, fields []layers.Field) []tag {
+	vals := r.values[:0]
+	it := v.Props()
+	for it.Next() {
+		vals = append(vals, it.Value())
+	}
+	r.values = vals
+	props := r.props[:0]
+	for _, fi := range visible {
+		if fi >= len(vals) {
+			continue
+		}
+		if vk, ok := valueKeyOfValue(vals[fi]); ok {
+			props = append(props, tag{key: fields[fi].Name, value: vk})
+		}
+	}
+	return props
+}
+
+// selectFeatures collects the features of the layer whose geometry
 // intersects the buffered tile, ordered by number then id so that the same
 // data always gives the same bytes.
-func selectFeatures(idx *spatial.Index, layer string, c Coord, o tileOptions) []*spatial.Feature {
-	var feats []*spatial.Feature
-	idx.Intersecting(layer, c.BufferedBound(o.buffer, o.extent), func(f *spatial.Feature) bool {
-		feats = append(feats, f)
+func (r *renderer) selectFeatures(lv spatial.LayerView) {
+	refs := r.refs[:0]
+	lv.Intersecting(r.lonlat, func(v spatial.FeatureView) bool {
+		refs = append(refs, featureRef{num: v.Num(), ref: v.Ref()})
 		return true
 	})
-	slices.SortFunc(feats, func(a, b *spatial.Feature) int {
-		if n := cmp.Compare(a.Num, b.Num); n != 0 {
+	slices.SortFunc(refs, func(a, b featureRef) int {
+		if n := cmp.Compare(a.num, b.num); n != 0 {
 			return n
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return strings.Compare(lv.View(a.ref).ID(), lv.View(b.ref).ID())
 	})
-	return feats
+	r.refs = refs
 }

@@ -1,6 +1,10 @@
 package tiles
 
-import "github.com/paulmach/orb"
+import (
+	"slices"
+
+	"github.com/paulmach/orb"
+)
 
 // SimplifyTolerance is the Douglas–Peucker tolerance, in tile units, used at
 // zooms below a layer's maximum zoom. One unit is 1/4096 of a tile at the
@@ -13,15 +17,30 @@ const SimplifyTolerance = 1.0
 // and a clipped piece keeps the ends that lie on the clip square. It works
 // with an explicit stack, so deep inputs cannot overflow the goroutine stack.
 func douglasPeucker(pts []orb.Point, tolerance float64) []orb.Point {
+	var dp dpScratch
+	return dp.simplify(nil, pts, tolerance)
+}
+
+// dpScratch holds the buffers of Douglas–Peucker, reused between calls.
+type dpScratch struct {
+	keep  []bool
+	stack []span
+}
+
+type span struct{ i, j int }
+
+// simplify appends the points of pts that Douglas–Peucker keeps to dst
+// and returns it. pts is not modified and must not share memory with dst.
+func (dp *dpScratch) simplify(dst, pts []orb.Point, tolerance float64) []orb.Point {
 	n := len(pts)
 	if n <= 2 {
-		return append([]orb.Point(nil), pts...)
+		return append(dst, pts...)
 	}
-	keep := make([]bool, n)
+	keep := slices.Grow(dp.keep[:0], n)[:n]
+	clear(keep)
 	keep[0], keep[n-1] = true, true
 	tol2 := tolerance * tolerance
-	type span struct{ i, j int }
-	stack := []span{{0, n - 1}}
+	stack := append(dp.stack[:0], span{0, n - 1})
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -37,13 +56,13 @@ func douglasPeucker(pts []orb.Point, tolerance float64) []orb.Point {
 		keep[far] = true
 		stack = append(stack, span{s.i, far}, span{far, s.j})
 	}
-	out := make([]orb.Point, 0, n)
+	dp.keep, dp.stack = keep, stack
 	for i, k := range keep {
 		if k {
-			out = append(out, pts[i])
+			dst = append(dst, pts[i])
 		}
 	}
-	return out
+	return dst
 }
 
 // segmentDist2 is the squared distance from p to segment ab (to point a when
