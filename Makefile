@@ -69,7 +69,7 @@ bench-core: build
 
 FUZZTIME ?= 30s
 fuzz:
-	@for p in ingest tiles store spatial/hex; do \
+	@for p in ingest ingest/feeds tiles store spatial spatial/query spatial/hex api layers data/gen; do \
 	  for f in $$($(GO) test -list '^Fuzz' ./$$p/ | grep ^Fuzz); do \
 	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$p/ || exit 1; \
 	  done; done
