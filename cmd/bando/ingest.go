@@ -61,13 +61,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func ingestLocal(ctx context.Context, f ingestFlags, path string) (any, error) {
-	cfg := defaultConfig()
-	if f.config != "" {
-		if err := cfg.loadFile(f.config); err != nil {
-			return nil, err
-		}
-	}
-	cat, err := catalog(cfg)
+	cfg, cat, err := configAndCatalog(f.config)
 	if err != nil {
 		return nil, err
 	}

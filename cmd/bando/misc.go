@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bando/layers"
 	"bufio"
 	"flag"
 	"fmt"
@@ -20,13 +21,7 @@ func layersCmd(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := defaultConfig()
-	if *cfgFile != "" {
-		if err := cfg.loadFile(*cfgFile); err != nil {
-			return err
-		}
-	}
-	cat, err := catalog(cfg)
+	_, cat, err := configAndCatalog(*cfgFile)
 	if err != nil {
 		return err
 	}
@@ -77,4 +72,17 @@ func hashTokenCmd(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, api.HashToken(args[0]))
 	return nil
+}
+
+// configAndCatalog reads the config file (if any) over the defaults and
+// builds the layer catalog, for commands that work on files, not a server.
+func configAndCatalog(file string) (Config, *layers.Catalog, error) {
+	cfg := defaultConfig()
+	if file != "" {
+		if err := cfg.loadFile(file); err != nil {
+			return cfg, nil, err
+		}
+	}
+	cat, err := catalog(cfg)
+	return cfg, cat, err
 }

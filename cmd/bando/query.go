@@ -43,13 +43,7 @@ func queryCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := defaultConfig()
-	if *cfgFile != "" {
-		if err := cfg.loadFile(*cfgFile); err != nil {
-			return err
-		}
-	}
-	cat, err := catalog(cfg)
+	_, cat, err := configAndCatalog(*cfgFile)
 	if err != nil {
 		return err
 	}
