@@ -23,6 +23,7 @@ const (
 	KindInfrastructure Kind = "infrastructure"
 	KindSensor         Kind = "sensor"
 	KindVessel         Kind = "vessel"
+	KindVehicle        Kind = "vehicle"
 	KindWater          Kind = "water"
 	KindMaritime       Kind = "maritime"
 )

@@ -1,0 +1,102 @@
+package twin
+
+import (
+	"sync"
+)
+
+// Event topics of the stream.
+const (
+	TopicPositions    = "positions"
+	TopicObservations = "observations"
+	TopicAlerts       = "alerts"
+	TopicTiles        = "tiles"
+)
+
+// Event is one message of the live stream. Data is encoded lazily by the
+// stream (positions arrive at 100k/s; most have no listener).
+type Event struct {
+	ID    uint64
+	Topic string
+	// Layer is the layer the event is about: the stream shows it only to
+	// principals that may see the layer.
+	Layer string
+	Data  any
+}
+
+// Hub fans events out to stream subscribers and keeps the last ones for
+// Last-Event-ID resumption.
+type Hub struct {
+	mu   sync.Mutex
+	next uint64
+	ring []Event
+	head int // index of the oldest event when full
+	full bool
+	subs map[chan Event]struct{}
+	// dropped counts subscribers cut off because they fell behind.
+	dropped uint64
+}
+
+// ringSize events are kept for resumption.
+const ringSize = 1 << 14
+
+// NewHub returns an empty hub.
+func NewHub() *Hub { return &Hub{ring: make([]Event, 0, ringSize), subs: map[chan Event]struct{}{}} }
+
+// Publish assigns ids to events and delivers them. A subscriber whose
+// buffer is full is closed (it reconnects with Last-Event-ID).
+func (h *Hub) Publish(evs ...Event) {
+	if h == nil || len(evs) == 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i := range evs {
+		h.next++
+		evs[i].ID = h.next
+		if len(h.ring) < ringSize {
+			h.ring = append(h.ring, evs[i])
+		} else {
+			h.ring[h.head] = evs[i]
+			h.head = (h.head + 1) % ringSize
+		}
+		for c := range h.subs {
+			select {
+			case c <- evs[i]:
+			default:
+				delete(h.subs, c)
+				close(c)
+				h.dropped++
+			}
+		}
+	}
+}
+
+// Subscribe returns a channel of the events after lastID (those still
+// kept) and then of new ones, and a function that ends the subscription.
+func (h *Hub) Subscribe(lastID uint64) (<-chan Event, func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var back []Event
+	if lastID > 0 {
+		n := len(h.ring)
+		for i := 0; i < n; i++ {
+			e := h.ring[(h.head+i)%n]
+			if e.ID > lastID {
+				back = append(back, e)
+			}
+		}
+	}
+	c := make(chan Event, len(back)+4096)
+	for _, e := range back {
+		c <- e
+	}
+	h.subs[c] = struct{}{}
+	return c, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if _, ok := h.subs[c]; ok {
+			delete(h.subs, c)
+			close(c)
+		}
+	}
+}

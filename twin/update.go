@@ -1,0 +1,177 @@
+package twin
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"bando/ingest/feeds"
+	"bando/spatial"
+	"bando/store"
+
+	"github.com/paulmach/orb"
+)
+
+// update is one call's worth of changes: the raw batch for the store, the
+// index features, the moved bounds and the stream events. It is filled
+// under the twin's mutex, applied to the store under it (so commit order
+// is update order), and finished (fsync, index, events) outside it.
+type update struct {
+	batch  *store.RawBatch
+	buf    []byte
+	feats  []*spatial.Feature
+	bounds []orb.Bound
+	events []Event
+	alerts []*Alert
+	err    error // the first encoding error
+}
+
+func (t *Twin) newUpdate() *update {
+	u := &update{}
+	if t.cfg.Store != nil {
+		u.batch = t.cfg.Store.NewRawBatch()
+	}
+	return u
+}
+
+func (u *update) set(k, v []byte) {
+	if u.batch != nil && u.err == nil {
+		u.err = u.batch.Set(k, v)
+	}
+}
+
+// track stores one fix of o under its time.
+func (u *update) track(t *Twin, o *object, f fix) {
+	if u.batch == nil {
+		return
+	}
+	u.buf = store.EncodeTrackPoint(u.buf[:0], trackPoint(f))
+	u.set(store.TrackKey(o.layer, o.id, f.T), u.buf)
+}
+
+// last records o's latest fix, so a restart knows every object's state
+// without reading the tracks.
+func (u *update) last(t *Twin, o *object) {
+	if u.batch == nil {
+		return
+	}
+	u.buf = store.EncodeTrackPoint(u.buf[:0], trackPoint(o.last))
+	k := append(lastPrefix(o.layer), o.id...)
+	u.set(append(k, 0), append(u.buf, timeBytes(o.last.T)...))
+}
+
+// moved queues o's new feature for the index and its position event.
+func (u *update) moved(t *Twin, o *object) {
+	f := t.props.feature(o)
+	o.feat = f
+	u.feats = append(u.feats, f)
+	u.bounds = append(u.bounds, f.Bound)
+	u.events = append(u.events, Event{Topic: TopicPositions, Layer: o.layer, Data: positionEvent(o)})
+}
+
+func (u *update) vessel(v *feeds.Vessel) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		u.err = fmt.Errorf("twin: encode vessel %s: %w", v.ID, err)
+		return
+	}
+	u.set(append([]byte(vesselPrefix), v.ID...), b)
+}
+
+// apply persists the alerts the update changed (and their outbox entries)
+// and applies the batch. It runs under the twin's mutex.
+func (u *update) apply(t *Twin) error {
+	u.alerts = t.alerts.takeChanged()
+	for _, a := range u.alerts {
+		b, err := encodeAlert(a)
+		if err != nil {
+			return err
+		}
+		u.set(alertKey(a.seq), b)
+		if t.cfg.Outbox != nil && u.batch != nil {
+			if err := t.cfg.Outbox.enqueue(u.batch, a, b); err != nil {
+				return err
+			}
+		}
+		u.events = append(u.events, Event{Topic: TopicAlerts, Layer: a.Layer, Data: b})
+	}
+	if u.err != nil || u.batch == nil {
+		return u.err
+	}
+	if u.batch.Len() == 0 {
+		u.batch.Close()
+		u.batch = nil
+		return nil
+	}
+	return u.batch.Apply()
+}
+
+// finish waits for the batch to be durable, then shows the update: index,
+// tiles, stream, outbox.
+func (u *update) finish(t *Twin, err error) error {
+	if err != nil {
+		if u.batch != nil {
+			u.batch.Close()
+		}
+		return err
+	}
+	if u.batch != nil {
+		if err := u.batch.Wait(); err != nil {
+			return err
+		}
+	}
+	if len(u.feats) > 0 {
+		t.cfg.Index.Put(t.cfg.Layer, 0, u.feats)
+		if t.cfg.OnMove != nil {
+			t.cfg.OnMove(t.cfg.Layer, u.bounds)
+		}
+		u.events = append(u.events, Event{Topic: TopicTiles, Layer: t.cfg.Layer, Data: tileEvent(t.cfg.Layer, u.bounds)})
+	}
+	t.cfg.Hub.Publish(u.events...)
+	if len(u.alerts) > 0 && t.cfg.Outbox != nil {
+		t.cfg.Outbox.wake()
+	}
+	return nil
+}
+
+func trackPoint(f fix) store.TrackPoint {
+	return store.TrackPoint{T: f.T, Arrived: f.Arrived, Lon: f.Lon, Lat: f.Lat, SOG: f.SOG, COG: f.COG,
+		Source: f.Source, Status: f.Status}
+}
+
+// PositionEvent is the stream's position message.
+type PositionEvent struct {
+	ID     string    `json:"id"`
+	Layer  string    `json:"layer"`
+	T      time.Time `json:"t"`
+	Lon    float64   `json:"lon"`
+	Lat    float64   `json:"lat"`
+	SOG    *float64  `json:"sog,omitempty"`
+	COG    *float64  `json:"cog,omitempty"`
+	Source string    `json:"source,omitempty"`
+}
+
+func positionEvent(o *object) PositionEvent {
+	e := PositionEvent{ID: o.id, Layer: o.layer, T: o.last.T, Lon: o.last.Lon, Lat: o.last.Lat, Source: o.last.Source}
+	if o.last.SOG == o.last.SOG {
+		e.SOG = ptr(o.last.SOG)
+	}
+	if o.last.COG == o.last.COG {
+		e.COG = ptr(o.last.COG)
+	}
+	return e
+}
+
+// TileEvent says which part of a layer's tiles changed.
+type TileEvent struct {
+	Layer string     `json:"layer"`
+	BBox  [4]float64 `json:"bbox"`
+}
+
+func tileEvent(layer string, bs []orb.Bound) TileEvent {
+	b := bs[0]
+	for _, c := range bs[1:] {
+		b = b.Union(c)
+	}
+	return TileEvent{Layer: layer, BBox: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}
+}
