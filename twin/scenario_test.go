@@ -55,8 +55,12 @@ func normal(dur time.Duration) []feeds.Position {
 	return ps
 }
 
-func big(id string) feeds.Vessel   { return feeds.Vessel{ID: id, LengthM: 20, HomeProvince: "79", Kind: "fishing"} }
-func small(id string) feeds.Vessel { return feeds.Vessel{ID: id, LengthM: 10, HomeProvince: "79", Kind: "fishing"} }
+func big(id string) feeds.Vessel {
+	return feeds.Vessel{ID: id, LengthM: 20, HomeProvince: "79", Kind: "fishing"}
+}
+func small(id string) feeds.Vessel {
+	return feeds.Vessel{ID: id, LengthM: 10, HomeProvince: "79", Kind: "fishing"}
+}
 
 func TestScenarios(t *testing.T) {
 	var bigs []feeds.Vessel
