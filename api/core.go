@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
+	"bando/twin"
 )
 
 // Response is a transport-independent HTTP response.
@@ -27,6 +29,10 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Stream, when set, writes the body after the headers, flushing as it
+	// goes, until it returns (a server-sent-events stream). It must return
+	// once ctx is done or a write fails (the client went away).
+	Stream func(ctx context.Context, w *bufio.Writer) error
 }
 
 // Config holds what the server needs; it is built once by the CLI.
@@ -54,6 +60,11 @@ type Config struct {
 	// CORSOrigins may read public endpoints from a browser: "*" for any,
 	// else exact origins ("https://map.example.org"); empty disables CORS.
 	CORSOrigins []string
+	// Twin is the live twin behind /api/twin, /api/alerts and /api/stream;
+	// nil serves none of them.
+	Twin *twin.Twin
+	// Hub carries the live events of /api/stream.
+	Hub *twin.Hub
 }
 
 // Server routes requests to handlers.
@@ -123,6 +134,8 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 		return "conformance", s.conformance(r)
 	case seg[0] == "collections":
 		return s.routeCollections(ctx, r, p, seg[1:])
+	case seg[0] == "api" && len(seg) > 1:
+		return s.routeAPI(ctx, r, p, seg[1:])
 	case seg[0] == "tiles":
 		return "tiles", s.routeTiles(ctx, r, p, seg[1:])
 	case path == "/" && wantsJSON(r):

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
@@ -63,6 +64,15 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 		}
 	}
 	ctx.SetStatusCode(resp.Status)
+	if resp.Stream != nil {
+		stream := resp.Stream
+		ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+			// The request's context ends with the handler; a stream ends
+			// when a write to the client fails.
+			_ = stream(context.Background(), w)
+		})
+		return
+	}
 	// For HEAD fasthttp sends the headers (Content-Length included) and
 	// skips the body itself. No copy: a Response's body is never written
 	// after the handler returns (cached tiles are immutable), and copying a

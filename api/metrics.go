@@ -40,6 +40,9 @@ func newMetrics(cfg Config) *metrics {
 	if cfg.Tiles != nil {
 		m.reg.MustRegister(newTileCacheCollector(cfg.Tiles))
 	}
+	if cfg.Twin != nil {
+		m.reg.MustRegister(newTwinCollector(cfg.Twin))
+	}
 	if cfg.Index != nil && cfg.Catalog != nil {
 		// Per-layer gauges only for public layers: /metrics is unauthenticated,
 		// and even an internal layer's name and size are not for the public.

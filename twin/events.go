@@ -71,13 +71,14 @@ func (h *Hub) Publish(evs ...Event) {
 	}
 }
 
-// Subscribe returns a channel of the events after lastID (those still
-// kept) and then of new ones, and a function that ends the subscription.
-func (h *Hub) Subscribe(lastID uint64) (<-chan Event, func()) {
+// Subscribe returns a channel of new events — after those following
+// lastID still kept, when resume is set — and a function that ends the
+// subscription.
+func (h *Hub) Subscribe(resume bool, lastID uint64) (<-chan Event, func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var back []Event
-	if lastID > 0 {
+	if resume {
 		n := len(h.ring)
 		for i := 0; i < n; i++ {
 			e := h.ring[(h.head+i)%n]
