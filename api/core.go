@@ -217,3 +217,13 @@ func (s *Server) layerFor(p layers.Principal, id string) (*layers.Layer, error) 
 	}
 	return l, nil
 }
+
+// SetTwin enables the live twin's endpoints. Call it before SetReady(true):
+// requests before that are answered 503 by the ready gate, and the ready
+// flag orders this write before every read of it.
+func (s *Server) SetTwin(tw *twin.Twin, hub *twin.Hub) {
+	s.cfg.Twin, s.cfg.Hub = tw, hub
+	if tw != nil {
+		s.metrics.reg.MustRegister(newTwinCollector(tw))
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
+	"bando/twin"
 	"bando/viewer"
 
 	"github.com/paulmach/orb"
@@ -124,6 +125,8 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes()})
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
+	hub := twin.NewHub()
+	feed.Subscribe(tileEvents(hub))
 	tokens, err := api.NewTokens(cfg.Tokens)
 	if err != nil {
 		return err
@@ -164,6 +167,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			return err
 		}
 	}
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, log)
+	if err != nil {
+		return err
+	}
+	defer stopTwin() // before the store closes
+	srv.SetTwin(tw, hub)
 	srv.SetReady(true)
 	log.Info("ready", "addr", ln.Addr().String(), "data", cfg.Data, "startup", time.Since(start).Round(time.Millisecond))
 
