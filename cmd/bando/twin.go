@@ -116,4 +116,3 @@ func tileEvents(hub *twin.Hub) func([]store.Change) {
 			Data: twin.TileEvent{Layer: cs[0].Layer, BBox: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}})
 	}
 }
-
