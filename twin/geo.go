@@ -26,6 +26,22 @@ func haversine(lon1, lat1, lon2, lat2 float64) float64 {
 	return 2 * earthRadius * math.Asin(math.Sqrt(min(1, a)))
 }
 
+// flatMetres is a local equirectangular metre scale at lat: distances up to
+// tens of kilometres from it are within 0.1 % of the great circle, at a
+// fraction of haversine's cost (the proximity rules' inner loop).
+type flatMetres struct{ kx, ky float64 }
+
+func flatAt(lat float64) flatMetres {
+	const ky = earthRadius * math.Pi / 180
+	return flatMetres{kx: ky * math.Cos(lat*math.Pi/180), ky: ky}
+}
+
+// dist2 is the squared distance in square metres.
+func (f flatMetres) dist2(lon1, lat1, lon2, lat2 float64) float64 {
+	dx, dy := (lon2-lon1)*f.kx, (lat2-lat1)*f.ky
+	return dx*dx + dy*dy
+}
+
 // around is the lon/lat box of the circle of r metres around (lon, lat).
 func around(lon, lat, r float64) orb.Bound {
 	dlat := r / earthRadius * 180 / math.Pi

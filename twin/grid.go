@@ -57,14 +57,15 @@ func (g *grid) near(self *object, lon, lat, r float64, fn func(o *object, d floa
 	b := around(lon, lat, r)
 	x0, y0 := cellOf(b.Min[0], b.Min[1])
 	x1, y1 := cellOf(b.Max[0], b.Max[1])
+	fm, r2 := flatAt(lat), r*r
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
 			for _, o := range g.cells[cellKey(x, y)] {
 				if o == self {
 					continue
 				}
-				if d := haversine(lon, lat, o.last.Lon, o.last.Lat); d <= r {
-					fn(o, d)
+				if d2 := fm.dist2(lon, lat, o.last.Lon, o.last.Lat); d2 <= r2 {
+					fn(o, math.Sqrt(d2))
 				}
 			}
 		}

@@ -11,15 +11,15 @@ import (
 
 // applyFix makes f the object's state and runs every rule a fix drives, in
 // observation time.
-func (t *Twin) applyFix(o *object, f fix) {
+func (t *Twin) applyFix(o *object, f fix, sp *spot) {
 	if o.has {
 		t.signalGap(o, f)
 	}
 	o.last, o.has = f, true
-	o.portDist = t.portDistance(f.Lon, f.Lat)
+	o.portDist = sp.port
 	t.grid.move(o)
-	t.geofences(o)
-	t.permitted(o)
+	t.geofences(o, sp)
+	t.permitted(o, sp)
 	t.encounters(o)
 	t.gatherings(o)
 }
@@ -39,10 +39,9 @@ func (t *Twin) signalGap(o *object, f fix) {
 }
 
 // geofences raises enter and exit alerts for every configured polygon layer.
-func (t *Twin) geofences(o *object) {
-	pt := orb.Point{o.last.Lon, o.last.Lat}
-	for _, g := range t.cfg.Rules.Geofences {
-		now := t.zonesAt(g.Layer, pt, nil)
+func (t *Twin) geofences(o *object, sp *spot) {
+	for i, g := range t.cfg.Rules.Geofences {
+		now := sp.fences[i]
 		if o.inside == nil {
 			o.inside = map[string][]string{}
 		}
@@ -86,28 +85,27 @@ func (t *Twin) zonesAt(layer string, pt orb.Point, keep func(*spatial.Feature) b
 // permitted raises outside_permitted_zone after Consecutive fixes outside
 // the zone the vessel's length allows (Decree 26/2019 Art. 43). Vessels of
 // unknown length, and vessels in port, are not judged.
-func (t *Twin) permitted(o *object) {
+func (t *Twin) permitted(o *object, sp *spot) {
 	z := t.cfg.Rules.Zones
 	v := o.vessel
 	if v == nil || v.LengthM <= 0 {
 		return
 	}
-	layer := z.Coastal
+	layer, in := z.Coastal, false
 	switch {
 	case v.LengthM >= 15:
-		layer = z.Offshore
+		layer, in = z.Offshore, sp.offshore
 	case v.LengthM >= 12:
-		layer = z.Inshore
+		layer, in = z.Inshore, sp.inshore
+	default:
+		for _, prov := range sp.coastal {
+			in = in || prov == "" || v.HomeProvince == "" || prov == v.HomeProvince
+		}
 	}
 	if layer == "" {
 		return
 	}
-	pt := orb.Point{o.last.Lon, o.last.Lat}
-	var keep func(*spatial.Feature) bool
-	if layer == z.Coastal && v.HomeProvince != "" {
-		keep = t.provinceFilter(layer, v.HomeProvince)
-	}
-	in := o.portDist < t.cfg.Rules.SignalLoss.AtSeaFrom || t.anyZoneAt(layer, pt, keep)
+	in = in || o.portDist < t.cfg.Rules.SignalLoss.AtSeaFrom
 	if in {
 		o.outside = 0
 		t.alerts.resolve(KindOutsideZone, o.id, o.last.T)
@@ -129,45 +127,6 @@ func (t *Twin) anyZoneAt(layer string, pt orb.Point, keep func(*spatial.Feature)
 		return true
 	})
 	return found
-}
-
-// provinceFilter keeps the coastal zones of one province, when the layer
-// carries the province field; otherwise every zone.
-func (t *Twin) provinceFilter(layer, province string) func(*spatial.Feature) bool {
-	if t.cfg.Catalog == nil {
-		return nil
-	}
-	l, err := t.cfg.Catalog.Get(layer)
-	if err != nil {
-		return nil
-	}
-	i := l.FieldIndex(t.cfg.Rules.Zones.ProvinceField)
-	if i < 0 {
-		return nil
-	}
-	return func(f *spatial.Feature) bool {
-		if i >= len(f.Props) {
-			return false
-		}
-		switch v := f.Props[i].(type) {
-		case string:
-			return v == province
-		case int64:
-			return v == atoi(province)
-		}
-		return false
-	}
-}
-
-func atoi(s string) int64 {
-	var n int64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return -1
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n
 }
 
 // raiseObject opens an alert about one object at its last fix.

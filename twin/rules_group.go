@@ -88,8 +88,9 @@ func (t *Twin) gatherings(o *object) {
 		t.recount(g, now)
 		return
 	}
+	fm := flatAt(o.last.Lat)
 	for _, g := range t.groups {
-		if haversine(g.lon, g.lat, o.last.Lon, o.last.Lat) <= r.RadiusM {
+		if fm.dist2(g.lon, g.lat, o.last.Lon, o.last.Lat) <= r.RadiusM*r.RadiusM {
 			t.recount(g, now)
 			return
 		}

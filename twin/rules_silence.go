@@ -45,10 +45,15 @@ func (t *Twin) staleSensors(now time.Time) {
 }
 
 func (t *Twin) interval(layer string) time.Duration {
+	if d, ok := t.staleEvery[layer]; ok {
+		return d
+	}
+	d := t.cfg.Rules.Stale.Default
 	if t.cfg.Catalog != nil {
 		if l, err := t.cfg.Catalog.Get(layer); err == nil && l.Update > 0 {
-			return l.Update
+			d = l.Update
 		}
 	}
-	return t.cfg.Rules.Stale.Default
+	t.staleEvery[layer] = d
+	return d
 }

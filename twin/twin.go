@@ -74,6 +74,11 @@ type Twin struct {
 	posCount map[string]*[nOutcomes]uint64 // per source
 	obsCount map[string]*[nOutcomes]uint64
 	maxPort  float64 // the largest port distance any rule asks for
+	// provinceField is the position of the province code in the coastal
+	// zone layer's schema, -1 when it has none.
+	provinceField int
+	// staleEvery is each sensor layer's expected interval.
+	staleEvery map[string]time.Duration
 }
 
 var _ feeds.Sink = (*Twin)(nil)
@@ -119,9 +124,14 @@ func New(ctx context.Context, cfg Config) (*Twin, error) {
 		obsCount: map[string]*[nOutcomes]uint64{}}
 	r := cfg.Rules
 	t.maxPort = max(r.SignalLoss.AtSeaFrom, r.Gathering.PortDistM, r.Encounter.PortDistM)
+	t.provinceField = -1
+	t.staleEvery = map[string]time.Duration{}
 	if cfg.Catalog != nil {
 		if l, err := cfg.Catalog.Get(cfg.Layer); err == nil {
 			t.props = newPropIndex(l)
+		}
+		if l, err := cfg.Catalog.Get(r.Zones.Coastal); err == nil {
+			t.provinceField = l.FieldIndex(r.Zones.ProvinceField)
 		}
 	}
 	if err := t.restore(ctx); err != nil {
@@ -143,17 +153,18 @@ func (t *Twin) Positions(ctx context.Context, ps []feeds.Position) error {
 		return err
 	}
 	now := t.cfg.Now().UTC()
+	spots := t.locate(ps)
 	u := t.newUpdate()
 	t.mu.Lock()
 	for i := range ps {
-		t.position(u, &ps[i], now)
+		t.position(u, &ps[i], &spots[i], now)
 	}
 	err := u.apply(t)
 	t.mu.Unlock()
 	return u.finish(t, err)
 }
 
-func (t *Twin) position(u *update, p *feeds.Position, now time.Time) {
+func (t *Twin) position(u *update, p *feeds.Position, sp *spot, now time.Time) {
 	if p.Arrived.IsZero() {
 		p.Arrived = now
 	}
@@ -180,7 +191,7 @@ func (t *Twin) position(u *update, p *feeds.Position, now time.Time) {
 	f := fixOf(p)
 	u.track(t, o, f)
 	t.advance(f.T)
-	t.applyFix(o, f)
+	t.applyFix(o, f, sp)
 	u.last(t, o)
 	u.moved(t, o)
 }
