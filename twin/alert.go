@@ -98,18 +98,21 @@ func (a *Alert) Line() ReplayLine {
 type alertBook struct {
 	all  []*Alert // in opening order
 	byID map[string]*Alert
-	open map[string]*Alert // kind + "\x00" + subject
+	open map[ruleKey]*Alert
 	next uint64
 	// changed collects the alerts changed by the current update, to
 	// persist, publish and deliver once it is durable.
 	changed []*Alert
 }
 
+// ruleKey is a rule × subject; a struct key costs no concatenation.
+type ruleKey struct{ kind, subject string }
+
 func newAlertBook() *alertBook {
-	return &alertBook{byID: map[string]*Alert{}, open: map[string]*Alert{}}
+	return &alertBook{byID: map[string]*Alert{}, open: map[ruleKey]*Alert{}}
 }
 
-func openKey(kind, subject string) string { return kind + "\x00" + subject }
+func openKey(kind, subject string) ruleKey { return ruleKey{kind, subject} }
 
 func (b *alertBook) isOpen(kind, subject string) *Alert { return b.open[openKey(kind, subject)] }
 

@@ -71,3 +71,18 @@ func (g *grid) near(self *object, lon, lat, r float64, fn func(o *object, d floa
 		}
 	}
 }
+
+// atMost counts the vessels in the cells a circle of r metres touches: an
+// upper bound of how many are within r, found without a distance.
+func (g *grid) atMost(lon, lat, r float64) int {
+	b := around(lon, lat, r)
+	x0, y0 := cellOf(b.Min[0], b.Min[1])
+	x1, y1 := cellOf(b.Max[0], b.Max[1])
+	n := 0
+	for x := x0; x <= x1; x++ {
+		for y := y0; y <= y1; y++ {
+			n += len(g.cells[cellKey(x, y)])
+		}
+	}
+	return n
+}

@@ -37,6 +37,11 @@ type object struct {
 	rejected int
 	vessel   *feeds.Vessel
 	feat     *spatial.Feature
+	// num is the tile feature number; static the registry's values boxed
+	// in the layer's schema, for the vessel record staticOf.
+	num      uint64
+	static   []any
+	staticOf *feeds.Vessel
 
 	cell   uint64
 	inGrid bool

@@ -92,7 +92,7 @@ func (t *Twin) restoreFeatures(ctx context.Context, prefix []byte) error {
 		o.portDist = t.portDistance(o.last.Lon, o.last.Lat)
 		t.objects[id] = o
 		t.grid.move(o)
-		o.feat = t.props.feature(o)
+		o.feat = t.props.feature(o, nil)
 		fs = append(fs, o.feat)
 		if p.T.After(t.clock) {
 			t.clock = p.T

@@ -45,7 +45,7 @@ func (p propIndex) set(props []any, i int, v any) {
 		}
 	case layers.TypeString:
 		if s, ok := v.(string); ok && s != "" {
-			props[i] = s
+			props[i] = boxString(s)
 		}
 	default:
 		if p.types[i].Accepts(v) {
@@ -56,30 +56,39 @@ func (p propIndex) set(props []any, i int, v any) {
 
 // feature is o's point feature as the index holds it. Seq is the fix time,
 // so the index keeps the latest fix whatever order updates finish in.
-func (p propIndex) feature(o *object) *spatial.Feature {
+func (p propIndex) feature(o *object, sl *slab) *spatial.Feature {
 	pt := orb.Point{o.last.Lon, o.last.Lat}
-	f := &spatial.Feature{ID: o.id, Geom: pt, Bound: pt.Bound(), Seq: uint64(o.last.T.UnixNano())}
-	if n, ok := spatial.NumericID(o.id); ok {
-		f.Num = n
-	} else {
-		f.Num = 1<<52 + uint64(hashID(o.id)&(1<<40-1))
+	if o.num == 0 {
+		if n, ok := spatial.NumericID(o.id); ok && n > 0 {
+			o.num = n
+		} else {
+			o.num = 1<<52 + hashID(o.id)&(1<<40-1)
+		}
 	}
+	f := sl.feature()
+	*f = spatial.Feature{ID: o.id, Num: o.num, Geom: pt, Bound: pt.Bound(), Seq: uint64(o.last.T.UnixNano())}
 	if p.n == 0 {
 		return f
 	}
-	props := make([]any, p.n)
+	// The registry's values change rarely: they are boxed once per
+	// vessel record, and copied into each new feature.
+	if o.static == nil || o.staticOf != o.vessel {
+		o.static, o.staticOf = make([]any, p.n), o.vessel
+		if v := o.vessel; v != nil {
+			p.set(o.static, p.name, v.Name)
+			p.set(o.static, p.registration, v.Registration)
+			p.set(o.static, p.length, v.LengthM)
+			p.set(o.static, p.mmsi, int64(v.MMSI))
+			p.set(o.static, p.k, v.Kind)
+		}
+	}
+	props := sl.props(p.n)
+	copy(props, o.static)
 	p.set(props, p.sog, o.last.SOG)
 	p.set(props, p.cog, o.last.COG)
 	p.set(props, p.t, o.last.T)
 	p.set(props, p.source, o.last.Source)
 	p.set(props, p.status, o.last.Status)
-	if v := o.vessel; v != nil {
-		p.set(props, p.name, v.Name)
-		p.set(props, p.registration, v.Registration)
-		p.set(props, p.length, v.LengthM)
-		p.set(props, p.mmsi, int64(v.MMSI))
-		p.set(props, p.k, v.Kind)
-	}
 	f.Props = props
 	return f
 }
@@ -92,4 +101,50 @@ func hashID(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// Sources are a handful of short strings: a constant converted to an
+// interface needs no allocation, where a variable needs one per fix.
+func boxString(s string) any {
+	switch s {
+	case "vms":
+		return "vms"
+	case "ais":
+		return "ais"
+	case "gps":
+		return "gps"
+	case "http":
+		return "http"
+	}
+	return s
+}
+
+// slab allocates one update's features and their properties in two
+// allocations instead of two per fix. A slab lives while any of its
+// features is in the index; vessels report at similar rates, so a slab's
+// features are replaced, and the slab freed, at about the same time.
+type slab struct {
+	feats []spatial.Feature
+	vals  []any
+}
+
+func newSlab(n, fields int) *slab {
+	return &slab{feats: make([]spatial.Feature, 0, n), vals: make([]any, 0, n*fields)}
+}
+
+func (s *slab) feature() *spatial.Feature {
+	if s == nil || len(s.feats) == cap(s.feats) {
+		return &spatial.Feature{}
+	}
+	s.feats = s.feats[:len(s.feats)+1]
+	return &s.feats[len(s.feats)-1]
+}
+
+func (s *slab) props(n int) []any {
+	if s == nil || len(s.vals)+n > cap(s.vals) {
+		return make([]any, n)
+	}
+	lo := len(s.vals)
+	s.vals = s.vals[:lo+n]
+	return s.vals[lo : lo+n : lo+n]
 }

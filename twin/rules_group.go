@@ -95,7 +95,7 @@ func (t *Twin) gatherings(o *object) {
 			return
 		}
 	}
-	if !t.gatherable(o, now) {
+	if !t.gatherable(o, now) || t.grid.atMost(o.last.Lon, o.last.Lat, r.RadiusM) < r.MinVessels {
 		return
 	}
 	n, lon, lat := 1, o.last.Lon, o.last.Lat

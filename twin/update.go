@@ -22,6 +22,8 @@ type update struct {
 	feats  []*spatial.Feature
 	bounds []orb.Bound
 	events []Event
+	pevs   []PositionEvent // the position events' data, one allocation
+	slab   *slab
 	alerts []*Alert
 	err    error // the first encoding error
 }
@@ -62,11 +64,16 @@ func (u *update) last(t *Twin, o *object) {
 
 // moved queues o's new feature for the index and its position event.
 func (u *update) moved(t *Twin, o *object) {
-	f := t.props.feature(o)
+	f := t.props.feature(o, u.slab)
 	o.feat = f
 	u.feats = append(u.feats, f)
 	u.bounds = append(u.bounds, f.Bound)
-	u.events = append(u.events, Event{Topic: TopicPositions, Layer: o.layer, Data: positionEvent(o)})
+	if len(u.pevs) < cap(u.pevs) {
+		u.pevs = append(u.pevs, positionEvent(o))
+		u.events = append(u.events, Event{Topic: TopicPositions, Layer: o.layer, Data: &u.pevs[len(u.pevs)-1]})
+	} else {
+		u.events = append(u.events, Event{Topic: TopicPositions, Layer: o.layer, Data: positionEvent(o)})
+	}
 }
 
 func (u *update) vessel(v *feeds.Vessel) {
