@@ -29,6 +29,8 @@ type object struct {
 	layer string
 	last  fix
 	has   bool
+	// stored says the store already records the object (objectKey).
+	stored bool
 	// portDist is the distance of the last fix to the nearest port,
 	// capped: +Inf beyond the largest distance any rule asks for.
 	portDist float64

@@ -1,6 +1,7 @@
 package twin
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -15,7 +16,7 @@ import (
 
 // Raw keys of the twin (besides the tracks, see store/track.go):
 //
-//	last/<layer>/<id>\x00       the latest accepted fix, with its time
+//	obj/<layer>/<id>            an object the twin has a track of
 //	vessel/<id>                 a registry record (JSON)
 //	alert/<8-byte seq>          an alert (JSON), rewritten on each change
 //	obs/<layer>/<sensor>/<quantity>\x00<8-byte time>  an observation
@@ -25,11 +26,11 @@ const (
 	alertPrefix  = "alert/"
 )
 
-func lastPrefix(layer string) []byte { return []byte("last/" + layer + "/") }
+func objectPrefix(layer string) []byte { return []byte("obj/" + layer + "/") }
+
+func objectKey(layer, id string) []byte { return append(objectPrefix(layer), id...) }
 
 func alertKey(seq uint64) []byte { return binary.BigEndian.AppendUint64([]byte(alertPrefix), seq) }
-
-func timeBytes(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())) }
 
 func obsKey(layer, sensor, quantity string, t time.Time) []byte {
 	k := []byte("obs/" + layer + "/" + sensor + "/" + quantity + "\x00")
@@ -58,8 +59,7 @@ func (t *Twin) restore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	prefix := lastPrefix(t.cfg.Layer)
-	if err := t.restoreFeatures(ctx, prefix); err != nil {
+	if err := t.restoreObjects(ctx); err != nil {
 		return err
 	}
 	err = s.ScanRawPrefix(ctx, []byte(alertPrefix), func(k, v []byte) error {
@@ -74,19 +74,29 @@ func (t *Twin) restore(ctx context.Context) error {
 	return err
 }
 
-func (t *Twin) restoreFeatures(ctx context.Context, prefix []byte) error {
+// restoreObjects gives every recorded object its latest fix: the end of
+// its track (out-of-order fixes are in the track too, in time order).
+func (t *Twin) restoreObjects(ctx context.Context) error {
+	st := t.cfg.Store
+	prefix := objectPrefix(t.cfg.Layer)
+	var ids []string
+	err := st.ScanRawPrefix(ctx, prefix, func(k, _ []byte) error {
+		ids = append(ids, string(k[len(prefix):]))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	var fs []*spatial.Feature
-	err := t.cfg.Store.ScanRawPrefix(ctx, prefix, func(k, v []byte) error {
-		if len(k) < len(prefix)+1 || len(v) < 8 {
-			return fmt.Errorf("twin: restore state %q: short record", k)
-		}
-		id := string(k[len(prefix) : len(k)-1])
-		tm := time.Unix(0, int64(binary.BigEndian.Uint64(v[len(v)-8:]))).UTC()
-		p, err := store.DecodeTrackPoint(tm, v[:len(v)-8])
+	for _, id := range ids {
+		p, found, err := t.lastFix(ctx, id)
 		if err != nil {
-			return fmt.Errorf("twin: restore state %q: %w", id, err)
+			return fmt.Errorf("twin: restore %q: %w", id, err)
 		}
-		o := &object{id: id, layer: t.cfg.Layer, has: true, vessel: t.vessels[id],
+		if !found {
+			continue
+		}
+		o := &object{id: id, layer: t.cfg.Layer, has: true, stored: true, vessel: t.vessels[id],
 			last: fix{T: p.T, Arrived: p.Arrived, Lon: p.Lon, Lat: p.Lat, SOG: p.SOG, COG: p.COG,
 				Source: p.Source, Status: p.Status}}
 		o.portDist = t.portDistance(o.last.Lon, o.last.Lat)
@@ -97,15 +107,31 @@ func (t *Twin) restoreFeatures(ctx context.Context, prefix []byte) error {
 		if p.T.After(t.clock) {
 			t.clock = p.T
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	if len(fs) > 0 {
 		t.cfg.Index.Put(t.cfg.Layer, 0, fs)
 	}
 	return nil
+}
+
+// lastFix is the last fix of an object's track: one seek, or a scan when
+// the seek lands on another id's key (an id that extends this one).
+func (t *Twin) lastFix(ctx context.Context, id string) (store.TrackPoint, bool, error) {
+	prefix := store.TrackPrefix(t.cfg.Layer, id)
+	hi := append(bytes.Clone(prefix), 0xff)
+	k, v, found, err := t.cfg.Store.LastRawBefore(prefix, hi)
+	if err != nil || !found {
+		return store.TrackPoint{}, false, err
+	}
+	if len(k) == len(prefix)+8 {
+		p, err := store.DecodeTrackPoint(trackKeyTime(k[len(prefix):]), v)
+		return p, err == nil, err
+	}
+	var last store.TrackPoint
+	found = false
+	err = t.cfg.Store.Track(ctx, t.cfg.Layer, id, time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64),
+		func(p store.TrackPoint) error { last, found = p, true; return nil })
+	return last, found, err
 }
 
 func (t *Twin) portDistance(lon, lat float64) float64 {

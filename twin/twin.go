@@ -197,7 +197,6 @@ func (t *Twin) position(u *update, p *feeds.Position, sp *spot, now time.Time) {
 	u.track(t, o, f)
 	t.advance(f.T)
 	t.applyFix(o, f, sp)
-	u.last(t, o)
 	u.moved(t, o)
 }
 

@@ -17,7 +17,12 @@ import (
 // under the twin's mutex, applied to the store under it (so commit order
 // is update order), and finished (fsync, index, events) outside it.
 type update struct {
+	// batch holds what must be applied in update order (alerts, outbox,
+	// registry, new objects): it is applied under the twin's mutex.
+	// tracks holds the fixes, whose keys are their times: order does not
+	// matter, so it is applied outside the mutex.
 	batch  *store.RawBatch
+	tracks *store.RawBatch
 	buf    []byte
 	feats  []*spatial.Feature
 	bounds []orb.Bound
@@ -32,6 +37,7 @@ func (t *Twin) newUpdate() *update {
 	u := &update{}
 	if t.cfg.Store != nil {
 		u.batch = t.cfg.Store.NewRawBatch()
+		u.tracks = t.cfg.Store.NewRawBatch()
 	}
 	return u
 }
@@ -42,24 +48,21 @@ func (u *update) set(k, v []byte) {
 	}
 }
 
-// track stores one fix of o under its time.
+// track stores one fix of o under its time; the first fix of an object
+// also records the object, so a restart finds it (and its last fix at the
+// end of its track) without scanning every track.
 func (u *update) track(t *Twin, o *object, f fix) {
-	if u.batch == nil {
+	if u.tracks == nil {
 		return
+	}
+	if !o.stored {
+		o.stored = true
+		u.set(objectKey(o.layer, o.id), nil)
 	}
 	u.buf = store.EncodeTrackPoint(u.buf[:0], trackPoint(f))
-	u.set(store.TrackKey(o.layer, o.id, f.T), u.buf)
-}
-
-// last records o's latest fix, so a restart knows every object's state
-// without reading the tracks.
-func (u *update) last(t *Twin, o *object) {
-	if u.batch == nil {
-		return
+	if err := u.tracks.Set(store.TrackKey(o.layer, o.id, f.T), u.buf); err != nil && u.err == nil {
+		u.err = err
 	}
-	u.buf = store.EncodeTrackPoint(u.buf[:0], trackPoint(o.last))
-	k := append(lastPrefix(o.layer), o.id...)
-	u.set(append(k, 0), append(u.buf, timeBytes(o.last.T)...))
 }
 
 // moved queues o's new feature for the index and its position event.
@@ -120,7 +123,20 @@ func (u *update) finish(t *Twin, err error) error {
 		if u.batch != nil {
 			u.batch.Close()
 		}
+		if u.tracks != nil {
+			u.tracks.Close()
+		}
 		return err
+	}
+	if u.tracks != nil {
+		if u.tracks.Len() == 0 {
+			u.tracks.Close()
+		} else if err := u.tracks.Commit(); err != nil {
+			if u.batch != nil {
+				u.batch.Wait()
+			}
+			return err
+		}
 	}
 	if u.batch != nil {
 		if err := u.batch.Wait(); err != nil {
