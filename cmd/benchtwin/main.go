@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ type options struct {
 	updates        int
 	batch, conns   int
 	feeders        int
+	skip           int // how many in-process rows to run (2: all)
 }
 
 func main() {
@@ -40,9 +42,18 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 1000, "positions per call / per HTTP body")
 	flag.IntVar(&o.conns, "conns", 4, "HTTP client connections")
 	flag.IntVar(&o.feeders, "feeders", 2, "concurrent in-process feeders")
+	flag.IntVar(&o.skip, "inprocess", 2, "in-process rows to run: 0, 1 (memory) or 2 (and durable)")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the whole run")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtwin:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
@@ -54,7 +65,7 @@ type row struct {
 
 func run(ctx context.Context, o options) error {
 	var rows []row
-	for _, durable := range []bool{false, true} {
+	for _, durable := range []bool{false, true}[:o.skip] {
 		rate, err := inProcess(ctx, o, durable)
 		if err != nil {
 			return err

@@ -118,9 +118,12 @@ func ParsePositions(body []byte, lim ingest.Limits) ([]Position, HTTPReport, err
 		bad := func(id, field, rule, msg string) {
 			rep.reject(ingest.Problem{Index: idx, Line: n, ID: id, Field: field, Rule: rule, Message: msg})
 		}
-		if err := json.Unmarshal(line, &pl); err != nil {
-			bad("", "", ingest.RuleJSON, "not a JSON position object: "+ingest.Excerpt(err.Error()))
-			return
+		if !fastPosition(line, &pl) {
+			pl = positionLine{}
+			if err := json.Unmarshal(line, &pl); err != nil {
+				bad("", "", ingest.RuleJSON, "not a JSON position object: "+ingest.Excerpt(err.Error()))
+				return
+			}
 		}
 		p, field, rule, msg := pl.position(lim)
 		if rule != "" {
@@ -209,9 +212,12 @@ func ParseObservations(body []byte, lim ingest.Limits) ([]Observation, HTTPRepor
 			rep.reject(ingest.Problem{Index: idx, Line: n, ID: id, Field: field, Rule: rule, Message: msg})
 		}
 		var ol observationLine
-		if err := json.Unmarshal(line, &ol); err != nil {
-			bad("", "", ingest.RuleJSON, "not a JSON observation object: "+ingest.Excerpt(err.Error()))
-			return
+		if !fastObservation(line, &ol) {
+			ol = observationLine{}
+			if err := json.Unmarshal(line, &ol); err != nil {
+				bad("", "", ingest.RuleJSON, "not a JSON observation object: "+ingest.Excerpt(err.Error()))
+				return
+			}
 		}
 		if ol.Sensor == nil || *ol.Sensor == "" {
 			bad("", "sensor", ingest.RuleMissingID, `"sensor" is required`)

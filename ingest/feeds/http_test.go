@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -109,4 +110,52 @@ func FuzzParsePositions(f *testing.F) {
 			t.Fatalf("observation report does not add up: %+v", orep)
 		}
 	})
+}
+
+// FuzzFlatJSON checks the fast path against encoding/json: whenever the
+// fast path takes a line, encoding/json reads the same values from it.
+func FuzzFlatJSON(f *testing.F) {
+	f.Add([]byte(`{"id":"VN-1","t":"2026-03-01T00:00:00Z","lon":107.5,"lat":10.2,"sog":7.5,"cog":90,"source":"vms"}`))
+	f.Add([]byte(`{"ID":"x","lon":-0.0e+1,"lat":null,"extra":"é"}`))
+	f.Add([]byte(`{"sensor":"s","quantity":"pm25","t":"x","value":1e400}`))
+	f.Add([]byte(` { } `))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var fast, slow positionLine
+		if fastPosition(line, &fast) {
+			if err := json.Unmarshal(line, &slow); err != nil {
+				t.Fatalf("fast path took %q, encoding/json refuses it: %v", line, err)
+			}
+			a, _ := json.Marshal(fast)
+			b, _ := json.Marshal(slow)
+			if string(a) != string(b) {
+				t.Fatalf("%q: fast %s, encoding/json %s", line, a, b)
+			}
+		}
+		var fo, so observationLine
+		if fastObservation(line, &fo) {
+			if err := json.Unmarshal(line, &so); err != nil {
+				t.Fatalf("fast path took %q, encoding/json refuses it: %v", line, err)
+			}
+			a, _ := json.Marshal(fo)
+			b, _ := json.Marshal(so)
+			if string(a) != string(b) {
+				t.Fatalf("%q: fast %s, encoding/json %s", line, a, b)
+			}
+		}
+	})
+}
+
+func BenchmarkParsePositions(b *testing.B) {
+	var sb strings.Builder
+	for i := range 1000 {
+		sb.WriteString(`{"id":"VN-` + strings.Repeat("1", i%5+1) + `","t":"2026-03-01T00:00:00Z","lon":107.512345,"lat":10.212345,"sog":7.5,"cog":90.1,"source":"ais"}` + "\n")
+	}
+	body := []byte(sb.String())
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, rep, err := ParsePositions(body, ingest.Limits{}); err != nil || rep.Accepted != 1000 {
+			b.Fatal(err, rep.Accepted)
+		}
+	}
 }
