@@ -66,7 +66,7 @@ type row struct {
 func run(ctx context.Context, o options) error {
 	var rows []row
 	for _, durable := range []bool{false, true}[:o.skip] {
-		rate, err := inProcess(ctx, o, durable)
+		rate, perCPU, err := inProcess(ctx, o, durable)
 		if err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func run(ctx context.Context, o options) error {
 		if target > 0 {
 			r.target = fmt.Sprintf("≥ %.0f", target)
 		}
-		rows = append(rows, r)
+		rows = append(rows, r, row{name: "  the same, per CPU-second (all cores, GC included)", value: fmt.Sprintf("%.0f", perCPU)})
 	}
 	hr, err := overHTTP(ctx, o)
 	if err != nil {
@@ -136,22 +136,22 @@ func setup(ctx context.Context, o options, st *store.Pebble, hub *twin.Hub) (*tw
 	return tw, cat, idx, fs, nil
 }
 
-func inProcess(ctx context.Context, o options, durable bool) (float64, error) {
+func inProcess(ctx context.Context, o options, durable bool) (rate, perCPU float64, err error) {
 	var st *store.Pebble
 	if durable {
 		dir, err := os.MkdirTemp("", "benchtwin")
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		defer os.RemoveAll(dir)
 		if st, err = store.OpenPebble(dir, nil); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		defer st.Close()
 	}
 	tw, _, _, fs, err := setup(ctx, o, st, nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	// Batches are made before the clock starts: the measure is the twin.
 	per := o.updates / len(fs) / o.batch
@@ -163,7 +163,7 @@ func inProcess(ctx context.Context, o options, durable bool) (float64, error) {
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(fs))
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for k := range fs {
 		wg.Add(1)
 		go func() {
@@ -177,12 +177,13 @@ func inProcess(ctx context.Context, o options, durable bool) (float64, error) {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
+	el, cpu := time.Since(start), cpuTime()-cpu0
 	close(errs)
 	if err := <-errs; err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return float64(per*len(fs)*o.batch) / el.Seconds(), nil
+	n := float64(per * len(fs) * o.batch)
+	return n / el.Seconds(), n / cpu.Seconds(), nil
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
