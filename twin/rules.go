@@ -48,6 +48,11 @@ type PermittedZones struct {
 	ProvinceField string `yaml:"province_field"`
 	// Consecutive fixes outside before the alert (default 2).
 	Consecutive int `yaml:"consecutive"`
+	// TransitKn: a vessel at this speed or more in a zone nearer the shore
+	// than its own (a 20 m vessel crossing the coastal and inshore bands
+	// from its port to the offshore grounds) is in transit, not fishing
+	// there (default 5 kn; trawling and drifting are slower).
+	TransitKn float64 `yaml:"transit_kn"`
 }
 
 // SignalLossRule fires on silence, by the clock.
@@ -94,7 +99,7 @@ type StaleRule struct {
 func DefaultRules() Rules {
 	return Rules{
 		Ports:      "ports",
-		Zones:      PermittedZones{ProvinceField: "province", Consecutive: 2},
+		Zones:      PermittedZones{ProvinceField: "province", Consecutive: 2, TransitKn: 5},
 		SignalLoss: SignalLossRule{After: 6 * time.Hour, RedAfter: 240 * time.Hour, AtSeaFrom: 1000},
 		Gathering:  GatheringRule{MinVessels: 5, RadiusM: 1000, Duration: 2 * time.Hour, PortDistM: 10000},
 		Encounter:  EncounterRule{DistanceM: 500, Duration: 2 * time.Hour, MaxSOG: 2, PortDistM: 10000},

@@ -1,6 +1,7 @@
 package twin
 
 import (
+	"math"
 	"slices"
 	"time"
 
@@ -91,12 +92,12 @@ func (t *Twin) permitted(o *object, sp *spot) {
 	if v == nil || v.LengthM <= 0 {
 		return
 	}
-	layer, in := z.Coastal, false
+	layer, in, shoreward := z.Coastal, false, false
 	switch {
 	case v.LengthM >= 15:
-		layer, in = z.Offshore, sp.offshore
+		layer, in, shoreward = z.Offshore, sp.offshore, sp.inshore || len(sp.coastal) > 0
 	case v.LengthM >= 12:
-		layer, in = z.Inshore, sp.inshore
+		layer, in, shoreward = z.Inshore, sp.inshore, len(sp.coastal) > 0
 	default:
 		for _, prov := range sp.coastal {
 			in = in || prov == "" || v.HomeProvince == "" || prov == v.HomeProvince
@@ -105,7 +106,8 @@ func (t *Twin) permitted(o *object, sp *spot) {
 	if layer == "" {
 		return
 	}
-	in = in || o.portDist < t.cfg.Rules.SignalLoss.AtSeaFrom
+	transit := shoreward && !o.sogBelow(z.TransitKn) && !math.IsNaN(o.last.SOG)
+	in = in || transit || o.portDist < t.cfg.Rules.SignalLoss.AtSeaFrom
 	if in {
 		o.outside = 0
 		t.alerts.resolve(KindOutsideZone, o.id, o.last.T)

@@ -28,6 +28,11 @@ func (t *Twin) encounters(o *object) {
 			t.endPair(o, w, now)
 			continue
 		}
+		// Two members of one gathering are that gathering, not an
+		// encounter of their own: the gathering alert covers them.
+		if o.group != nil && o.group == w.group {
+			continue
+		}
 		if now.Sub(since) >= r.Duration {
 			a, b := pairOrder(o, w)
 			t.alerts.raise(&Alert{Kind: KindEncounter, Level: "red", Objects: []string{a.id, b.id}, Layer: o.layer,
