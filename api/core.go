@@ -76,6 +76,10 @@ type Server struct {
 	writes  writeLocks // see items_merge.go
 	// staticEnc caches compressed viewer files by coding and name.
 	staticEnc sync.Map
+	// streams is the context of every open event stream; CloseStreams
+	// ends them (a shutdown would otherwise wait for each client).
+	streams      context.Context
+	closeStreams context.CancelFunc
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).
@@ -92,8 +96,13 @@ func New(cfg Config) *Server {
 	if cfg.Tokens == nil {
 		cfg.Tokens = &Tokens{}
 	}
-	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now()}
+	streams, closeStreams := context.WithCancel(context.Background())
+	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), streams: streams, closeStreams: closeStreams}
 }
+
+// CloseStreams ends every open event stream; call it before shutting the
+// HTTP server down.
+func (s *Server) CloseStreams() { s.closeStreams() }
 
 // SetReady marks the index as loaded.
 func (s *Server) SetReady(v bool) { s.ready.Store(v) }

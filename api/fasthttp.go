@@ -47,6 +47,10 @@ func (s *Server) serveFast(fc *fasthttp.RequestCtx, handle func(context.Context,
 	rc := newReqContext(fc.Conn(), fc.Done())
 	resp := handle(rc, r)
 	rc.finish()
+	if resp.Stream != nil {
+		s.writeStream(fc, resp)
+		return
+	}
 	writeResponse(fc, resp)
 }
 
@@ -57,6 +61,15 @@ func addrIP(a net.Addr) netip.Addr {
 	return netip.Addr{}
 }
 
+func (s *Server) writeStream(ctx *fasthttp.RequestCtx, resp *Response) {
+	stream, streams := resp.Stream, s.streams
+	resp.Stream = nil
+	writeResponse(ctx, resp)
+	// The request's context ends with the handler; a stream ends when a
+	// write to the client fails or the server closes its streams.
+	ctx.SetBodyStreamWriter(func(w *bufio.Writer) { _ = stream(streams, w) })
+}
+
 func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 	for k, vs := range resp.Header {
 		for _, v := range vs {
@@ -64,15 +77,6 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 		}
 	}
 	ctx.SetStatusCode(resp.Status)
-	if resp.Stream != nil {
-		stream := resp.Stream
-		ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
-			// The request's context ends with the handler; a stream ends
-			// when a write to the client fails.
-			_ = stream(context.Background(), w)
-		})
-		return
-	}
 	// For HEAD fasthttp sends the headers (Content-Length included) and
 	// skips the body itself. No copy: a Response's body is never written
 	// after the handler returns (cached tiles are immutable), and copying a

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -258,4 +260,38 @@ func TestStreamFiltersAndResumes(t *testing.T) {
 	if r := call(e.s, "GET", "/api/stream?topics=gossip", "", "", ""); r.Status != 400 {
 		t.Errorf("unknown topic: %d", r.Status)
 	}
+}
+
+// TestStreamOverHTTP reads the stream through fasthttp: events arrive as
+// they happen, and CloseStreams ends the response.
+func TestStreamOverHTTP(t *testing.T) {
+	e := newTwinServer(t, t.TempDir())
+	defer e.st.Close()
+	addr := serveLoopback(t, e.s.HTTPServer(slog.New(slog.DiscardHandler)))
+	resp, err := http.Get("http://" + addr + "/api/stream?topics=alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	if !sc.Scan() || !strings.HasPrefix(sc.Text(), ":") {
+		t.Fatalf("first line %q: want the opening comment", sc.Text())
+	}
+	call(e.s, "POST", "/api/twin/observations", "s3cret", "",
+		`{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":80}`)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), `"threshold"`) {
+			break
+		}
+	}
+	if sc.Err() != nil {
+		t.Fatal(sc.Err())
+	}
+	e.s.CloseStreams()
+	for sc.Scan() {
+	}
+	// Reaching here means the server ended the stream.
 }

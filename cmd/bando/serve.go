@@ -184,6 +184,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		}
 	}
 	log.Info("shutting down")
+	srv.CloseStreams()
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.ShutdownWithContext(shut); err != nil && !errors.Is(err, context.DeadlineExceeded) {
