@@ -143,8 +143,8 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 		return "conformance", s.conformance(r)
 	case seg[0] == "collections":
 		return s.routeCollections(ctx, r, p, seg[1:])
-	case seg[0] == "api" && len(seg) > 1:
-		return s.routeAPI(ctx, r, p, seg[1:])
+	case seg[0] == "api" && isLivePath(seg[1:]):
+		return s.routeLive(ctx, r, p, seg[1:])
 	case seg[0] == "tiles":
 		return "tiles", s.routeTiles(ctx, r, p, seg[1:])
 	case path == "/" && wantsJSON(r):

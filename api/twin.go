@@ -11,8 +11,13 @@ import (
 	"bando/layers"
 )
 
-// routeAPI serves the live twin: /api/twin/…, /api/alerts…, /api/stream.
-func (s *Server) routeAPI(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
+// isLivePath reports whether an /api/… path belongs to the live twin.
+func isLivePath(seg []string) bool {
+	return len(seg) > 0 && (seg[0] == "twin" || seg[0] == "alerts" || seg[0] == "stream")
+}
+
+// routeLive serves the live twin: /api/twin/…, /api/alerts…, /api/stream.
+func (s *Server) routeLive(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
 	if s.cfg.Twin == nil {
 		return "api", errorResponse(notFound("the live twin is not enabled"))
 	}
