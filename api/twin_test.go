@@ -165,7 +165,7 @@ func TestTwinTrack(t *testing.T) {
 func TestAlertAckDurable(t *testing.T) {
 	dir := t.TempDir()
 	e := newTwinServer(t, dir)
-	obs := `{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":80,"unit":"µg/m³"}`
+	obs := `{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":180,"unit":"µg/m³"}`
 	if r := call(e.s, "POST", "/api/twin/observations", "s3cret", "", obs); r.Status != 200 {
 		t.Fatalf("observation: %d %s", r.Status, r.Body)
 	}
@@ -241,7 +241,7 @@ func TestStreamFiltersAndResumes(t *testing.T) {
 	}
 	call(e.s, "POST", "/api/twin/positions", "s3cret", "", twoFixes)
 	call(e.s, "POST", "/api/twin/observations", "s3cret", "",
-		`{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":80}`)
+		`{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":180}`)
 	// Resuming from event 0 replays what the hub holds. Anonymous sees
 	// the public sensor's alert but never the internal vessels.
 	got := run("/api/stream?topics=alerts,positions", "", "0", "event: alerts")
@@ -281,7 +281,7 @@ func TestStreamOverHTTP(t *testing.T) {
 		t.Fatalf("first line %q: want the opening comment", sc.Text())
 	}
 	call(e.s, "POST", "/api/twin/observations", "s3cret", "",
-		`{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":80}`)
+		`{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":180}`)
 	for sc.Scan() {
 		if strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), `"threshold"`) {
 			break

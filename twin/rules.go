@@ -89,10 +89,12 @@ type ThresholdRule struct {
 }
 
 // StaleRule raises for a sensor silent longer than its layer's update
-// interval (or Default when the layer declares none).
+// interval (or Default when the layer declares none), plus Grace times it:
+// an hourly station whose reading lands a few seconds late is not stale.
 type StaleRule struct {
 	Off     bool          `yaml:"off"`
 	Default time.Duration `yaml:"default_interval"`
+	Grace   float64       `yaml:"grace"`
 }
 
 // DefaultRules returns the defaults.
@@ -103,8 +105,11 @@ func DefaultRules() Rules {
 		SignalLoss: SignalLossRule{After: 6 * time.Hour, RedAfter: 240 * time.Hour, AtSeaFrom: 1000},
 		Gathering:  GatheringRule{MinVessels: 5, RadiusM: 1000, Duration: 2 * time.Hour, PortDistM: 10000},
 		Encounter:  EncounterRule{DistanceM: 500, Duration: 2 * time.Hour, MaxSOG: 2, PortDistM: 10000},
-		Thresholds: []ThresholdRule{{Quantity: "pm25", Raise: 55.5, Clear: 35.5, Level: "red"}},
-		Stale:      StaleRule{Default: time.Hour},
+		// PM2.5 at the US EPA's "very unhealthy" breakpoint (125.5 µg/m³,
+		// 2024 table), cleared at "unhealthy" (55.5): Hà Nội's ordinary
+		// hours often exceed 55, and an alert should mean something.
+		Thresholds: []ThresholdRule{{Quantity: "pm25", Raise: 125.5, Clear: 55.5, Level: "red"}},
+		Stale:      StaleRule{Default: time.Hour, Grace: 0.5},
 		MaxSpeedKn: 50,
 		Presence:   3 * time.Hour,
 	}

@@ -54,6 +54,7 @@ func (t *Twin) interval(layer string) time.Duration {
 			d = l.Update
 		}
 	}
+	d += time.Duration(float64(d) * max(0, t.cfg.Rules.Stale.Grace))
 	t.staleEvery[layer] = d
 	return d
 }

@@ -108,12 +108,15 @@ func TestScenarios(t *testing.T) {
 			until: time.Hour, want: []string{"outside_permitted_zone [f] red"}},
 		{name: "four is no gathering", ps: gatherers(3)[:4*19], until: 3 * time.Hour},
 		{name: "pm25 with hysteresis",
-			os: []feeds.Observation{obs("s1", 0, 40), obs("s1", 10*time.Minute, 60), obs("s1", 20*time.Minute, 50),
-				obs("s1", 30*time.Minute, 40), obs("s1", 40*time.Minute, 30), obs("s1", 50*time.Minute, 70)},
+			os: []feeds.Observation{obs("s1", 0, 40), obs("s1", 10*time.Minute, 130), obs("s1", 20*time.Minute, 100),
+				obs("s1", 30*time.Minute, 60), obs("s1", 40*time.Minute, 50), obs("s1", 50*time.Minute, 140)},
 			until: 50 * time.Minute, want: []string{"threshold [s1] red", "threshold [s1] red"}},
 		{name: "stale sensor",
 			os:    []feeds.Observation{obs("s1", 0, 10), obs("s1", 30*time.Minute, 12)},
 			until: 3 * time.Hour, want: []string{"stale [s1] yellow"}},
+		{name: "an hourly sensor a little late is not stale",
+			os:    []feeds.Observation{obs("s1", 0, 10), obs("s1", time.Hour+20*time.Second, 12), obs("s1", 2*time.Hour+40*time.Second, 11)},
+			until: 2*time.Hour + time.Minute},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

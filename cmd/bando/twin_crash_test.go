@@ -101,7 +101,7 @@ func TestKillNineKeepsTwin(t *testing.T) {
 				// back: each crossing opens or resolves an alert.
 				v := 10.0
 				if i%2 == 0 {
-					v = 90
+					v = 190
 				}
 				obs := fmt.Sprintf(`{"sensor":"w%d-s","quantity":"pm25","t":%q,"value":%g}`, w, at.Format(time.RFC3339), v)
 				if st, _, _ := srv.do("POST", "/api/twin/observations", opsToken, "", []byte(obs)); st == 0 {

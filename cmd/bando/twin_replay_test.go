@@ -28,7 +28,7 @@ func replayFeed(t *testing.T, dir string) []string {
 		a = append(a, fmt.Sprintf(`{"id":"z","t":%q,"lon":%.4f,"lat":8.8,"sog":8,"cog":270,"source":"gps"}`, at, 108.2-0.0025*float64(i)))
 		v := 20.0
 		if i == 30 {
-			v = 90
+			v = 190
 		}
 		a = append(a, fmt.Sprintf(`{"sensor":"s1","quantity":"pm25","t":%q,"value":%g,"unit":"µg/m³"}`, at, v))
 	}
