@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"bando/ingest/feeds"
-	"bando/spatial"
 )
 
 // fix is one accepted position.
@@ -38,7 +37,6 @@ type object struct {
 	// object is taken to have truly moved and the next fix is accepted.
 	rejected int
 	vessel   *feeds.Vessel
-	feat     *spatial.Feature
 	// num is the tile feature number; static the registry's values boxed
 	// in the layer's schema, for the vessel record staticOf.
 	num      uint64

@@ -102,8 +102,8 @@ func (t *Twin) restoreObjects(ctx context.Context) error {
 		o.portDist = t.portDistance(o.last.Lon, o.last.Lat)
 		t.objects[id] = o
 		t.grid.move(o)
-		o.feat = t.props.feature(o, nil)
-		fs = append(fs, o.feat)
+		m := t.props.snapshot(o)
+		fs = append(fs, t.props.feature(&m, nil))
 		if p.T.After(t.clock) {
 			t.clock = p.T
 		}

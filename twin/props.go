@@ -54,10 +54,18 @@ func (p propIndex) set(props []any, i int, v any) {
 	}
 }
 
-// feature is o's point feature as the index holds it. Seq is the fix time,
-// so the index keeps the latest fix whatever order updates finish in.
-func (p propIndex) feature(o *object, sl *slab) *spatial.Feature {
-	pt := orb.Point{o.last.Lon, o.last.Lat}
+// moved is what the index needs of an object after a fix, taken under
+// the twin's mutex so that the feature can be built outside it.
+type moved struct {
+	id, layer string
+	f         fix
+	num       uint64
+	static    []any // the registry's values, shared and never written
+}
+
+// snapshot records o for its feature; it fills o's cached number and
+// registry values when they are missing or stale.
+func (p propIndex) snapshot(o *object) moved {
 	if o.num == 0 {
 		if n, ok := spatial.NumericID(o.id); ok && n > 0 {
 			o.num = n
@@ -65,30 +73,38 @@ func (p propIndex) feature(o *object, sl *slab) *spatial.Feature {
 			o.num = 1<<52 + hashID(o.id)&(1<<40-1)
 		}
 	}
+	// The registry's values change rarely: they are boxed once per
+	// vessel record, and copied into each new feature.
+	if p.n > 0 && (o.static == nil || o.staticOf != o.vessel) {
+		static := make([]any, p.n)
+		if v := o.vessel; v != nil {
+			p.set(static, p.name, v.Name)
+			p.set(static, p.registration, v.Registration)
+			p.set(static, p.length, v.LengthM)
+			p.set(static, p.mmsi, int64(v.MMSI))
+			p.set(static, p.k, v.Kind)
+		}
+		o.static, o.staticOf = static, o.vessel
+	}
+	return moved{id: o.id, layer: o.layer, f: o.last, num: o.num, static: o.static}
+}
+
+// feature is the point feature the index holds for m. Seq is the fix
+// time, so the index keeps the latest fix whatever order updates finish in.
+func (p propIndex) feature(m *moved, sl *slab) *spatial.Feature {
+	pt := orb.Point{m.f.Lon, m.f.Lat}
 	f := sl.feature()
-	*f = spatial.Feature{ID: o.id, Num: o.num, Geom: pt, Bound: pt.Bound(), Seq: uint64(o.last.T.UnixNano())}
+	*f = spatial.Feature{ID: m.id, Num: m.num, Geom: pt, Bound: pt.Bound(), Seq: uint64(m.f.T.UnixNano())}
 	if p.n == 0 {
 		return f
 	}
-	// The registry's values change rarely: they are boxed once per
-	// vessel record, and copied into each new feature.
-	if o.static == nil || o.staticOf != o.vessel {
-		o.static, o.staticOf = make([]any, p.n), o.vessel
-		if v := o.vessel; v != nil {
-			p.set(o.static, p.name, v.Name)
-			p.set(o.static, p.registration, v.Registration)
-			p.set(o.static, p.length, v.LengthM)
-			p.set(o.static, p.mmsi, int64(v.MMSI))
-			p.set(o.static, p.k, v.Kind)
-		}
-	}
 	props := sl.props(p.n)
-	copy(props, o.static)
-	p.set(props, p.sog, o.last.SOG)
-	p.set(props, p.cog, o.last.COG)
-	p.set(props, p.t, o.last.T)
-	p.set(props, p.source, o.last.Source)
-	p.set(props, p.status, o.last.Status)
+	copy(props, m.static)
+	p.set(props, p.sog, m.f.SOG)
+	p.set(props, p.cog, m.f.COG)
+	p.set(props, p.t, m.f.T)
+	p.set(props, p.source, m.f.Source)
+	p.set(props, p.status, m.f.Status)
 	f.Props = props
 	return f
 }

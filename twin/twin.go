@@ -155,11 +155,9 @@ func (t *Twin) Positions(ctx context.Context, ps []feeds.Position) error {
 	now := t.cfg.Now().UTC()
 	spots := t.locate(ps)
 	u := t.newUpdate()
+	u.moves = make([]moved, 0, len(ps))
 	u.feats = make([]*spatial.Feature, 0, len(ps))
 	u.bounds = make([]orb.Bound, 0, len(ps))
-	u.events = make([]Event, 0, len(ps)+1)
-	u.pevs = make([]PositionEvent, 0, len(ps))
-	u.slab = newSlab(len(ps), t.props.n)
 	t.mu.Lock()
 	for i := range ps {
 		t.position(u, &ps[i], &spots[i], now)

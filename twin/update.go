@@ -28,6 +28,7 @@ type update struct {
 	bounds []orb.Bound
 	events []Event
 	pevs   []PositionEvent // the position events' data, one allocation
+	moves  []moved         // objects whose features finish builds
 	slab   *slab
 	alerts []*Alert
 	err    error // the first encoding error
@@ -67,16 +68,7 @@ func (u *update) track(t *Twin, o *object, f fix) {
 
 // moved queues o's new feature for the index and its position event.
 func (u *update) moved(t *Twin, o *object) {
-	f := t.props.feature(o, u.slab)
-	o.feat = f
-	u.feats = append(u.feats, f)
-	u.bounds = append(u.bounds, f.Bound)
-	if len(u.pevs) < cap(u.pevs) {
-		u.pevs = append(u.pevs, positionEvent(o))
-		u.events = append(u.events, Event{Topic: TopicPositions, Layer: o.layer, Data: &u.pevs[len(u.pevs)-1]})
-	} else {
-		u.events = append(u.events, Event{Topic: TopicPositions, Layer: o.layer, Data: positionEvent(o)})
-	}
+	u.moves = append(u.moves, t.props.snapshot(o))
 }
 
 func (u *update) vessel(v *feeds.Vessel) {
@@ -143,6 +135,7 @@ func (u *update) finish(t *Twin, err error) error {
 			return err
 		}
 	}
+	u.build(t)
 	if len(u.feats) > 0 {
 		t.cfg.Index.Put(t.cfg.Layer, 0, u.feats)
 		if t.cfg.OnMove != nil {
@@ -155,6 +148,30 @@ func (u *update) finish(t *Twin, err error) error {
 		t.cfg.Outbox.wake()
 	}
 	return nil
+}
+
+// build makes the features and position events of the update's moves,
+// outside the twin's mutex.
+func (u *update) build(t *Twin) {
+	if len(u.moves) == 0 {
+		return
+	}
+	if u.slab == nil {
+		u.slab = newSlab(len(u.moves), t.props.n)
+	}
+	if cap(u.pevs) < len(u.moves) {
+		u.pevs = make([]PositionEvent, 0, len(u.moves))
+	}
+	pos := make([]Event, 0, len(u.moves)+len(u.events))
+	for i := range u.moves {
+		m := &u.moves[i]
+		f := t.props.feature(m, u.slab)
+		u.feats = append(u.feats, f)
+		u.bounds = append(u.bounds, f.Bound)
+		u.pevs = append(u.pevs, positionEvent(m))
+		pos = append(pos, Event{Topic: TopicPositions, Layer: m.layer, Data: &u.pevs[len(u.pevs)-1]})
+	}
+	u.events = append(pos, u.events...)
 }
 
 func trackPoint(f fix) store.TrackPoint {
@@ -174,13 +191,13 @@ type PositionEvent struct {
 	Source string    `json:"source,omitempty"`
 }
 
-func positionEvent(o *object) PositionEvent {
-	e := PositionEvent{ID: o.id, Layer: o.layer, T: o.last.T, Lon: o.last.Lon, Lat: o.last.Lat, Source: o.last.Source}
-	if o.last.SOG == o.last.SOG {
-		e.SOG = ptr(o.last.SOG)
+func positionEvent(m *moved) PositionEvent {
+	e := PositionEvent{ID: m.id, Layer: m.layer, T: m.f.T, Lon: m.f.Lon, Lat: m.f.Lat, Source: m.f.Source}
+	if m.f.SOG == m.f.SOG {
+		e.SOG = ptr(m.f.SOG)
 	}
-	if o.last.COG == o.last.COG {
-		e.COG = ptr(o.last.COG)
+	if m.f.COG == m.f.COG {
+		e.COG = ptr(m.f.COG)
 	}
 	return e
 }
