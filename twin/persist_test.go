@@ -62,3 +62,22 @@ func TestRestore(t *testing.T) {
 		t.Fatalf("a's signal loss not resolved by its next fix: %+v", as)
 	}
 }
+
+// TestTrackKeyLayout: the update writes track keys by hand (no allocation
+// per fix); they must be store.TrackKey's.
+func TestTrackKeyLayout(t *testing.T) {
+	st, err := store.OpenPebble(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tw := newTestTwin(t, fixtureRules(), st)
+	at := t0.Add(90 * time.Second)
+	if err := tw.Positions(context.Background(), []feeds.Position{pos("VN/1", 90*time.Second, 107.6, 10.5, 5)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, found, err := st.LastRawBefore(store.TrackKey("vessels", "VN/1", at), store.TrackKey("vessels", "VN/1", at.Add(1)))
+	if err != nil || !found {
+		t.Fatalf("no fix under store.TrackKey: %v", err)
+	}
+}

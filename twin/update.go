@@ -1,6 +1,7 @@
 package twin
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -29,6 +30,7 @@ type update struct {
 	events []Event
 	pevs   []PositionEvent // the position events' data, one allocation
 	moves  []moved         // objects whose features finish builds
+	fixes  []moved         // fixes for the track, encoded by finish
 	slab   *slab
 	alerts []*Alert
 	err    error // the first encoding error
@@ -60,10 +62,23 @@ func (u *update) track(t *Twin, o *object, f fix) {
 		o.stored = true
 		u.set(objectKey(o.layer, o.id), nil)
 	}
-	u.buf = store.EncodeTrackPoint(u.buf[:0], trackPoint(f))
-	if err := u.tracks.Set(store.TrackKey(o.layer, o.id, f.T), u.buf); err != nil && u.err == nil {
-		u.err = err
+	u.fixes = append(u.fixes, moved{id: o.id, layer: o.layer, f: f})
+}
+
+// writeTracks encodes the update's fixes into the tracks batch, outside
+// the twin's mutex.
+func (u *update) writeTracks() error {
+	var key []byte
+	for i := range u.fixes {
+		m := &u.fixes[i]
+		u.buf = store.EncodeTrackPoint(u.buf[:0], trackPoint(m.f))
+		key = append(append(append(append(key[:0], "track/"...), m.layer...), '/'), m.id...)
+		key = binary.BigEndian.AppendUint64(append(key, '/'), uint64(m.f.T.UnixNano())^(1<<63))
+		if err := u.tracks.Set(key, u.buf); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // moved queues o's new feature for the index and its position event.
@@ -121,6 +136,13 @@ func (u *update) finish(t *Twin, err error) error {
 		return err
 	}
 	if u.tracks != nil {
+		if err := u.writeTracks(); err != nil {
+			u.tracks.Close()
+			if u.batch != nil {
+				u.batch.Wait()
+			}
+			return err
+		}
 		if u.tracks.Len() == 0 {
 			u.tracks.Close()
 		} else if err := u.tracks.Commit(); err != nil {
