@@ -56,8 +56,7 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 	resp.Header.Set("Cache-Control", "no-store")
 	resp.Header.Set("X-Accel-Buffering", "no")
 	resp.Stream = func(ctx context.Context, w *bufio.Writer) error {
-		evs, stop := hub.Subscribe(last != "", lastID)
-		defer stop()
+		// The filter runs under the hub's lock, one publisher at a time.
 		seen := map[string]bool{}
 		visible := func(layer string) bool {
 			v, ok := seen[layer]
@@ -68,6 +67,9 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 			}
 			return v
 		}
+		want := func(e *twin.Event) bool { return (len(topics) == 0 || topics[e.Topic]) && visible(e.Layer) }
+		evs, stop := hub.Subscribe(last != "", lastID, want)
+		defer stop()
 		tick := time.NewTicker(keepAlive)
 		defer tick.Stop()
 		if _, err := w.WriteString(": bando live stream\nretry: 2000\n\n"); err != nil {
@@ -90,9 +92,6 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 			case e, ok := <-evs:
 				if !ok {
 					return nil // fell behind: the client resumes with Last-Event-ID
-				}
-				if (len(topics) > 0 && !topics[e.Topic]) || !visible(e.Layer) {
-					continue
 				}
 				if err := writeEvent(w, e); err != nil {
 					return err

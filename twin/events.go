@@ -31,7 +31,7 @@ type Hub struct {
 	ring []Event
 	head int // index of the oldest event when full
 	full bool
-	subs map[chan Event]struct{}
+	subs map[chan Event]func(*Event) bool
 	// dropped counts subscribers cut off because they fell behind.
 	dropped uint64
 }
@@ -40,7 +40,9 @@ type Hub struct {
 const ringSize = 1 << 14
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{ring: make([]Event, 0, ringSize), subs: map[chan Event]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{ring: make([]Event, 0, ringSize), subs: map[chan Event]func(*Event) bool{}}
+}
 
 // Publish assigns ids to events and delivers them. A subscriber whose
 // buffer is full is closed (it reconnects with Last-Event-ID).
@@ -59,7 +61,10 @@ func (h *Hub) Publish(evs ...Event) {
 			h.ring[h.head] = evs[i]
 			h.head = (h.head + 1) % ringSize
 		}
-		for c := range h.subs {
+		for c, want := range h.subs {
+			if want != nil && !want(&evs[i]) {
+				continue
+			}
 			select {
 			case c <- evs[i]:
 			default:
@@ -72,9 +77,11 @@ func (h *Hub) Publish(evs ...Event) {
 }
 
 // Subscribe returns a channel of new events — after those following
-// lastID still kept, when resume is set — and a function that ends the
-// subscription.
-func (h *Hub) Subscribe(resume bool, lastID uint64) (<-chan Event, func()) {
+// lastID still kept, when resume is set — that want accepts (nil: all),
+// and a function that ends the subscription. want runs under the hub's
+// lock and must be quick: it keeps a subscriber to one topic from being
+// cut off by the others' traffic.
+func (h *Hub) Subscribe(resume bool, lastID uint64, want func(*Event) bool) (<-chan Event, func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var back []Event
@@ -82,7 +89,7 @@ func (h *Hub) Subscribe(resume bool, lastID uint64) (<-chan Event, func()) {
 		n := len(h.ring)
 		for i := 0; i < n; i++ {
 			e := h.ring[(h.head+i)%n]
-			if e.ID > lastID {
+			if e.ID > lastID && (want == nil || want(&e)) {
 				back = append(back, e)
 			}
 		}
@@ -91,7 +98,7 @@ func (h *Hub) Subscribe(resume bool, lastID uint64) (<-chan Event, func()) {
 	for _, e := range back {
 		c <- e
 	}
-	h.subs[c] = struct{}{}
+	h.subs[c] = want
 	return c, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
