@@ -65,6 +65,16 @@ const fixtureCatalog = `layers:
     access: public
     zoom: {min: 0, max: 18}
     attribution: test
+  - id: fishing_zones
+    title: {vi: Vùng khai thác, en: Fishing zones}
+    kind: maritime
+    geometry: Polygon
+    access: public
+    zoom: {min: 0, max: 18}
+    attribution: test
+    fields:
+      - {name: band, type: string}
+      - {name: province, type: string}
   - id: zone_offshore
     title: {vi: Khơi, en: Offshore}
     kind: maritime
@@ -94,6 +104,8 @@ func fixtureIndex(t testing.TB) (*layers.Catalog, *spatial.Index) {
 	idx.Put("zone_coastal", 1, []*spatial.Feature{poly("c79", band(107.0, 107.1), "79")})
 	idx.Put("zone_inshore", 1, []*spatial.Feature{poly("i1", band(107.1, 107.4))})
 	idx.Put("zone_offshore", 1, []*spatial.Feature{poly("o1", band(107.4, 109))})
+	idx.Put("fishing_zones", 1, []*spatial.Feature{poly("vb79", band(107.0, 107.1), "ven_bo", "79"),
+		poly("l", band(107.1, 107.4), "long", nil), poly("k", band(107.4, 109), "khoi", nil)})
 	s := orb.Point{107.6, 10.0}
 	idx.Put("sensors", 1, []*spatial.Feature{{ID: "s1", Geom: s, Bound: s.Bound(), Props: []any{nil, nil, nil}}})
 	return cat, idx

@@ -63,6 +63,23 @@ func (t *Twin) spotAt(lon, lat float64) spot {
 			s.fences[i] = t.zonesAt(g.Layer, pt, nil)
 		}
 	}
+	if z := &r.Zones; z.Layer != "" {
+		t.cfg.Index.SearchBound(z.Layer, pt.Bound(), func(f *spatial.Feature) bool {
+			if !contains(f.Geom, pt) {
+				return true
+			}
+			switch t.classOf(f) {
+			case z.Coastal:
+				s.coastal = append(s.coastal, t.provinceOf(f))
+			case z.Inshore:
+				s.inshore = true
+			case z.Offshore:
+				s.offshore = true
+			}
+			return true
+		})
+		return s
+	}
 	if r.Zones.Coastal != "" {
 		t.cfg.Index.SearchBound(r.Zones.Coastal, pt.Bound(), func(f *spatial.Feature) bool {
 			if contains(f.Geom, pt) {
@@ -74,6 +91,16 @@ func (t *Twin) spotAt(lon, lat float64) spot {
 	s.inshore = r.Zones.Inshore != "" && t.anyZoneAt(r.Zones.Inshore, pt, nil)
 	s.offshore = r.Zones.Offshore != "" && t.anyZoneAt(r.Zones.Offshore, pt, nil)
 	return s
+}
+
+// classOf is a zone feature's band in the single-layer form.
+func (t *Twin) classOf(f *spatial.Feature) string {
+	if i := t.classField; i >= 0 && i < len(f.Props) {
+		if s, ok := f.Props[i].(string); ok {
+			return s
+		}
+	}
+	return ""
 }
 
 func (t *Twin) provinceOf(f *spatial.Feature) string {

@@ -39,8 +39,12 @@ type Geofence struct {
 // PermittedZones name the zone layers of Decree 26/2019 Art. 43: vessels of
 // 15 m and more fish offshore (khơi) only, 12–15 m inshore (lộng) only,
 // under 12 m in the coastal band (ven bờ) of their home province only. A
-// rule with no layers is off.
+// rule with no layers is off. With Layer set, the bands are the features
+// of that one layer and Coastal, Inshore and Offshore are the values of
+// its ClassField that name them.
 type PermittedZones struct {
+	Layer      string `yaml:"layer"`
+	ClassField string `yaml:"class_field"`
 	Coastal  string `yaml:"coastal"`  // ven bờ
 	Inshore  string `yaml:"inshore"`  // lộng
 	Offshore string `yaml:"offshore"` // khơi

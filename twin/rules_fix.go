@@ -106,6 +106,9 @@ func (t *Twin) permitted(o *object, sp *spot) {
 	if layer == "" {
 		return
 	}
+	if z.Layer != "" {
+		layer = z.Layer + ":" + layer // the band's class in the one zone layer
+	}
 	transit := shoreward && !o.sogBelow(z.TransitKn) && !math.IsNaN(o.last.SOG)
 	in = in || transit || o.portDist < t.cfg.Rules.SignalLoss.AtSeaFrom
 	if in {

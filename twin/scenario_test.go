@@ -231,3 +231,37 @@ func TestParseRulesDefaults(t *testing.T) {
 		t.Fatalf("want a clear-above-raise error, got %v", err)
 	}
 }
+
+// TestOneZoneLayer runs the permitted-zone rule on one layer whose band
+// field names the zones.
+func TestOneZoneLayer(t *testing.T) {
+	r := DefaultRules()
+	r.Zones = PermittedZones{Layer: "fishing_zones", ClassField: "band", Coastal: "ven_bo", Inshore: "long",
+		Offshore: "khoi", ProvinceField: "province", Consecutive: 2, TransitKn: 5}
+	for _, c := range []scenario{
+		{name: "big vessel offshore", registry: registry(big("a")), ps: drift("a", 0, time.Hour, 10*time.Minute, 107.6, 10.5, 3)},
+		{name: "small vessel in its province's band", registry: registry(small("b")), ps: drift("b", 0, time.Hour, 10*time.Minute, 107.05, 10.5, 3)},
+		{name: "small vessel inshore", registry: registry(small("c")), ps: drift("c", 0, time.Hour, 10*time.Minute, 107.2, 10.5, 3),
+			want: []string{"outside_permitted_zone [c] red fishing_zones:ven_bo"}},
+		{name: "small vessel of another province", registry: registry(feeds.Vessel{ID: "d", LengthM: 9, HomeProvince: "77"}),
+			ps: drift("d", 0, time.Hour, 10*time.Minute, 107.05, 10.5, 3), want: []string{"outside_permitted_zone [d] red fishing_zones:ven_bo"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tw := newTestTwin(t, r, nil)
+			c.until = time.Hour
+			play(t, tw, c)
+			var got []string
+			for _, a := range tw.AllAlerts() {
+				got = append(got, fmt.Sprintf("%s %v %s %s", a.Kind, a.Objects, a.Level, a.Zone))
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("alerts %q, want %q", got, c.want)
+			}
+		})
+	}
+	r.Zones.ClassField = "nope"
+	cat, idx := fixtureIndex(t)
+	if _, err := New(context.Background(), Config{Catalog: cat, Index: idx, Rules: r}); err == nil {
+		t.Error("a class field the layer lacks must be refused")
+	}
+}

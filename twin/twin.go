@@ -75,8 +75,9 @@ type Twin struct {
 	obsCount map[string]*[nOutcomes]uint64
 	maxPort  float64 // the largest port distance any rule asks for
 	// provinceField is the position of the province code in the coastal
-	// zone layer's schema, -1 when it has none.
-	provinceField int
+	// zone layer's schema, -1 when it has none; classField that of the
+	// band in a single zone layer.
+	provinceField, classField int
 	// staleEvery is each sensor layer's expected interval.
 	staleEvery map[string]time.Duration
 }
@@ -124,13 +125,24 @@ func New(ctx context.Context, cfg Config) (*Twin, error) {
 		obsCount: map[string]*[nOutcomes]uint64{}}
 	r := cfg.Rules
 	t.maxPort = max(r.SignalLoss.AtSeaFrom, r.Gathering.PortDistM, r.Encounter.PortDistM)
-	t.provinceField = -1
+	t.provinceField, t.classField = -1, -1
 	t.staleEvery = map[string]time.Duration{}
 	if cfg.Catalog != nil {
 		if l, err := cfg.Catalog.Get(cfg.Layer); err == nil {
 			t.props = newPropIndex(l)
 		}
-		if l, err := cfg.Catalog.Get(r.Zones.Coastal); err == nil {
+		coastal := r.Zones.Coastal
+		if r.Zones.Layer != "" {
+			coastal = r.Zones.Layer
+			l, err := cfg.Catalog.Get(r.Zones.Layer)
+			if err != nil {
+				return nil, fmt.Errorf("twin: rules: permitted_zones.layer: %w", err)
+			}
+			if t.classField = l.FieldIndex(r.Zones.ClassField); t.classField < 0 {
+				return nil, fmt.Errorf("twin: rules: permitted_zones: layer %q has no field %q", l.ID, r.Zones.ClassField)
+			}
+		}
+		if l, err := cfg.Catalog.Get(coastal); err == nil {
 			t.provinceField = l.FieldIndex(r.Zones.ProvinceField)
 		}
 	}

@@ -109,6 +109,9 @@ func replayCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // from the data directory when it holds them, else from the demo files.
 func replayIndex(ctx context.Context, dir string, cat *layers.Catalog, r twin.Rules) (*spatial.Index, error) {
 	want := []string{r.Ports, r.Zones.Coastal, r.Zones.Inshore, r.Zones.Offshore}
+	if r.Zones.Layer != "" { // one layer; the others are its band values
+		want = []string{r.Ports, r.Zones.Layer}
+	}
 	for _, g := range r.Geofences {
 		want = append(want, g.Layer)
 	}
