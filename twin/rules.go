@@ -45,9 +45,9 @@ type Geofence struct {
 type PermittedZones struct {
 	Layer      string `yaml:"layer"`
 	ClassField string `yaml:"class_field"`
-	Coastal  string `yaml:"coastal"`  // ven bờ
-	Inshore  string `yaml:"inshore"`  // lộng
-	Offshore string `yaml:"offshore"` // khơi
+	Coastal    string `yaml:"coastal"`  // ven bờ
+	Inshore    string `yaml:"inshore"`  // lộng
+	Offshore   string `yaml:"offshore"` // khơi
 	// ProvinceField is the coastal zone feature's province code field.
 	ProvinceField string `yaml:"province_field"`
 	// Consecutive fixes outside before the alert (default 2).
