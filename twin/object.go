@@ -78,7 +78,7 @@ const (
 	outOfOrder
 	implausibleFuture
 	implausibleJump
-	implausibleNull
+	implausibleNull // 0,0, off the globe, or no id
 	nOutcomes
 )
 
@@ -92,7 +92,9 @@ const maxRejected = 3
 // classify decides what a position is, against the object's last fix.
 // aheadLimit > 0 refuses fixes more than that after now.
 func (o *object) classify(p *feeds.Position, now time.Time, aheadLimit time.Duration, maxKn float64) outcome {
-	if p.Lon == 0 && p.Lat == 0 {
+	// 0,0 is a receiver's "no position"; so is anything off the globe
+	// (AIS sends 181, 91 for "not available").
+	if p.Lon == 0 && p.Lat == 0 || !(p.Lon >= -180 && p.Lon <= 180 && p.Lat >= -90 && p.Lat <= 90) || p.ID == "" {
 		return implausibleNull
 	}
 	if aheadLimit > 0 && p.T.After(now.Add(aheadLimit)) {

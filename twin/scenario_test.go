@@ -187,15 +187,16 @@ func TestImplausibleKeptOutOfRules(t *testing.T) {
 		pos("v", 10*time.Minute, 107.61, 10.5, 5), // duplicate
 		pos("v", 5*time.Minute, 107.605, 10.5, 5), // out of order
 		pos("v", 20*time.Minute, 0, 0, 5),         // null island
+		pos("v", 25*time.Minute, 181, 91, 5),      // AIS "not available"
 		pos("v", 30*time.Minute, 108.5, 10.5, 5),  // ~120 km in 20 min
 	}
-	ps[5].Source = "ais"
+	ps[6].Source = "ais"
 	if err := tw.Positions(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
 	c := tw.Counts(false)
 	want := map[string]map[string]uint64{
-		"vms": {"accepted": 2, "duplicate": 1, "out_of_order": 1, "implausible_null": 1},
+		"vms": {"accepted": 2, "duplicate": 1, "out_of_order": 1, "implausible_null": 2},
 		"ais": {"implausible_jump": 1},
 	}
 	for src, m := range want {
