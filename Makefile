@@ -10,7 +10,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './viewer/web/*' 2>/dev/null
 # fresh clone, which would demand npm); only `make viewer` rebuilds it.
 VIEWER_DIST := $(wildcard viewer/dist/*.html viewer/dist/*.js viewer/dist/*.css)
 
-.PHONY: build run test test-race viewer tools bench bench-core fuzz vet clean
+.PHONY: build run test test-race viewer tools bench bench-core bench-twin fuzz vet clean
 
 build: $(BIN)
 
@@ -64,6 +64,11 @@ bench: build
 
 # bando against PostGIS (in-process and over HTTP), nginx, ogr2ogr: one table,
 # also written to var/bench-core.md. BENCH_CORE_FLAGS=-quick for a short run.
+# The live twin: 10,000 vessels, 1,000 zones, every rule on; one table
+# (in-process and HTTP updates/s, SSE alert latency, week-long track).
+bench-twin:
+	$(GO) run ./cmd/benchtwin $(BENCH_TWIN_FLAGS)
+
 bench-core: build
 	$(GO) run ./cmd/benchcore -bin $(BIN) -out var/bench-core.md $(BENCH_CORE_FLAGS)
 

@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 	"bando/spatial/query"
 	"bando/store"
 	"bando/tiles"
+	"bando/twin"
 )
 
 // Response is a transport-independent HTTP response.
@@ -30,6 +32,10 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Stream, when set, writes the body after the headers, flushing as it
+	// goes, until it returns (a server-sent-events stream). It must return
+	// once ctx is done or a write fails (the client went away).
+	Stream func(ctx context.Context, w *bufio.Writer) error
 }
 
 // Config holds what the server needs; it is built once by the CLI.
@@ -64,6 +70,11 @@ type Config struct {
 	// Indicators holds the computed indicators; New makes one (computing
 	// on first request, never refreshed) when it is nil.
 	Indicators *indicators.Engine
+	// Twin is the live twin behind /api/twin, /api/alerts and /api/stream;
+	// nil serves none of them.
+	Twin *twin.Twin
+	// Hub carries the live events of /api/stream.
+	Hub *twin.Hub
 }
 
 // Server routes requests to handlers.
@@ -80,6 +91,10 @@ type Server struct {
 	indicators *indicators.Engine
 	// staticEnc caches compressed viewer files by coding and name.
 	staticEnc sync.Map
+	// streams is the context of every open event stream; CloseStreams
+	// ends them (a shutdown would otherwise wait for each client).
+	streams      context.Context
+	closeStreams context.CancelFunc
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).
@@ -107,9 +122,14 @@ func New(cfg Config) *Server {
 			cfg.Indicators = indicators.New(cfg.Queries, cfg.Catalog, cfg.Logger)
 		}
 	}
+	streams, closeStreams := context.WithCancel(context.Background())
 	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), queries: cfg.Queries, hexes: cfg.Hexes,
-		indicators: cfg.Indicators}
+		indicators: cfg.Indicators, streams: streams, closeStreams: closeStreams}
 }
+
+// CloseStreams ends every open event stream; call it before shutting the
+// HTTP server down.
+func (s *Server) CloseStreams() { s.closeStreams() }
 
 // SetReady marks the index as loaded.
 func (s *Server) SetReady(v bool) { s.ready.Store(v) }
@@ -150,6 +170,8 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 		return "conformance", s.conformance(r)
 	case seg[0] == "collections":
 		return s.routeCollections(ctx, r, p, seg[1:])
+	case seg[0] == "api" && isLivePath(seg[1:]):
+		return s.routeLive(ctx, r, p, seg[1:])
 	case seg[0] == "tiles":
 		return "tiles", s.routeTiles(ctx, r, p, seg[1:])
 	case seg[0] == "api":
@@ -232,4 +254,14 @@ func (s *Server) layerFor(p layers.Principal, id string) (*layers.Layer, error) 
 		return nil, notFound("unknown collection " + quote(id))
 	}
 	return l, nil
+}
+
+// SetTwin enables the live twin's endpoints. Call it before SetReady(true):
+// requests before that are answered 503 by the ready gate, and the ready
+// flag orders this write before every read of it.
+func (s *Server) SetTwin(tw *twin.Twin, hub *twin.Hub) {
+	s.cfg.Twin, s.cfg.Hub = tw, hub
+	if tw != nil {
+		s.metrics.reg.MustRegister(newTwinCollector(tw))
+	}
 }

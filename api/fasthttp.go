@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
@@ -46,6 +47,10 @@ func (s *Server) serveFast(fc *fasthttp.RequestCtx, handle func(context.Context,
 	rc := newReqContext(fc.Conn(), fc.Done())
 	resp := handle(rc, r)
 	rc.finish()
+	if resp.Stream != nil {
+		s.writeStream(fc, resp)
+		return
+	}
 	writeResponse(fc, resp)
 }
 
@@ -54,6 +59,15 @@ func addrIP(a net.Addr) netip.Addr {
 		return t.AddrPort().Addr().Unmap()
 	}
 	return netip.Addr{}
+}
+
+func (s *Server) writeStream(ctx *fasthttp.RequestCtx, resp *Response) {
+	stream, streams := resp.Stream, s.streams
+	resp.Stream = nil
+	writeResponse(ctx, resp)
+	// The request's context ends with the handler; a stream ends when a
+	// write to the client fails or the server closes its streams.
+	ctx.SetBodyStreamWriter(func(w *bufio.Writer) { _ = stream(streams, w) })
 }
 
 func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {

@@ -53,6 +53,9 @@ func newMetrics(cfg Config) *metrics {
 			stat("bando_indicator_compute_seconds_total", "Time spent computing indicators.",
 				func(s indicators.Stats) float64 { return s.Total.Seconds() }))
 	}
+	if cfg.Twin != nil {
+		m.reg.MustRegister(newTwinCollector(cfg.Twin))
+	}
 	if cfg.Index != nil && cfg.Catalog != nil {
 		// Per-layer gauges only for public layers: /metrics is unauthenticated,
 		// and even an internal layer's name and size are not for the public.

@@ -53,10 +53,19 @@ func catalog(t *testing.T) *layers.Catalog {
 	return c
 }
 
+// live are the layers the twin fills from its feeds: no demo file.
+var live = map[string]layers.Kind{"vessels": layers.KindVessel, "sensors": layers.KindSensor}
+
 func TestDemoCatalog(t *testing.T) {
 	c := catalog(t)
-	if got := len(c.All()); got != len(want) {
-		t.Errorf("%d layers, want %d", got, len(want))
+	if got := len(c.All()); got != len(want)+len(live) {
+		t.Errorf("%d layers, want %d", got, len(want)+len(live))
+	}
+	for id, kind := range live {
+		l, err := c.Get(id)
+		if err != nil || l.Kind != kind || l.Demo != "" || l.Update <= 0 {
+			t.Errorf("live layer %s: %+v %v (want kind %s, no demo file, an update interval)", id, l, err, kind)
+		}
 	}
 	for _, w := range want {
 		l, err := c.Get(w.id)

@@ -25,6 +25,7 @@ const (
 	KindInfrastructure Kind = "infrastructure"
 	KindSensor         Kind = "sensor"
 	KindVessel         Kind = "vessel"
+	KindVehicle        Kind = "vehicle"
 	KindWater          Kind = "water"
 	KindMaritime       Kind = "maritime"
 )

@@ -46,6 +46,8 @@ type Config struct {
 	// (tiles.DefaultCacheBytes), a negative value disables it (benchmarks of
 	// uncached rendering use -1).
 	TileCacheMB int `yaml:"tile_cache_mb"`
+	// Twin configures the live twin (rules, sinks); see TwinConfig.
+	Twin TwinConfig `yaml:"twin"`
 }
 
 // LimitsConfig is the `limits:` section: each key sets one ingest.Limits

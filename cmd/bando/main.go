@@ -25,6 +25,9 @@ usage:
   bando gen     [--layer L] [--n N] [--seed S] [--out FILE]
                 synthetic NDJSON: parcels (default), houses, street_lights,
                 schools, clinics, commune_stats
+  bando twin replay [--data DIR] [--registry vessels.ndjson] [--rules rules.yaml] FEED...
+                run the rules over NDJSON positions / observations in event
+                time; print the alerts as NDJSON
   bando hash-token SECRET                          the sha256 to put in the config
   bando version
 `
@@ -55,6 +58,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return queryCmd(ctx, rest, stdout, stderr)
 	case "gen":
 		return genCmd(rest, stdout)
+	case "twin":
+		return twinCmd(ctx, rest, stdout, stderr)
 	case "hash-token":
 		return hashTokenCmd(rest, stdout)
 	case "version", "--version":

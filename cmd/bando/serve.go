@@ -20,6 +20,7 @@ import (
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
+	"bando/twin"
 	"bando/viewer"
 
 	"github.com/paulmach/orb"
@@ -126,6 +127,8 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes()})
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
+	hub := twin.NewHub()
+	feed.Subscribe(tileEvents(hub))
 	tokens, err := api.NewTokens(cfg.Tokens)
 	if err != nil {
 		return err
@@ -170,6 +173,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			return err
 		}
 	}
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, log)
+	if err != nil {
+		return err
+	}
+	defer stopTwin() // before the store closes
+	srv.SetTwin(tw, hub)
 	go inds.Run(ctx)
 	srv.SetReady(true)
 	log.Info("ready", "addr", ln.Addr().String(), "data", cfg.Data, "startup", time.Since(start).Round(time.Millisecond))
@@ -182,6 +191,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		}
 	}
 	log.Info("shutting down")
+	srv.CloseStreams()
 	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.ShutdownWithContext(shut); err != nil && !errors.Is(err, context.DeadlineExceeded) {
