@@ -6,6 +6,7 @@ package api
 import (
 	"bufio"
 	"context"
+	"github.com/prometheus/client_golang/prometheus"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -73,6 +74,8 @@ type Config struct {
 	// Twin is the live twin behind /api/twin, /api/alerts and /api/stream;
 	// nil serves none of them.
 	Twin *twin.Twin
+	// Metrics are more collectors for /metrics (the live feeds' counters).
+	Metrics []prometheus.Collector
 	// Hub carries the live events of /api/stream.
 	Hub *twin.Hub
 }

@@ -41,6 +41,7 @@ func newMetrics(cfg Config) *metrics {
 	if cfg.Tiles != nil {
 		m.reg.MustRegister(newTileCacheCollector(cfg.Tiles))
 	}
+	m.reg.MustRegister(cfg.Metrics...)
 	if ie := cfg.Indicators; ie != nil {
 		stat := func(name, help string, v func(indicators.Stats) float64) prometheus.Collector {
 			return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return v(ie.Stats()) })

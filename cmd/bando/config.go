@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bando/ingest/feeds"
 	"errors"
 	"fmt"
 	"os"
@@ -48,6 +49,9 @@ type Config struct {
 	TileCacheMB int `yaml:"tile_cache_mb"`
 	// Twin configures the live twin (rules, sinks); see TwinConfig.
 	Twin TwinConfig `yaml:"twin"`
+	// Feeds are the live sources (AIS, VMS, MQTT) the twin takes positions
+	// and observations from, besides its HTTP feed.
+	Feeds []feeds.Config `yaml:"feeds"`
 }
 
 // LimitsConfig is the `limits:` section: each key sets one ingest.Limits

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"io"
 	"log/slog"
 	"net"
@@ -140,8 +141,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	queries := query.New(idx, cat, query.Limits{})
 	inds := indicators.New(queries, cat, log)
 	feed.Subscribe(inds.Changes)
+	live, err := buildFeeds(cfg.Feeds, log)
+	if err != nil {
+		return err
+	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
-		Queries: queries, Indicators: inds,
+		Queries: queries, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
 		Limits:    cfg.serverLimits(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
@@ -179,6 +184,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	defer stopTwin() // before the store closes
 	srv.SetTwin(tw, hub)
+	feedCtx, stopFeeds := context.WithCancel(ctx)
+	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds
+	defer stopFeeds()
 	go inds.Run(ctx)
 	srv.SetReady(true)
 	log.Info("ready", "addr", ln.Addr().String(), "data", cfg.Data, "startup", time.Since(start).Round(time.Millisecond))
