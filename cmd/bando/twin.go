@@ -28,11 +28,24 @@ type TwinConfig struct {
 	MaxAheadSeconds int `yaml:"max_ahead_seconds"`
 }
 
-func (c TwinConfig) rules() (twin.Rules, error) {
+func (c TwinConfig) rules(cat *layers.Catalog) (twin.Rules, error) {
 	if c.RulesFile == "" {
-		return twin.DefaultRules(), nil
+		return defaultRules(cat), nil
 	}
 	return twin.LoadRules(c.RulesFile)
+}
+
+// defaultRules are twin.DefaultRules with the permitted-zone rule on when
+// the catalog has the demo's fishing_zones layer (its zone field names the
+// bands of Decree 26/2019): without a rules file the demo checks the
+// vessels' zones out of the box.
+func defaultRules(cat *layers.Catalog) twin.Rules {
+	r := twin.DefaultRules()
+	if l, err := cat.Get("fishing_zones"); err == nil && l.FieldIndex("zone") >= 0 {
+		r.Zones.Layer, r.Zones.ClassField = l.ID, "zone"
+		r.Zones.Coastal, r.Zones.Inshore, r.Zones.Offshore = "ven_bo", "long", "khoi"
+	}
+	return r
 }
 
 // twinTick is how often the live server runs the silence rules.
@@ -44,7 +57,7 @@ const twinTick = 10 * time.Second
 // the store closes).
 func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatial.Index, st *store.Pebble,
 	tl *tiles.Server, hub *twin.Hub, log *slog.Logger) (tw *twin.Twin, stop func(), err error) {
-	rules, err := cfg.Twin.rules()
+	rules, err := cfg.Twin.rules(cat)
 	if err != nil {
 		return nil, nil, err
 	}

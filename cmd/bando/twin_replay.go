@@ -56,7 +56,7 @@ func replayCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	rules := twin.DefaultRules()
+	rules := defaultRules(cat)
 	if *rulesFile != "" {
 		if rules, err = twin.LoadRules(*rulesFile); err != nil {
 			return err
