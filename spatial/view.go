@@ -173,3 +173,21 @@ func (lv LayerView) Count() int {
 	}
 	return lv.li.count
 }
+
+// Ascend calls fn with a view of the features in id order, starting at the
+// offset-th, until fn returns false (Index.Ascend without materialising).
+func (lv LayerView) Ascend(offset int, fn func(FeatureView) bool) {
+	if lv.li == nil {
+		return
+	}
+	lv.li.ascend(offset, func(s uint32) bool { return fn(lv.li.view(s)) })
+}
+
+// Extent returns the bounding box of all features, and false for an
+// empty layer (Index.Extent under the lock already held).
+func (lv LayerView) Extent() (orb.Bound, bool) {
+	if lv.li == nil {
+		return orb.Bound{}, false
+	}
+	return lv.li.extent()
+}

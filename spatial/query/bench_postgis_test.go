@@ -28,9 +28,11 @@ func BenchmarkVsPostGIS(b *testing.B) {
 	e := benchEngine(b)
 	pool := testenv.PostGIS(b)
 	w := &world{communes: benchCom, feats: map[string][]*spatial.Feature{}}
-	e.src.ascend("pts", 0, func(f *spatial.Feature) bool {
-		w.feats["pts"] = append(w.feats["pts"], f)
-		return true
+	e.src.read("pts", func(lv spatial.LayerView) {
+		lv.Ascend(0, func(v spatial.FeatureView) bool {
+			w.feats["pts"] = append(w.feats["pts"], v.Feature())
+			return true
+		})
 	})
 	w.loadPostGIS(b, pool)
 	// Let PostgreSQL settle (no autovacuum or checkpoint racing the

@@ -136,11 +136,13 @@ func BenchmarkScanBaseline(b *testing.B) {
 	ext, _ := e.src.extent("pts")
 	for b.Loop() {
 		n := 0
-		e.src.search("pts", ext, func(f *spatial.Feature) bool {
-			if f.Bound.Min[0] > 0 {
-				n++
-			}
-			return true
+		e.src.read("pts", func(lv spatial.LayerView) {
+			lv.Scan(ext, func(v spatial.FeatureView) bool {
+				if v.Bound().Min[0] > 0 {
+					n++
+				}
+				return true
+			})
 		})
 		if n != 1_000_000 {
 			b.Fatal(n)
@@ -176,9 +178,11 @@ func BenchmarkScanLocate(b *testing.B) {
 	ext, _ := e.src.extent("pts")
 	for b.Loop() {
 		n := 0
-		e.src.search("pts", ext, func(f *spatial.Feature) bool {
-			n += us.grid.locate(us.list, f.Bound.Min)
-			return true
+		e.src.read("pts", func(lv spatial.LayerView) {
+			lv.Scan(ext, func(v spatial.FeatureView) bool {
+				n += us.grid.locate(us.list, v.Bound().Min)
+				return true
+			})
 		})
 	}
 }
