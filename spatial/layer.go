@@ -41,6 +41,7 @@ type layerIndex struct {
 	tree  rtree.RTreeG[uint32]
 	order *btree.BTreeG[orderKey]
 	count int
+	empty int // live features without a geometry (KindNone)
 
 	version uint64
 	// loading is set between BeginLoad and EndLoad: deletes then leave a
@@ -148,6 +149,9 @@ func (li *layerIndex) allocSlot() uint32 {
 
 // release counts a slot's arena space as dead.
 func (li *layerIndex) release(sl *slot) {
+	if sl.kind == KindNone {
+		li.empty--
+	}
 	li.deadPts += int(sl.npts)
 	li.deadRec += int(sl.nrec)
 }
@@ -167,6 +171,9 @@ func (li *layerIndex) encode(s uint32, f *Feature) {
 	sl.npts = uint32(len(li.pts)) - sl.pts
 	sl.nrec = uint32(len(li.rec)) - sl.rec
 	sl.kind = kindOf(f.Geom)
+	if sl.kind == KindNone {
+		li.empty++
+	}
 }
 
 // view returns the view of slot s.

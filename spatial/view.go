@@ -153,6 +153,25 @@ func (lv LayerView) Scan(b orb.Bound, fn func(FeatureView) bool) {
 	lv.li.search(b, func(s uint32) bool { return fn(lv.li.view(s)) })
 }
 
+// ScanBound is Scan handing fn each feature's bounding box as well, read
+// from the R-tree's leaf: a caller that needs only the box (points, the
+// band a feature belongs to) does not touch the feature's slot, a cache
+// miss per feature on a big layer.
+func (lv LayerView) ScanBound(b orb.Bound, fn func(v FeatureView, bound orb.Bound) bool) {
+	if lv.li == nil {
+		return
+	}
+	mn, mx := rect(b)
+	lv.li.tree.Search(mn, mx, func(lo, hi [2]float64, s uint32) bool {
+		return fn(FeatureView{li: lv.li, s: s}, orb.Bound{Min: lo, Max: hi})
+	})
+}
+
+// HasEmpty reports whether some feature of the layer has no geometry
+// (KindNone): when it does not, a box that is a point is a point feature's
+// box, or a degenerate geometry's, without reading the feature's kind.
+func (lv LayerView) HasEmpty() bool { return lv.li != nil && lv.li.empty > 0 }
+
 // Intersecting calls fn for every feature whose geometry intersects b.
 func (lv LayerView) Intersecting(b orb.Bound, fn func(FeatureView) bool) {
 	lv.Scan(b, func(v FeatureView) bool {

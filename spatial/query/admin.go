@@ -74,9 +74,9 @@ func (e *Engine) buildUnits(l *layers.Layer, v uint64) *unitSet {
 		return v.Prop(i).Str() // "" unless a string
 	}
 	e.src.read(l.ID, func(lv spatial.LayerView) {
-		f := new(feat)
+		f := newFeat(lv)
 		lv.Ascend(0, func(v spatial.FeatureView) bool {
-			if f.reset(v); !f.polygonal() {
+			if f.view(v); !f.polygonal() {
 				return true
 			}
 			// Copies: the units outlive the read lock.

@@ -87,12 +87,12 @@ func inIDOrder(ctx context.Context, pl *plan, lv spatial.LayerView, res *Result)
 	}
 	var err error
 	n := 0
-	f := new(feat)
+	f := newFeat(lv)
 	lv.Ascend(0, func(v spatial.FeatureView) bool {
 		if err = checkCtx(ctx, n); err != nil {
 			return false
 		}
-		f.reset(v)
+		f.view(v)
 		if pl.match(f) {
 			if res.Matched >= q.Offset && res.Matched < q.Offset+q.Limit {
 				res.Features = append(res.Features, newHit(v))

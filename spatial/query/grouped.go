@@ -79,9 +79,9 @@ func (e *Engine) grouped(ctx context.Context, pl *plan) (*Result, error) {
 		if hits, err = e.nearest(ctx, pl, lv); err != nil {
 			return
 		}
-		f := new(feat)
+		f := newFeat(lv)
 		for _, h := range hits {
-			f.reset(lv.View(h.ref))
+			f.view(lv.View(h.ref))
 			add(0, f)
 		}
 	})

@@ -48,13 +48,13 @@ func (e *Engine) nearest(ctx context.Context, pl *plan, lv spatial.LayerView) ([
 		cands = cands[:0]
 		var err error
 		n := 0
-		f := new(feat)
-		lv.Scan(box, func(v spatial.FeatureView) bool {
+		f := newFeat(lv)
+		lv.ScanBound(box, func(v spatial.FeatureView, vb orb.Bound) bool {
 			if err = checkCtx(ctx, n); err != nil {
 				return false
 			}
 			n++
-			f.reset(v)
+			f.reset(v, vb)
 			if pl.match(f) {
 				cands = append(cands, cand{newHit(v), sphereTo(w.At, f)})
 			}
@@ -86,9 +86,9 @@ func (e *Engine) nearest(ctx context.Context, pl *plan, lv spatial.LayerView) ([
 		return cmpHit(a.h, b.h)
 	})
 	var out []Hit
-	f := new(feat)
+	f := newFeat(lv)
 	for _, c := range cands {
-		f.reset(lv.View(c.h.ref))
+		f.view(lv.View(c.h.ref))
 		d := distanceTo(w.At, f)
 		if w.MaxM > 0 && d > w.MaxM {
 			continue

@@ -51,17 +51,17 @@ func (e *Engine) scan(ctx context.Context, pl *plan, lv spatial.LayerView, paral
 func scanBand(ctx context.Context, pl *plan, lv spatial.LayerView, band, whole orb.Bound, lo, hi float64, last bool, fn func(*feat)) error {
 	var err error
 	n := 0
-	f := new(feat) // one per band, reused
-	lv.Scan(band, func(v spatial.FeatureView) bool {
+	f := newFeat(lv) // one per band, reused
+	lv.ScanBound(band, func(v spatial.FeatureView, box orb.Bound) bool {
 		if err = checkCtx(ctx, n); err != nil {
 			return false
 		}
 		n++
-		y := max(v.Bound().Min[1], whole.Min[1])
+		y := max(box.Min[1], whole.Min[1])
 		if y < lo || y > hi || y == hi && !last {
 			return true
 		}
-		f.reset(v)
+		f.reset(v, box)
 		if pl.match(f) {
 			fn(f)
 		}

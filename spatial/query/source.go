@@ -36,11 +36,24 @@ func (s indexSource) version(layer string) uint64           { return s.ix.Versio
 // feature); it is valid only inside the scan's callback.
 type feat struct {
 	v    spatial.FeatureView
+	box  orb.Bound // v.Bound(), often read from the R-tree instead of the slot
 	g    orb.Geometry
 	hasG bool
+	// empty: the layer holds features without geometry, so a point box
+	// must be checked against the kind (see pointOf).
+	empty bool
 }
 
-func (f *feat) reset(v spatial.FeatureView) { *f = feat{v: v} }
+// newFeat makes the reusable candidate of one scan of lv.
+func newFeat(lv spatial.LayerView) *feat { return &feat{empty: lv.HasEmpty()} }
+
+// reset makes f the candidate v, whose box is box.
+func (f *feat) reset(v spatial.FeatureView, box orb.Bound) {
+	*f = feat{v: v, box: box, empty: f.empty}
+}
+
+// view makes f the candidate v, reading its box from its slot.
+func (f *feat) view(v spatial.FeatureView) { f.reset(v, v.Bound()) }
 
 // geom returns the geometry, materialising it on first use.
 func (f *feat) geom() orb.Geometry {

@@ -106,7 +106,7 @@ func (pl *plan) addZone(a *spatial.Area, zone orb.Geometry, pred Predicate) {
 		}
 	case Contains:
 		test = func(f *feat) bool {
-			if !f.polygonal() || !containsBound(f.v.Bound(), b) {
+			if !f.polygonal() || !containsBound(f.box, b) {
 				return false
 			}
 			return spatial.NewArea(f.geom()).Within(zone)
@@ -219,7 +219,7 @@ func withinDistance(g orb.Geometry, at orb.Point, m float64) bool {
 // feature, or a degenerate one whose coordinates are all equal). Reading
 // the box, held in the slot, saves reading (or building) the geometry.
 func pointOf(f *feat) (orb.Point, bool) {
-	if b := f.v.Bound(); b.Min == b.Max && f.v.Kind() != spatial.KindNone {
+	if b := f.box; b.Min == b.Max && (!f.empty || f.v.Kind() != spatial.KindNone) {
 		return b.Min, true
 	}
 	return orb.Point{}, false
