@@ -10,7 +10,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './viewer/web/*' 2>/dev/null
 # fresh clone, which would demand npm); only `make viewer` rebuilds it.
 VIEWER_DIST := $(wildcard viewer/dist/*.html viewer/dist/*.js viewer/dist/*.css)
 
-.PHONY: build run test test-race viewer tools bench bench-core fuzz vet clean
+.PHONY: build run test test-race viewer tools bench bench-core bench-query fuzz vet clean
 
 build: $(BIN)
 
@@ -61,6 +61,12 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./ingest/ ./data/gen/
 	$(GO) test -run '^$$' -bench BulkIngest -benchtime 3x ./cmd/bando/
 	$(GO) run ./cmd/bandobench --bin $(BIN) --n 1000000
+
+# Issue 6's side-by-side table: the questions on 1,000,000 points and the
+# 168 communes, bando vs PostGIS on the same machine (needs BANDO_TEST_PG;
+# loading PostGIS takes about a minute).
+bench-query:
+	$(GO) test ./spatial/query/ -run '^$$' -bench VsPostGIS -benchtime 3s | $(GO) run ./tools/benchtable
 
 # bando against PostGIS (in-process and over HTTP), nginx, ogr2ogr: one table,
 # also written to var/bench-core.md. BENCH_CORE_FLAGS=-quick for a short run.
