@@ -18,7 +18,7 @@ import (
 // The bando benchmarks' data and questions asked of PostGIS (GiST indexes
 // on geometry and geography, ANALYZE), for issue 6's side-by-side table:
 //
-//	make bench-query  (go test ./spatial/query/ -run '^$$' -bench VsPostGIS -benchtime 3s | go run ./tools/benchtable)
+//	make bench-query  (go test ./spatial/query/ -run '^$' -bench VsPostGIS -benchtime 3s | go run ./tools/benchtable)
 //
 // Loading the 1,000,000 points into PostGIS takes about a minute.
 
