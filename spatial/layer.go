@@ -60,6 +60,7 @@ type slot struct {
 	rec      uint32 // start of the record in rec: id, shape, props
 	nrec     uint32
 	kind     GeomKind
+	numID    bool // the id is the canonical decimal form of num
 }
 
 func newLayerIndex() *layerIndex {
@@ -171,6 +172,8 @@ func (li *layerIndex) encode(s uint32, f *Feature) {
 	sl.npts = uint32(len(li.pts)) - sl.pts
 	sl.nrec = uint32(len(li.rec)) - sl.rec
 	sl.kind = kindOf(f.Geom)
+	n, ok := NumericID(f.ID)
+	sl.numID = ok && n == f.Num
 	if sl.kind == KindNone {
 		li.empty++
 	}

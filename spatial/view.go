@@ -35,6 +35,15 @@ func (v FeatureView) Ref() uint32 { return v.s }
 // ID returns the feature id (valid only inside the callback).
 func (v FeatureView) ID() string { return v.li.idOf(v.s) }
 
+// NumericID is NumericID(v.ID()), answered from the slot without reading
+// the record when the feature's Num is its id (the store's rule).
+func (v FeatureView) NumericID() (uint64, bool) {
+	if sl := v.slot(); sl.numID {
+		return sl.num, true
+	}
+	return NumericID(v.ID())
+}
+
 // Num returns the feature's integer id (Feature.Num).
 func (v FeatureView) Num() uint64 { return v.slot().num }
 

@@ -63,3 +63,25 @@ func TestLayerViewScanBoundAscend(t *testing.T) {
 		lv.Ascend(0, func(FeatureView) bool { t.Error("unknown layer ascended"); return true })
 	})
 }
+
+// TestFeatureViewNumericID: the slot's answer equals NumericID of the id,
+// whatever Num the writer gave.
+func TestFeatureViewNumericID(t *testing.T) {
+	x := NewIndex()
+	p := orb.Point{1, 1}
+	fs := []*Feature{{ID: "7", Num: 7}, {ID: "8", Num: 3}, {ID: "07", Num: 7}, {ID: "a", Num: 1}, {ID: "18446744073709551615", Num: 18446744073709551615}}
+	for _, f := range fs {
+		f.Geom, f.Bound = p, p.Bound()
+	}
+	x.Put("l", 1, fs)
+	x.ReadLayer("l", func(lv LayerView) {
+		lv.Ascend(0, func(v FeatureView) bool {
+			n, ok := v.NumericID()
+			wn, wok := NumericID(v.ID())
+			if n != wn || ok != wok {
+				t.Errorf("%q: NumericID %d %v, want %d %v", v.ID(), n, ok, wn, wok)
+			}
+			return true
+		})
+	})
+}

@@ -51,7 +51,12 @@ type Hit struct {
 }
 
 // newHit refers to the feature v, not yet materialised.
-func newHit(v spatial.FeatureView) Hit { return hitFor(v.Ref(), v.ID()) }
+func newHit(v spatial.FeatureView) Hit {
+	if n, ok := v.NumericID(); ok { // from the slot: the id is not read
+		return Hit{ref: v.Ref(), num: n, numeric: true}
+	}
+	return Hit{ref: v.Ref(), id: v.ID()}
+}
 
 func hitFor(ref uint32, id string) Hit {
 	n, ok := spatial.NumericID(id)
