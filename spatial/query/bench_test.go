@@ -29,7 +29,8 @@ func benchEngine(b *testing.B) *Engine {
 		fs := make([]*spatial.Feature, 1_000_000)
 		for i := range fs {
 			p := w.somePoint(rng)
-			fs[i] = &spatial.Feature{ID: fmt.Sprint(i + 1), Geom: p, Bound: p.Bound(),
+			// Num as the store sets it for a numeric id.
+			fs[i] = &spatial.Feature{ID: fmt.Sprint(i + 1), Num: uint64(i + 1), Geom: p, Bound: p.Bound(),
 				Props: []any{int64(rng.IntN(10)), []string{"on", "off", "fault"}[rng.IntN(3)], float64(rng.IntN(400))}}
 		}
 		ix.Put("pts", 1, fs)
