@@ -58,7 +58,9 @@ func (e *Engine) AggregateViews(ctx context.Context, req Request, scan func(fn f
 		scan(func(v spatial.FeatureView) bool {
 			it := item{}
 			if v.Kind() == spatial.KindPoint {
-				it.pt, it.isPt = v.Points()[0], true
+				// A point's box is the point: read from the slot that
+				// holds the kind, not from the coordinate arena.
+				it.pt, it.isPt = v.Bound().Min, true
 				if checkLonLat(it.pt[0], it.pt[1]) != nil {
 					it = item{f: v.Feature()} // the worker reports it, by id
 				}
