@@ -10,7 +10,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './viewer/web/*' 2>/dev/null
 # fresh clone, which would demand npm); only `make viewer` rebuilds it.
 VIEWER_DIST := $(wildcard viewer/dist/*.html viewer/dist/*.js viewer/dist/*.css)
 
-.PHONY: build run test test-race viewer tools bench bench-core bench-query fuzz vet clean
+.PHONY: build run test test-race viewer tools bench bench-core fuzz vet clean
 
 build: $(BIN)
 
@@ -65,6 +65,7 @@ bench: build
 # Issue 6's side-by-side table: the questions on 1,000,000 points and the
 # 168 communes, bando vs PostGIS on the same machine (needs BANDO_TEST_PG;
 # loading PostGIS takes about a minute).
+.PHONY: bench-query
 bench-query:
 	$(GO) test ./spatial/query/ -run '^$$' -bench VsPostGIS -benchtime 3s | $(GO) run ./tools/benchtable
 
