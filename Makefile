@@ -62,6 +62,13 @@ bench: build
 	$(GO) test -run '^$$' -bench BulkIngest -benchtime 3x ./cmd/bando/
 	$(GO) run ./cmd/bandobench --bin $(BIN) --n 1000000
 
+# Issue 6's side-by-side table: the questions on 1,000,000 points and the
+# 168 communes, bando vs PostGIS on the same machine (needs BANDO_TEST_PG;
+# loading PostGIS takes about a minute).
+.PHONY: bench-query
+bench-query:
+	$(GO) test ./spatial/query/ -run '^$$' -bench VsPostGIS -benchtime 3s | $(GO) run ./tools/benchtable
+
 # bando against PostGIS (in-process and over HTTP), nginx, ogr2ogr: one table,
 # also written to var/bench-core.md. BENCH_CORE_FLAGS=-quick for a short run.
 # The live twin: 10,000 vessels, 1,000 zones, every rule on; one table

@@ -67,15 +67,15 @@ func (s *Server) h3(ctx context.Context, r *Request, p layers.Principal) *Respon
 		return hexError(err)
 	}
 	var selErr error
-	seq := func(yield func(*spatial.Feature) bool) {
+	scan := func(yield func(spatial.FeatureView) bool) {
 		stopped := false
-		_, selErr = s.queries.Select(ctx, p, q, func(f *spatial.Feature) {
-			if !stopped && !yield(f) {
+		_, selErr = s.queries.SelectViews(ctx, p, q, func(v spatial.FeatureView) {
+			if !stopped && !yield(v) {
 				stopped = true
 			}
 		})
 	}
-	res, err := s.hexes.Aggregate(ctx, req, seq)
+	res, err := s.hexes.AggregateViews(ctx, req, scan)
 	if selErr != nil {
 		return queryError(selErr)
 	}

@@ -41,6 +41,7 @@ type layerIndex struct {
 	tree  rtree.RTreeG[uint32]
 	order *btree.BTreeG[orderKey]
 	count int
+	empty int // live features without a geometry (KindNone)
 
 	version uint64
 	// loading is set between BeginLoad and EndLoad: deletes then leave a
@@ -59,6 +60,7 @@ type slot struct {
 	rec      uint32 // start of the record in rec: id, shape, props
 	nrec     uint32
 	kind     GeomKind
+	numID    bool // the id is the canonical decimal form of num
 }
 
 func newLayerIndex() *layerIndex {
@@ -148,6 +150,9 @@ func (li *layerIndex) allocSlot() uint32 {
 
 // release counts a slot's arena space as dead.
 func (li *layerIndex) release(sl *slot) {
+	if sl.kind == KindNone {
+		li.empty--
+	}
 	li.deadPts += int(sl.npts)
 	li.deadRec += int(sl.nrec)
 }
@@ -167,6 +172,11 @@ func (li *layerIndex) encode(s uint32, f *Feature) {
 	sl.npts = uint32(len(li.pts)) - sl.pts
 	sl.nrec = uint32(len(li.rec)) - sl.rec
 	sl.kind = kindOf(f.Geom)
+	n, ok := NumericID(f.ID)
+	sl.numID = ok && n == f.Num
+	if sl.kind == KindNone {
+		li.empty++
+	}
 }
 
 // view returns the view of slot s.

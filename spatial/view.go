@@ -35,6 +35,15 @@ func (v FeatureView) Ref() uint32 { return v.s }
 // ID returns the feature id (valid only inside the callback).
 func (v FeatureView) ID() string { return v.li.idOf(v.s) }
 
+// NumericID is NumericID(v.ID()), answered from the slot without reading
+// the record when the feature's Num is its id (the store's rule).
+func (v FeatureView) NumericID() (uint64, bool) {
+	if sl := v.slot(); sl.numID {
+		return sl.num, true
+	}
+	return NumericID(v.ID())
+}
+
 // Num returns the feature's integer id (Feature.Num).
 func (v FeatureView) Num() uint64 { return v.slot().num }
 
@@ -153,6 +162,25 @@ func (lv LayerView) Scan(b orb.Bound, fn func(FeatureView) bool) {
 	lv.li.search(b, func(s uint32) bool { return fn(lv.li.view(s)) })
 }
 
+// ScanBound is Scan handing fn each feature's bounding box as well, read
+// from the R-tree's leaf: a caller that needs only the box (points, the
+// band a feature belongs to) does not touch the feature's slot, a cache
+// miss per feature on a big layer.
+func (lv LayerView) ScanBound(b orb.Bound, fn func(v FeatureView, bound orb.Bound) bool) {
+	if lv.li == nil {
+		return
+	}
+	mn, mx := rect(b)
+	lv.li.tree.Search(mn, mx, func(lo, hi [2]float64, s uint32) bool {
+		return fn(FeatureView{li: lv.li, s: s}, orb.Bound{Min: lo, Max: hi})
+	})
+}
+
+// HasEmpty reports whether some feature of the layer has no geometry
+// (KindNone): when it does not, a box that is a point is a point feature's
+// box, or a degenerate geometry's, without reading the feature's kind.
+func (lv LayerView) HasEmpty() bool { return lv.li != nil && lv.li.empty > 0 }
+
 // Intersecting calls fn for every feature whose geometry intersects b.
 func (lv LayerView) Intersecting(b orb.Bound, fn func(FeatureView) bool) {
 	lv.Scan(b, func(v FeatureView) bool {
@@ -172,4 +200,22 @@ func (lv LayerView) Count() int {
 		return 0
 	}
 	return lv.li.count
+}
+
+// Ascend calls fn with a view of the features in id order, starting at the
+// offset-th, until fn returns false (Index.Ascend without materialising).
+func (lv LayerView) Ascend(offset int, fn func(FeatureView) bool) {
+	if lv.li == nil {
+		return
+	}
+	lv.li.ascend(offset, func(s uint32) bool { return fn(lv.li.view(s)) })
+}
+
+// Extent returns the bounding box of all features, and false for an
+// empty layer (Index.Extent under the lock already held).
+func (lv LayerView) Extent() (orb.Bound, bool) {
+	if lv.li == nil {
+		return orb.Bound{}, false
+	}
+	return lv.li.extent()
 }

@@ -138,12 +138,26 @@ const batchSize = 4096
 // once, in the caller's goroutine; the work is spread over the Engine's
 // workers. ctx cancels it (the question's time limit).
 func (e *Engine) Aggregate(ctx context.Context, req Request, features iter.Seq[*spatial.Feature]) (*Result, error) {
+	return e.aggregate(ctx, req, func(add func(item, []aggVal) bool) {
+		for f := range features {
+			if !add(item{f: f}, nil) {
+				return
+			}
+		}
+	})
+}
+
+// aggregate runs a question over the items produce hands to add (which
+// returns false to stop), each with its values of the request's non-count
+// figures (none when the item's feature is read for them): produce runs
+// in the caller's goroutine, batches of items go to the workers.
+func (e *Engine) aggregate(ctx context.Context, req Request, produce func(add func(item, []aggVal) bool)) (*Result, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	run := newRun(e, &req)
-	batches := make(chan []*spatial.Feature, e.workers)
-	free := make(chan []*spatial.Feature, 2*e.workers+1) // batches for reuse
+	batches := make(chan *batch, e.workers)
+	free := make(chan *batch, 2*e.workers+1) // batches for reuse
 	var wg sync.WaitGroup
 	for w := range run.parts {
 		wg.Go(func() {
@@ -151,33 +165,36 @@ func (e *Engine) Aggregate(ctx context.Context, req Request, features iter.Seq[*
 				if !run.failed.Load() {
 					run.add(w, b)
 				}
+				b.reset()
 				select {
-				case free <- b[:0]:
+				case free <- b:
 				default:
 				}
 			}
 		})
 	}
-	batch := make([]*spatial.Feature, 0, batchSize)
-	for f := range features {
-		if batch = append(batch, f); len(batch) < batchSize {
-			continue
+	cur := newBatch()
+	produce(func(it item, vals []aggVal) bool {
+		cur.items, cur.vals = append(cur.items, it), append(cur.vals, vals...)
+		if len(cur.items) < batchSize {
+			return true
 		}
 		if err := ctx.Err(); err != nil {
 			run.fail(fmt.Errorf("hex: aggregate: %w", err))
 		}
 		if run.failed.Load() {
-			break
+			return false
 		}
-		batches <- batch
+		batches <- cur
 		select {
-		case batch = <-free:
+		case cur = <-free:
 		default:
-			batch = make([]*spatial.Feature, 0, batchSize)
+			cur = newBatch()
 		}
-	}
-	if len(batch) > 0 && !run.failed.Load() {
-		batches <- batch
+		return true
+	})
+	if len(cur.items) > 0 && !run.failed.Load() {
+		batches <- cur
 	}
 	close(batches)
 	wg.Wait()
@@ -216,10 +233,10 @@ func newRun(e *Engine, req *Request) *run {
 
 // add gives a batch to part w. A panic inside (h3-go panics on some inputs
 // it cannot size; see h3Alloc) fails the question instead of the server.
-func (r *run) add(w int, b []*spatial.Feature) {
+func (r *run) add(w int, b *batch) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.fail(fmt.Errorf("hex: internal error on a batch of %d features: %v", len(b), p))
+			r.fail(fmt.Errorf("hex: internal error on a batch of %d features: %v", len(b.items), p))
 		}
 	}()
 	if err := r.parts[w].add(b); err != nil {

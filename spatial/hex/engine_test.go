@@ -160,14 +160,13 @@ func TestPointCacheNeverStale(t *testing.T) {
 		seen bool
 	}{{orb.Point{106.7, 10.8}, false}, {orb.Point{106.7, 10.8}, true}, {orb.Point{105.8, 21.0}, false}, {orb.Point{106.7, 10.8}, true}} {
 		p := tt.p
-		f := &spatial.Feature{ID: "a", Geom: p, Seq: uint64(i)}
-		fs := []*spatial.Feature{f}
+		fs := []orb.Point{p}
 		want := mustCell(t, p[0], p[1], 15)
 		pc.Lookup(fs, 15, out)
 		if tt.seen && out[0] != want || !tt.seen && out[0] != 0 {
 			t.Fatalf("version %d at %v: cached %s, seen before %v", i, p, out[0], tt.seen)
 		}
-		if _, err := pc.Compute(fs, []orb.Point{p}, 15, out); err != nil {
+		if _, err := pc.Compute(fs, 15, out); err != nil {
 			t.Fatal(err)
 		}
 		if pc.Lookup(fs, 15, out); out[0] != want {

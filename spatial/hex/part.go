@@ -18,9 +18,11 @@ type part struct {
 	cells []Cell   // in index order
 	vals  []aggVal // len(cells) × len(aggs)
 	// scratch, reused across batches
-	pfs   []*spatial.Feature // the batch's points not cached yet
-	pts   []orb.Point
-	pidx  []int // their positions in the batch
+	pts   []orb.Point // the batch's points
+	pidx  []int       // their positions in the batch
+	pcs   []Cell      // their cached cells
+	npts  []orb.Point // the points not cached yet
+	nidx  []int       // their positions in pts
 	fresh []Cell
 	cs    []Cell // the batch's point cells, 0 for other features
 	one   [1]Cell
@@ -58,44 +60,64 @@ func newPart(r *run) *part {
 	return p
 }
 
-func (p *part) add(batch []*spatial.Feature) error {
+func (p *part) add(b *batch) error {
 	res := p.r.req.Res
-	p.cs = slices.Grow(p.cs[:0], len(batch))[:len(batch)]
-	p.r.e.points.Lookup(batch, res, p.cs)
-	// Points not cached yet: compute their cells in one go.
-	p.pfs, p.pts, p.pidx = p.pfs[:0], p.pts[:0], p.pidx[:0]
-	for i, f := range batch {
-		if p.cs[i] != 0 {
-			continue
+	items := b.items
+	p.cs = slices.Grow(p.cs[:0], len(items))[:len(items)]
+	p.pts, p.pidx = p.pts[:0], p.pidx[:0]
+	for i := range items {
+		it := &items[i]
+		p.cs[i] = 0
+		if it.f != nil { // a feature handed in whole: is it a point?
+			if pt, err := pointOf(it.f.Geom); err == nil {
+				it.pt, it.isPt = pt, true
+			}
 		}
-		if pt, err := pointOf(f.Geom); err == nil {
-			p.pfs, p.pts, p.pidx = append(p.pfs, f), append(p.pts, pt), append(p.pidx, i)
+		if it.isPt {
+			p.pts, p.pidx = append(p.pts, it.pt), append(p.pidx, i)
 		}
 	}
-	if len(p.pfs) > 0 {
-		p.fresh = slices.Grow(p.fresh[:0], len(p.pfs))[:len(p.pfs)]
-		if bad, err := p.r.e.points.Compute(p.pfs, p.pts, res, p.fresh); err != nil {
-			return fmt.Errorf("hex: feature %q: %w", p.pfs[bad].ID, err)
+	p.pcs = slices.Grow(p.pcs[:0], len(p.pts))[:len(p.pts)]
+	p.r.e.points.Lookup(p.pts, res, p.pcs)
+	// Points not cached yet: compute their cells in one go.
+	p.npts, p.nidx = p.npts[:0], p.nidx[:0]
+	for k, c := range p.pcs {
+		if c != 0 {
+			p.cs[p.pidx[k]] = c
+			continue
 		}
-		for k, i := range p.pidx {
+		p.npts, p.nidx = append(p.npts, p.pts[k]), append(p.nidx, p.pidx[k])
+	}
+	if len(p.npts) > 0 {
+		p.fresh = slices.Grow(p.fresh[:0], len(p.npts))[:len(p.npts)]
+		if bad, err := p.r.e.points.Compute(p.npts, res, p.fresh); err != nil {
+			return fmt.Errorf("hex: feature %q: %w", items[p.nidx[bad]].id(), err)
+		}
+		for k, i := range p.nidx {
 			p.cs[i] = p.fresh[k]
 		}
 	}
 	out := p.r.req.OutRes()
-	for i, f := range batch {
+	na := len(p.aggs)
+	for i := range items {
+		it := &items[i]
 		var cells []Cell
 		if c := p.cs[i]; c != 0 { // a point
 			p.one[0] = c.parent(out)
 			cells = p.one[:]
 		} else {
 			var err error
-			if cells, err = p.cover(f); err != nil {
-				return fmt.Errorf("hex: feature %q: %w", f.ID, err)
+			if cells, err = p.cover(it.f); err != nil {
+				return fmt.Errorf("hex: feature %q: %w", it.f.ID, err)
 			}
 		}
-		if len(p.aggs) > 0 {
-			if err := p.values(f); err != nil {
-				return fmt.Errorf("hex: feature %q: %w", f.ID, err)
+		if na > 0 {
+			if it.f != nil {
+				if err := p.values(it.f); err != nil {
+					return fmt.Errorf("hex: feature %q: %w", it.f.ID, err)
+				}
+			} else { // read from a view by the producer
+				copy(p.fvals, b.vals[i*na:(i+1)*na])
 			}
 		}
 		for _, c := range cells {

@@ -4,7 +4,6 @@ import (
 	"math"
 	"sync"
 
-	"bando/spatial"
 	"github.com/paulmach/orb"
 )
 
@@ -128,29 +127,22 @@ func (t *pointTable) grow() {
 	}
 }
 
-// Lookup sets out[i] to the cached cell at res of fs[i], or 0 where none
-// is cached (a point not seen yet at res, or not a point). It does not
-// read more of a feature than its point. out must be as long as fs.
-func (pc *PointCells) Lookup(fs []*spatial.Feature, res int, out []Cell) {
+// Lookup sets out[i] to the cached cell at res of point pts[i], or 0
+// where none is cached. out must be as long as pts.
+func (pc *PointCells) Lookup(pts []orb.Point, res int, out []Cell) {
 	pc.mu.RLock()
 	defer pc.mu.RUnlock() // a panic below (a bug) must not leave the cache locked
 	t := &pc.tabs[res]
-	for i, f := range fs {
-		out[i] = 0
-		if f == nil {
-			continue
-		}
-		if p, ok := f.Geom.(orb.Point); ok {
-			out[i] = t.get(p)
-		}
+	for i, p := range pts {
+		out[i] = t.get(p)
 	}
 }
 
-// Compute sets out[i] to the cell at res of point pts[i] of feature fs[i]
-// and remembers it. It returns the index of the first point with
-// coordinates out of range (and an *Error), having done the others; -1
-// when all are good. pts and out must be as long as fs.
-func (pc *PointCells) Compute(fs []*spatial.Feature, pts []orb.Point, res int, out []Cell) (int, error) {
+// Compute sets out[i] to the cell at res of point pts[i] and remembers
+// it. It returns the index of the first point with coordinates out of
+// range (and an *Error), having done the others; -1 when all are good.
+// out must be as long as pts.
+func (pc *PointCells) Compute(pts []orb.Point, res int, out []Cell) (int, error) {
 	bad, badErr := -1, error(nil)
 	for i, p := range pts {
 		out[i] = 0
@@ -164,11 +156,11 @@ func (pc *PointCells) Compute(fs []*spatial.Feature, pts []orb.Point, res int, o
 	}
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if pc.n+len(fs) > pc.max {
+	if pc.n+len(pts) > pc.max {
 		pc.tabs, pc.n = [MaxRes + 1]pointTable{}, 0
 	}
 	t := &pc.tabs[res]
-	for i := range fs {
+	for i := range pts {
 		if out[i] != 0 && pc.n < pc.max && t.put(pts[i], out[i]) {
 			pc.n++
 		}

@@ -67,25 +67,29 @@ func (e *Engine) unitSet(p layers.Principal, path, id string) (*unitSet, *Error)
 func (e *Engine) buildUnits(l *layers.Layer, v uint64) *unitSet {
 	us := &unitSet{version: v, layer: l, byCode: map[string]*unit{}}
 	codeAt, nameAt := l.FieldIndex("code"), l.FieldIndex("name")
-	text := func(f *spatial.Feature, i int) string {
-		if i < 0 || i >= len(f.Props) {
+	text := func(v spatial.FeatureView, i int) string {
+		if i < 0 {
 			return ""
 		}
-		s, _ := f.Props[i].(string)
-		return s
+		return v.Prop(i).Str() // "" unless a string
 	}
-	e.src.ascend(l.ID, 0, func(f *spatial.Feature) bool {
-		if !polygonal(f.Geom) {
+	e.src.read(l.ID, func(lv spatial.LayerView) {
+		f := newFeat(lv)
+		lv.Ascend(0, func(v spatial.FeatureView) bool {
+			if f.view(v); !f.polygonal() {
+				return true
+			}
+			// Copies: the units outlive the read lock.
+			u := &unit{ord: len(us.list), id: strings.Clone(v.ID()), code: strings.Clone(text(v, codeAt)),
+				name: strings.Clone(text(v, nameAt)), geom: f.geom()}
+			if u.code == "" {
+				u.code = u.id
+			}
+			u.folded = Fold(u.name)
+			u.short = shortName(u.folded)
+			us.list = append(us.list, u)
 			return true
-		}
-		u := &unit{ord: len(us.list), id: f.ID, code: text(f, codeAt), name: text(f, nameAt), geom: f.Geom}
-		if u.code == "" {
-			u.code = f.ID
-		}
-		u.folded = Fold(u.name)
-		u.short = shortName(u.folded)
-		us.list = append(us.list, u)
-		return true
+		})
 	})
 	for _, u := range us.list {
 		u.area = spatial.NewArea(u.geom)

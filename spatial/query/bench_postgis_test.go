@@ -18,7 +18,7 @@ import (
 // The bando benchmarks' data and questions asked of PostGIS (GiST indexes
 // on geometry and geography, ANALYZE), for issue 6's side-by-side table:
 //
-//	go test ./spatial/query/ -run XXX -bench VsPostGIS -benchtime 20x
+//	make bench-query  (go test ./spatial/query/ -run '^$' -bench VsPostGIS -benchtime 3s | go run ./tools/benchtable)
 //
 // Loading the 1,000,000 points into PostGIS takes about a minute.
 
@@ -28,9 +28,11 @@ func BenchmarkVsPostGIS(b *testing.B) {
 	e := benchEngine(b)
 	pool := testenv.PostGIS(b)
 	w := &world{communes: benchCom, feats: map[string][]*spatial.Feature{}}
-	e.src.ascend("pts", 0, func(f *spatial.Feature) bool {
-		w.feats["pts"] = append(w.feats["pts"], f)
-		return true
+	e.src.read("pts", func(lv spatial.LayerView) {
+		lv.Ascend(0, func(v spatial.FeatureView) bool {
+			w.feats["pts"] = append(w.feats["pts"], v.Feature())
+			return true
+		})
 	})
 	w.loadPostGIS(b, pool)
 	// Let PostgreSQL settle (no autovacuum or checkpoint racing the

@@ -29,7 +29,8 @@ func benchEngine(b *testing.B) *Engine {
 		fs := make([]*spatial.Feature, 1_000_000)
 		for i := range fs {
 			p := w.somePoint(rng)
-			fs[i] = &spatial.Feature{ID: fmt.Sprint(i + 1), Geom: p, Bound: p.Bound(),
+			// Num as the store sets it for a numeric id.
+			fs[i] = &spatial.Feature{ID: fmt.Sprint(i + 1), Num: uint64(i + 1), Geom: p, Bound: p.Bound(),
 				Props: []any{int64(rng.IntN(10)), []string{"on", "off", "fault"}[rng.IntN(3)], float64(rng.IntN(400))}}
 		}
 		ix.Put("pts", 1, fs)
@@ -136,11 +137,13 @@ func BenchmarkScanBaseline(b *testing.B) {
 	ext, _ := e.src.extent("pts")
 	for b.Loop() {
 		n := 0
-		e.src.search("pts", ext, func(f *spatial.Feature) bool {
-			if f.Bound.Min[0] > 0 {
-				n++
-			}
-			return true
+		e.src.read("pts", func(lv spatial.LayerView) {
+			lv.Scan(ext, func(v spatial.FeatureView) bool {
+				if v.Bound().Min[0] > 0 {
+					n++
+				}
+				return true
+			})
 		})
 		if n != 1_000_000 {
 			b.Fatal(n)
@@ -176,9 +179,11 @@ func BenchmarkScanLocate(b *testing.B) {
 	ext, _ := e.src.extent("pts")
 	for b.Loop() {
 		n := 0
-		e.src.search("pts", ext, func(f *spatial.Feature) bool {
-			n += us.grid.locate(us.list, f.Bound.Min)
-			return true
+		e.src.read("pts", func(lv spatial.LayerView) {
+			lv.Scan(ext, func(v spatial.FeatureView) bool {
+				n += us.grid.locate(us.list, v.Bound().Min)
+				return true
+			})
 		})
 	}
 }

@@ -134,10 +134,16 @@
 //
 // # Speed
 //
-// Index access goes through one seam (source.go). Radius, zone, bbox and
-// admin clauses search the R-tree over the intersection of their boxes and
-// test exactly; zones and units are prepared (spatial.Area: edges bucketed
-// in strips). Admin joins find a point's unit with a two-level grid over
-// the units, built once per admin layer version, and run in parallel over
-// bands of the layer. See bench_test.go.
+// Index access goes through one seam (source.go): a question reads its
+// layer in place (spatial.FeatureView) under one read lock, which its
+// parallel bands share. Points are tested and counted from their box (read
+// from the R-tree's leaf), filters and figures read typed values without
+// boxing, lines and polygons are materialised only when an exact test
+// needs orb values, and only the returned page becomes *spatial.Feature.
+// Radius, zone, bbox and admin clauses search the R-tree over the
+// intersection of their boxes and test exactly; zones and units are
+// prepared (spatial.Area: edges bucketed in strips). Admin joins find a
+// point's unit with a two-level grid over the units, built once per admin
+// layer version, and run in parallel over bands of the layer. See
+// bench_test.go and `make bench-query`.
 package query

@@ -88,7 +88,7 @@ type plan struct {
 	bound   orb.Bound // where every match lies, when bounded
 	bounded bool
 	empty   bool // the clauses' regions do not meet: nothing matches
-	filter  func([]any) tri
+	filter  func(spatial.FeatureView) tri
 	fields  []int
 	origin  *orb.Point // the point distances are measured from
 	groups  []grouper
@@ -100,7 +100,7 @@ type plan struct {
 // exact test.
 type clause struct {
 	bound orb.Bound
-	test  func(f *spatial.Feature) bool
+	test  func(f *feat) bool
 }
 
 func (e *Engine) plan(p layers.Principal, q *Query) (*plan, error) {
@@ -146,14 +146,19 @@ func (pl *plan) addRegion(b orb.Bound) {
 	}
 }
 
-// match reports whether f passes every clause but nearest, and the filter.
-func (pl *plan) match(f *spatial.Feature) bool {
+// match reports whether f passes every clause but nearest, and the
+// filter. The filter runs first: it reads the props in place, and a
+// feature it drops never has its geometry built.
+func (pl *plan) match(f *feat) bool {
+	if pl.filter != nil && pl.filter(f.v) != triTrue {
+		return false
+	}
 	for i := range pl.clauses {
 		if !pl.clauses[i].test(f) {
 			return false
 		}
 	}
-	return pl.filter == nil || pl.filter(f.Props) == triTrue
+	return true
 }
 
 func (e *Engine) compileResult(pl *plan) error {

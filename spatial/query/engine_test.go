@@ -263,7 +263,7 @@ func TestCmpIDIsLess(t *testing.T) {
 	ids := []string{"0", "1", "2", "10", "07", "+7", "a", "B", "", "18446744073709551615", "18446744073709551616", "x/y"}
 	for _, a := range ids {
 		for _, b := range ids {
-			ha, hb := newHit(&spatial.Feature{ID: a}), newHit(&spatial.Feature{ID: b})
+			ha, hb := hitFor(0, a), hitFor(0, b)
 			if got, want := cmpID(ha, hb) < 0, spatial.Less(a, b); got != want {
 				t.Errorf("cmpID(%q, %q) < 0 = %v, Less %v", a, b, got, want)
 			}

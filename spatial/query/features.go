@@ -11,39 +11,52 @@ import (
 
 // features answers a query for features: the page of matches in a stable
 // order (distance from the query's point, then id; or id) and how many
-// matched in all.
+// matched in all. Candidates are ranked as views; only the page is
+// materialised, under the same read lock.
 func (e *Engine) features(ctx context.Context, pl *plan) (*Result, error) {
 	res := &Result{Layer: pl.layer, Fields: pl.fields, Repairs: pl.repairs}
+	var err error
+	e.src.read(pl.layer.ID, func(lv spatial.LayerView) {
+		err = e.featuresIn(ctx, pl, lv, res)
+		materialise(lv, res.Features)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (e *Engine) featuresIn(ctx context.Context, pl *plan, lv spatial.LayerView, res *Result) error {
 	q := pl.q
 	if pl.nearest != nil {
-		hits, err := e.nearest(ctx, pl)
+		hits, err := e.nearest(ctx, pl, lv)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		res.Matched = len(hits)
 		res.Features = page(hits, q.Offset, q.Limit)
-		return res, nil
+		return nil
 	}
 	if pl.empty {
-		return res, nil
+		return nil
 	}
 	if !pl.bounded && pl.origin == nil {
-		return e.inIDOrder(ctx, pl, res)
+		return inIDOrder(ctx, pl, lv, res)
 	}
 	nw := workers()
 	tops := perWorker(nw, func() *topN { return &topN{n: q.Offset + q.Limit} })
 	counts := make([]int, nw)
 	origin := pl.origin
-	err := e.scan(ctx, pl, nw, func(w int, f *spatial.Feature) {
+	err := e.scan(ctx, pl, lv, nw, func(w int, f *feat) {
 		counts[w]++
-		h := newHit(f)
+		h := newHit(f.v)
 		if origin != nil {
 			h.DistanceM, h.HasDistance = distanceTo(*origin, f), true
 		}
 		tops[w].offer(h)
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	all := tops[0]
 	for i, t := range tops {
@@ -57,37 +70,39 @@ func (e *Engine) features(ctx context.Context, pl *plan) (*Result, error) {
 	hits := all.hits
 	slices.SortFunc(hits, cmpHit)
 	res.Features = page(hits, q.Offset, q.Limit)
-	return res, nil
+	return nil
 }
 
 // inIDOrder walks the layer in id order, counting matches and keeping the
 // page: no region to search, nothing to sort.
-func (e *Engine) inIDOrder(ctx context.Context, pl *plan, res *Result) (*Result, error) {
+func inIDOrder(ctx context.Context, pl *plan, lv spatial.LayerView, res *Result) error {
 	q := pl.q
 	if pl.filter == nil && len(pl.clauses) == 0 {
-		res.Matched = e.src.count(pl.layer.ID)
-		e.src.ascend(pl.layer.ID, q.Offset, func(f *spatial.Feature) bool {
-			res.Features = append(res.Features, Hit{Feature: f})
+		res.Matched = lv.Count()
+		lv.Ascend(q.Offset, func(v spatial.FeatureView) bool {
+			res.Features = append(res.Features, newHit(v))
 			return len(res.Features) < q.Limit
 		})
-		return res, nil
+		return nil
 	}
 	var err error
 	n := 0
-	e.src.ascend(pl.layer.ID, 0, func(f *spatial.Feature) bool {
+	f := newFeat(lv)
+	lv.Ascend(0, func(v spatial.FeatureView) bool {
 		if err = checkCtx(ctx, n); err != nil {
 			return false
 		}
+		f.view(v)
 		if pl.match(f) {
 			if res.Matched >= q.Offset && res.Matched < q.Offset+q.Limit {
-				res.Features = append(res.Features, Hit{Feature: f})
+				res.Features = append(res.Features, newHit(v))
 			}
 			res.Matched++
 		}
 		n++
 		return true
 	})
-	return res, err
+	return err
 }
 
 func page(hits []Hit, offset, limit int) []Hit {
@@ -126,7 +141,7 @@ func cmpID(a, b Hit) int {
 		}
 		return 1
 	}
-	return strings.Compare(a.Feature.ID, b.Feature.ID)
+	return strings.Compare(a.id, b.id)
 }
 
 // topN keeps the n least hits seen, in a max-heap.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"bando/layers"
+	"bando/spatial"
 )
 
 // tri is SQL's three-valued logic: a comparison with an absent value is
@@ -28,10 +29,10 @@ func triOf(b bool) tri {
 	return triFalse
 }
 
-func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func([]any) tri, error) {
+func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.FeatureView) tri, error) {
 	switch f.Op {
 	case "and", "or":
-		var args []func([]any) tri
+		var args []func(spatial.FeatureView) tri
 		for i, a := range f.Args {
 			c, err := compileFilter(pl, index(join(path, f.Op), i), a, lim)
 			if err != nil {
@@ -40,7 +41,7 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func([]any) tr
 			args = append(args, c)
 		}
 		if f.Op == "and" {
-			return func(p []any) tri {
+			return func(p spatial.FeatureView) tri {
 				out := triTrue
 				for _, a := range args {
 					switch a(p) {
@@ -53,7 +54,7 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func([]any) tr
 				return out
 			}, nil
 		}
-		return func(p []any) tri {
+		return func(p spatial.FeatureView) tri {
 			out := triFalse
 			for _, a := range args {
 				switch a(p) {
@@ -70,7 +71,7 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func([]any) tr
 		if err != nil {
 			return nil, err
 		}
-		return func(p []any) tri {
+		return func(p spatial.FeatureView) tri {
 			switch a(p) {
 			case triTrue:
 				return triFalse
@@ -86,23 +87,25 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func([]any) tr
 	}
 	fd := &pl.layer.Fields[i]
 	if f.Op == "is_null" {
-		return func(p []any) tri { return triOf(i >= len(p) || p[i] == nil) }, nil
+		return func(v spatial.FeatureView) tri { return triOf(v.Prop(i).IsNull()) }, nil
 	}
 	cmp, err := compileCompare(join(path, "value"), fd, f, lim)
 	if err != nil {
 		return nil, err
 	}
-	return func(p []any) tri {
-		if i >= len(p) || p[i] == nil || !fd.Type.Accepts(p[i]) {
-			return triNull
+	want := propKind(fd.Type)
+	return func(v spatial.FeatureView) tri {
+		x := v.Prop(i)
+		if k := x.Kind(); k == spatial.PropNull || k != want && !(want == spatial.PropTrue && k == spatial.PropFalse) {
+			return triNull // absent, or not of the field's type (bad data)
 		}
-		return triOf(cmp(p[i]))
+		return triOf(cmp(x))
 	}, nil
 }
 
 // compileCompare returns the test of a present value against the filter's
 // value(s), which must suit the field's type.
-func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(any) bool, error) {
+func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(spatial.Value) bool, error) {
 	if f.Op == "prefix" {
 		if fd.Type != layers.TypeString {
 			return nil, errf(CodeInvalid, path, "prefix needs a text field; %q is %s", fd.Name, fd.Type)
@@ -112,7 +115,7 @@ func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(
 			return nil, wrongType(path, "a string", f.Value)
 		}
 		want := Fold(s)
-		return func(v any) bool { return strings.HasPrefix(Fold(v.(string)), want) }, nil
+		return func(v spatial.Value) bool { return strings.HasPrefix(Fold(v.Str()), want) }, nil
 	}
 	if fd.Type == layers.TypeBool && f.Op != "=" && f.Op != "!=" && f.Op != "in" {
 		return nil, errf(CodeInvalid, strings.TrimSuffix(path, ".value")+".op", "%s is not defined for the boolean field %q", f.Op, fd.Name)
@@ -131,8 +134,8 @@ func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(
 			}
 			keys = append(keys, k)
 		}
-		return func(v any) bool {
-			return slices.ContainsFunc(keys, func(k any) bool { return compare(v, k) == 0 })
+		return func(v spatial.Value) bool {
+			return slices.ContainsFunc(keys, func(k any) bool { return compareValue(v, k) == 0 })
 		}, nil
 	case "between":
 		arr := f.Value.([]any)
@@ -144,7 +147,7 @@ func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(
 		if err != nil {
 			return nil, err
 		}
-		return func(v any) bool { return compare(v, lo) >= 0 && compare(v, hi) <= 0 }, nil
+		return func(v spatial.Value) bool { return compareValue(v, lo) >= 0 && compareValue(v, hi) <= 0 }, nil
 	}
 	k, err := typedValue(path, fd, f.Value)
 	if err != nil {
@@ -167,7 +170,7 @@ func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(
 	default:
 		return nil, errf(CodeInvalid, path, "unknown operator %q", f.Op)
 	}
-	return func(v any) bool { return ok(compare(v, k)) }, nil
+	return func(v spatial.Value) bool { return ok(compareValue(v, k)) }, nil
 }
 
 // typedValue converts a JSON value to the in-memory type of the field, or
@@ -259,6 +262,61 @@ func compare(a, b any) int {
 		return 1
 	case time.Time:
 		return a.Compare(b.(time.Time))
+	}
+	return 0
+}
+
+// propKind is the stored kind of a field type's values (PropTrue standing
+// for both booleans).
+func propKind(t layers.FieldType) spatial.PropKind {
+	switch t {
+	case layers.TypeString:
+		return spatial.PropString
+	case layers.TypeInt:
+		return spatial.PropInt
+	case layers.TypeFloat:
+		return spatial.PropFloat
+	case layers.TypeBool:
+		return spatial.PropTrue
+	case layers.TypeTime:
+		return spatial.PropTime
+	}
+	return spatial.PropNull
+}
+
+// compareValue is compare for a stored value read in place (of the type
+// of k, which the caller checked), without boxing it.
+func compareValue(v spatial.Value, k any) int {
+	switch v.Kind() {
+	case spatial.PropString:
+		return strings.Compare(v.Str(), k.(string))
+	case spatial.PropInt:
+		return cmpOrdered(v.Int(), k.(int64))
+	case spatial.PropFloat:
+		return cmpOrdered(v.Float(), k.(float64))
+	case spatial.PropFalse, spatial.PropTrue:
+		a, b := v.Bool(), k.(bool)
+		switch {
+		case a == b:
+			return 0
+		case !a:
+			return -1
+		}
+		return 1
+	case spatial.PropTime:
+		return v.Time().Compare(k.(time.Time))
+	}
+	return 0
+}
+
+// cmpOrdered is cmp.Compare without its NaN ordering: NaN compares equal
+// to everything, as compare's explicit < and > make it.
+func cmpOrdered[T int64 | float64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
 	return 0
 }

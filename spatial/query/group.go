@@ -84,7 +84,7 @@ type fig struct {
 	maxF float64
 }
 
-func (a *acc) add(pl *plan, f *spatial.Feature) {
+func (a *acc) add(pl *plan, f *feat) {
 	a.count++
 	for i := range pl.aggs {
 		ag := &pl.aggs[i]
@@ -94,18 +94,16 @@ func (a *acc) add(pl *plan, f *spatial.Feature) {
 			continue
 		case "area_m2":
 			x.n++
-			x.sumF += geo.Area(f.Geom)
+			x.sumF += geo.Area(f.geom())
 			continue
 		case "length_m":
 			x.n++
-			x.sumF += geo.Length(f.Geom)
+			x.sumF += geo.Length(f.geom())
 			continue
 		}
-		if ag.field >= len(f.Props) {
-			continue
-		}
-		switch v := f.Props[ag.field].(type) {
-		case int64:
+		switch p := f.v.Prop(ag.field); p.Kind() {
+		case spatial.PropInt:
+			v := p.Int()
 			if x.n == 0 || v < x.minI {
 				x.minI = v
 			}
@@ -115,7 +113,8 @@ func (a *acc) add(pl *plan, f *spatial.Feature) {
 			x.sumI += v
 			x.sumF += float64(v)
 			x.n++
-		case float64:
+		case spatial.PropFloat:
+			v := p.Float()
 			if x.n == 0 || v < x.minF {
 				x.minF = v
 			}
@@ -181,7 +180,7 @@ func (a *acc) figures(pl *plan) []any {
 
 // keyOf computes a feature's group key; unit parts are unit indexes (or
 // -1), field parts the values.
-func (pl *plan) keyOf(f *spatial.Feature, key *groupKey) {
+func (pl *plan) keyOf(f *feat, key *groupKey) {
 	for i := range pl.groups {
 		g := &pl.groups[i]
 		if g.units != nil {
@@ -192,11 +191,7 @@ func (pl *plan) keyOf(f *spatial.Feature, key *groupKey) {
 			key[i] = int64(u)
 			continue
 		}
-		var v any
-		if g.field < len(f.Props) {
-			v = f.Props[g.field]
-		}
-		key[i] = v
+		key[i] = f.v.Prop(g.field).Any() // copies a string: the key outlives the view
 	}
 }
 
@@ -206,14 +201,14 @@ type groupKey [4]any
 // representative is the point a feature is joined to admin units by:
 // ST_PointOnSurface (a point for points, a vertex for lines, an inside
 // point for polygons).
-func representative(f *spatial.Feature) (orb.Point, bool) {
+func representative(f *feat) (orb.Point, bool) {
 	// A geometry whose box is a point is that point; reading the box, held
-	// in the feature, saves a memory access to the geometry.
+	// in the slot, saves reading the geometry.
 	if p, ok := pointOf(f); ok {
 		return p, true
 	}
-	if p, ok := f.Geom.(orb.Point); ok {
-		return p, true
+	if f.v.Kind() == spatial.KindPoint {
+		return f.v.Points()[0], true
 	}
-	return spatial.PointOnSurface(f.Geom)
+	return spatial.PointOnSurface(f.geom())
 }

@@ -37,7 +37,7 @@ func (e *Engine) grouped(ctx context.Context, pl *plan) (*Result, error) {
 		return p
 	})
 	maxGroups := e.lim.MaxGroups
-	add := func(w int, f *spatial.Feature) {
+	add := func(w int, f *feat) {
 		p := parts[w]
 		p.total.add(pl, f)
 		if len(pl.groups) == 0 {
@@ -69,15 +69,23 @@ func (e *Engine) grouped(ctx context.Context, pl *plan) (*Result, error) {
 		}
 		a.add(pl, f)
 	}
-	if pl.nearest != nil {
-		hits, err := e.nearest(ctx, pl)
-		if err != nil {
-			return nil, err
+	var err error
+	e.src.read(pl.layer.ID, func(lv spatial.LayerView) {
+		if pl.nearest == nil {
+			err = e.scan(ctx, pl, lv, nw, add)
+			return
 		}
+		var hits []Hit
+		if hits, err = e.nearest(ctx, pl, lv); err != nil {
+			return
+		}
+		f := newFeat(lv)
 		for _, h := range hits {
-			add(0, h.Feature)
+			f.view(lv.View(h.ref))
+			add(0, f)
 		}
-	} else if err := e.scan(ctx, pl, nw, add); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	for _, p := range parts {

@@ -17,13 +17,13 @@ import (
 // those within max_m metres on the ellipsoid (ST_DWithin). It searches
 // boxes of growing radius until k candidates lie within the radius the box
 // is sure to cover.
-func (e *Engine) nearest(ctx context.Context, pl *plan) ([]Hit, error) {
+func (e *Engine) nearest(ctx context.Context, pl *plan, lv spatial.LayerView) ([]Hit, error) {
 	w := pl.nearest
-	if pl.empty || e.src.count(pl.layer.ID) == 0 {
+	if pl.empty || lv.Count() == 0 {
 		return nil, nil
 	}
-	ext, _ := e.src.extent(pl.layer.ID)
-	r := startRadius(ext, e.src.count(pl.layer.ID), w.K)
+	ext, _ := lv.Extent()
+	r := startRadius(ext, lv.Count(), w.K)
 	type cand struct {
 		h   Hit
 		sph float64
@@ -48,13 +48,15 @@ func (e *Engine) nearest(ctx context.Context, pl *plan) ([]Hit, error) {
 		cands = cands[:0]
 		var err error
 		n := 0
-		e.src.search(pl.layer.ID, box, func(f *spatial.Feature) bool {
+		f := newFeat(lv)
+		lv.ScanBound(box, func(v spatial.FeatureView, vb orb.Bound) bool {
 			if err = checkCtx(ctx, n); err != nil {
 				return false
 			}
 			n++
+			f.reset(v, vb)
 			if pl.match(f) {
-				cands = append(cands, cand{newHit(f), sphereTo(w.At, f)})
+				cands = append(cands, cand{newHit(v), sphereTo(w.At, f)})
 			}
 			return true
 		})
@@ -84,8 +86,10 @@ func (e *Engine) nearest(ctx context.Context, pl *plan) ([]Hit, error) {
 		return cmpHit(a.h, b.h)
 	})
 	var out []Hit
+	f := newFeat(lv)
 	for _, c := range cands {
-		d := distanceTo(w.At, c.h.Feature)
+		f.view(lv.View(c.h.ref))
+		d := distanceTo(w.At, f)
 		if w.MaxM > 0 && d > w.MaxM {
 			continue
 		}
@@ -115,9 +119,9 @@ func intersect(a, b orb.Bound) orb.Bound {
 	}
 }
 
-func sphereTo(at orb.Point, f *spatial.Feature) float64 {
+func sphereTo(at orb.Point, f *feat) float64 {
 	if p, ok := pointOf(f); ok {
 		return geo.SphereDistance(at, p)
 	}
-	return geo.SphereDistanceTo(at, f.Geom)
+	return geo.SphereDistanceTo(at, f.geom())
 }

@@ -39,15 +39,38 @@ type Hit struct {
 	Feature     *spatial.Feature
 	DistanceM   float64
 	HasDistance bool
-	// num and numeric cache the id's integer value for ordering
-	// (spatial.Less order) without parsing it at every comparison.
+	// While the engine ranks candidates, a hit is only a reference to the
+	// stored feature (ref, and id, read in place under the layer's read
+	// lock); materialise makes Feature for the hits of the page. num and
+	// numeric cache the id's integer value for ordering (spatial.Less
+	// order) without parsing it at every comparison.
+	ref     uint32
+	id      string
 	num     uint64
 	numeric bool
 }
 
-func newHit(f *spatial.Feature) Hit {
-	n, ok := spatial.NumericID(f.ID)
-	return Hit{Feature: f, num: n, numeric: ok}
+// newHit refers to the feature v, not yet materialised.
+func newHit(v spatial.FeatureView) Hit {
+	if n, ok := v.NumericID(); ok { // from the slot: the id is not read
+		return Hit{ref: v.Ref(), num: n, numeric: true}
+	}
+	return Hit{ref: v.Ref(), id: v.ID()}
+}
+
+func hitFor(ref uint32, id string) Hit {
+	n, ok := spatial.NumericID(id)
+	return Hit{ref: ref, id: id, num: n, numeric: ok}
+}
+
+// materialise fills in the hits' features from lv, under the same read
+// lock that produced them; the ids then point to the copies.
+func materialise(lv spatial.LayerView, hits []Hit) {
+	for i := range hits {
+		h := &hits[i]
+		h.Feature = lv.View(h.ref).Feature()
+		h.id = h.Feature.ID
+	}
 }
 
 // Group is one group: Key parts in GroupNames order (a unit code or field

@@ -10,21 +10,23 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// scan calls fn for every feature that matches the plan's clauses (except
-// nearest) and filter, in no particular order, from up to `parallel`
-// goroutines at once; worker is in [0, parallel). It honours ctx.
-func (e *Engine) scan(ctx context.Context, pl *plan, parallel int, fn func(worker int, f *spatial.Feature)) error {
+// scan calls fn for every feature of lv that matches the plan's clauses
+// (except nearest) and filter, in no particular order, from up to
+// `parallel` goroutines at once; worker is in [0, parallel). The bands
+// share the caller's read lock (lv), so every worker sees the same
+// version of the layer. f is valid only inside fn. It honours ctx.
+func (e *Engine) scan(ctx context.Context, pl *plan, lv spatial.LayerView, parallel int, fn func(worker int, f *feat)) error {
 	if pl.empty {
 		return nil
 	}
 	b, ok := pl.bound, pl.bounded
 	if !ok {
-		if b, ok = e.src.extent(pl.layer.ID); !ok {
+		if b, ok = lv.Extent(); !ok {
 			return nil
 		}
 	}
-	if parallel <= 1 || e.src.count(pl.layer.ID) < 20000 {
-		return e.scanBand(ctx, pl, b, b, b.Min[1], b.Max[1], true, func(f *spatial.Feature) { fn(0, f) })
+	if parallel <= 1 || lv.Count() < 20000 {
+		return scanBand(ctx, pl, lv, b, b, b.Min[1], b.Max[1], true, func(f *feat) { fn(0, f) })
 	}
 	// Horizontal bands: a feature belongs to the band holding the bottom of
 	// its box (clamped into b), so that each is seen once.
@@ -38,7 +40,7 @@ func (e *Engine) scan(ctx context.Context, pl *plan, parallel int, fn func(worke
 		}
 		band := orb.Bound{Min: orb.Point{b.Min[0], lo}, Max: orb.Point{b.Max[0], hi}}
 		g.Go(func() error {
-			return e.scanBand(ctx, pl, band, b, lo, hi, last, func(f *spatial.Feature) { fn(i, f) })
+			return scanBand(ctx, pl, lv, band, b, lo, hi, last, func(f *feat) { fn(i, f) })
 		})
 	}
 	return g.Wait()
@@ -46,18 +48,20 @@ func (e *Engine) scan(ctx context.Context, pl *plan, parallel int, fn func(worke
 
 // scanBand scans the features meeting band whose clamped box bottom lies in
 // [lo, hi) ([lo, hi] for the last band).
-func (e *Engine) scanBand(ctx context.Context, pl *plan, band, whole orb.Bound, lo, hi float64, last bool, fn func(*spatial.Feature)) error {
+func scanBand(ctx context.Context, pl *plan, lv spatial.LayerView, band, whole orb.Bound, lo, hi float64, last bool, fn func(*feat)) error {
 	var err error
 	n := 0
-	e.src.search(pl.layer.ID, band, func(f *spatial.Feature) bool {
+	f := newFeat(lv) // one per band, reused
+	lv.ScanBound(band, func(v spatial.FeatureView, box orb.Bound) bool {
 		if err = checkCtx(ctx, n); err != nil {
 			return false
 		}
 		n++
-		y := max(f.Bound.Min[1], whole.Min[1])
+		y := max(box.Min[1], whole.Min[1])
 		if y < lo || y > hi || y == hi && !last {
 			return true
 		}
+		f.reset(v, box)
 		if pl.match(f) {
 			fn(f)
 		}

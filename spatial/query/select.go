@@ -13,8 +13,16 @@ import (
 // ignored), in no particular order, from one goroutine, and returns the
 // features' layer. Engines that aggregate their own way — H3 cells, later
 // aggregate tiles and rules — select through it, so there is one evaluator.
-// fn runs under the layer's read lock and must not write to the index.
+// Each feature is materialised; SelectViews reads them in place. fn runs
+// under the layer's read lock and must not call back into the index.
 func (e *Engine) Select(ctx context.Context, p layers.Principal, q Query, fn func(*spatial.Feature)) (*layers.Layer, error) {
+	return e.SelectViews(ctx, p, q, func(v spatial.FeatureView) { fn(v.Feature()) })
+}
+
+// SelectViews is Select handing out views (no allocation per feature):
+// a view, and all read from it, is valid only inside fn, which runs under
+// the layer's read lock and must not call back into the index.
+func (e *Engine) SelectViews(ctx context.Context, p layers.Principal, q Query, fn func(spatial.FeatureView)) (*layers.Layer, error) {
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, e.lim.Timeout)
 	defer cancel()
@@ -23,18 +31,23 @@ func (e *Engine) Select(ctx context.Context, p layers.Principal, q Query, fn fun
 	if err != nil {
 		return nil, err
 	}
-	if pl.nearest != nil {
-		hits, err := e.nearest(ctx, pl)
-		if err != nil {
-			return nil, e.timeout(parent, err)
+	e.src.read(pl.layer.ID, func(lv spatial.LayerView) {
+		if pl.nearest != nil {
+			var hits []Hit
+			if hits, err = e.nearest(ctx, pl, lv); err != nil {
+				return
+			}
+			for _, h := range hits {
+				fn(lv.View(h.ref))
+			}
+			return
 		}
-		for _, h := range hits {
-			fn(h.Feature)
-		}
-		return pl.layer, nil
+		err = e.scan(ctx, pl, lv, 1, func(_ int, f *feat) { fn(f.v) })
+	})
+	if err != nil {
+		return nil, e.timeout(parent, err)
 	}
-	err = e.scan(ctx, pl, 1, func(_ int, f *spatial.Feature) { fn(f) })
-	return pl.layer, e.timeout(parent, err)
+	return pl.layer, nil
 }
 
 // timeout turns the engine's own deadline into CodeTimeout; the caller's

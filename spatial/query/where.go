@@ -16,11 +16,11 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 	case KindBBox:
 		b := w.BBox
 		pl.addRegion(b)
-		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool {
+		pl.clauses = append(pl.clauses, clause{b, func(f *feat) bool {
 			if p, ok := pointOf(f); ok {
 				return b.Contains(p)
 			}
-			return spatial.IntersectsBound(f.Geom, b)
+			return f.v.Intersects(b) // exact on the parts, nothing built
 		}})
 	case KindPoint:
 		tol := w.ToleranceM
@@ -34,11 +34,11 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 		pl.setOrigin(at)
 		b := geo.Reach(at, tol)
 		pl.addRegion(b)
-		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool {
+		pl.clauses = append(pl.clauses, clause{b, func(f *feat) bool {
 			if p, ok := pointOf(f); ok {
 				return withinDistance(p, at, tol)
 			}
-			return touchesPoint(f.Geom, at, tol)
+			return touchesPoint(f.geom(), at, tol)
 		}})
 	case KindRadius:
 		if w.M < 0 || w.M > e.lim.MaxRadiusM {
@@ -48,11 +48,11 @@ func (e *Engine) compileWhere(pl *plan, path string, w *Where) error {
 		pl.setOrigin(at)
 		b := geo.Reach(at, m)
 		pl.addRegion(b)
-		pl.clauses = append(pl.clauses, clause{b, func(f *spatial.Feature) bool {
+		pl.clauses = append(pl.clauses, clause{b, func(f *feat) bool {
 			if p, ok := pointOf(f); ok {
 				return withinDistance(p, at, m)
 			}
-			return withinDistance(f.Geom, at, m)
+			return withinDistance(f.geom(), at, m)
 		}})
 	case KindNearest:
 		if w.K < 1 || w.K > e.lim.MaxK {
@@ -95,28 +95,28 @@ func (pl *plan) setOrigin(at orb.Point) {
 func (pl *plan) addZone(a *spatial.Area, zone orb.Geometry, pred Predicate) {
 	b := a.Bound()
 	pl.addRegion(b)
-	var test func(f *spatial.Feature) bool
+	var test func(f *feat) bool
 	switch pred {
 	case Within:
-		test = func(f *spatial.Feature) bool {
+		test = func(f *feat) bool {
 			if p, ok := pointOf(f); ok {
 				return a.Locate(p) == spatial.Interior
 			}
-			return a.Within(f.Geom)
+			return a.Within(f.geom())
 		}
 	case Contains:
-		test = func(f *spatial.Feature) bool {
-			if !polygonal(f.Geom) || !containsBound(f.Bound, b) {
+		test = func(f *feat) bool {
+			if !f.polygonal() || !containsBound(f.box, b) {
 				return false
 			}
-			return spatial.NewArea(f.Geom).Within(zone)
+			return spatial.NewArea(f.geom()).Within(zone)
 		}
 	default:
-		test = func(f *spatial.Feature) bool {
+		test = func(f *feat) bool {
 			if p, ok := pointOf(f); ok {
 				return a.Locate(p) != spatial.Exterior
 			}
-			return a.Intersects(f.Geom)
+			return a.Intersects(f.geom())
 		}
 	}
 	pl.clauses = append(pl.clauses, clause{b, test})
@@ -217,18 +217,18 @@ func withinDistance(g orb.Geometry, at orb.Point, m float64) bool {
 
 // pointOf returns the point a feature is when its box is a point (a point
 // feature, or a degenerate one whose coordinates are all equal). Reading
-// the box, held in the feature, saves reading the geometry.
-func pointOf(f *spatial.Feature) (orb.Point, bool) {
-	if f.Bound.Min == f.Bound.Max && f.Geom != nil {
-		return f.Bound.Min, true
+// the box, held in the slot, saves reading (or building) the geometry.
+func pointOf(f *feat) (orb.Point, bool) {
+	if b := f.box; b.Min == b.Max && (!f.empty || f.v.Kind() != spatial.KindNone) {
+		return b.Min, true
 	}
 	return orb.Point{}, false
 }
 
-// distanceTo is geo.DistanceTo(at, f.Geom), through pointOf.
-func distanceTo(at orb.Point, f *spatial.Feature) float64 {
+// distanceTo is geo.DistanceTo(at, geometry), through pointOf.
+func distanceTo(at orb.Point, f *feat) float64 {
 	if p, ok := pointOf(f); ok {
 		return geo.FastDistance(at, p)
 	}
-	return geo.DistanceTo(at, f.Geom)
+	return geo.DistanceTo(at, f.geom())
 }
