@@ -1,6 +1,7 @@
 package hex
 
 import (
+	"bando/spatial"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -207,5 +208,26 @@ func TestCoverLimits(t *testing.T) {
 	bad := orb.LineString{{106, 10}, {math.NaN(), 10}}
 	if _, err := LineCells(bad, 8, 0); !errors.Is(err, ErrInvalid) {
 		t.Errorf("NaN vertex: %v, want ErrInvalid", err)
+	}
+}
+
+// TestCoverCacheKeyedByVersion: two reads of the same stored feature (two
+// *Feature values) share one entry; a new version of it does not.
+func TestCoverCacheKeyedByVersion(t *testing.T) {
+	cc := NewCoverCache(0)
+	g := orb.Polygon{{{106.70, 10.77}, {106.72, 10.77}, {106.72, 10.79}, {106.70, 10.79}, {106.70, 10.77}}}
+	read := func(seq uint64) *spatial.Feature {
+		return &spatial.Feature{ID: "p", Seq: seq, Geom: g, Bound: g.Bound()}
+	}
+	for _, f := range []*spatial.Feature{read(7), read(7)} {
+		if _, err := cc.Cover(f, 9, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cc.Len() != 1 {
+		t.Errorf("two reads of one version: %d entries, want 1", cc.Len())
+	}
+	if _, err := cc.Cover(read(8), 9, 0); err != nil || cc.Len() != 2 {
+		t.Errorf("a new version: %d entries (%v), want 2", cc.Len(), err)
 	}
 }

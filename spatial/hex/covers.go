@@ -3,16 +3,20 @@ package hex
 import (
 	"sync"
 
+	"github.com/paulmach/orb"
+
 	"bando/spatial"
 )
 
 // CoverCache remembers the covers (Cover) of line and polygon features per
 // resolution: a polyfill or a chain of grid paths costs tens of cgo calls
-// per feature, and the same layer is asked again and again. Features are
-// immutable once indexed and an edit makes a new *Feature, so the feature
-// pointer is a key that can never go stale; holding it keeps replaced
-// features alive until the cache reaches its bound and starts over, which
-// is why the bound counts cells and features both.
+// per feature, and the same layer is asked again and again. The key is the
+// feature's id, store sequence and bounds: every write of a feature gets a
+// new sequence, so an entry cannot go stale (features that were never
+// stored, sequence 0, are trusted to keep their geometry while their id and
+// bounds stay). Not the *Feature pointer: the index materialises a fresh
+// one per read. Replaced versions stay until the cache reaches its bound
+// and starts over.
 type CoverCache struct {
 	mu       sync.RWMutex
 	m        map[coverKey][]Cell
@@ -21,8 +25,10 @@ type CoverCache struct {
 }
 
 type coverKey struct {
-	f   *spatial.Feature
-	res int
+	id    string
+	seq   uint64
+	bound orb.Bound
+	res   int
 }
 
 // DefaultCoverCacheCells bounds a CoverCache given 0: 16,000,000 cells,
@@ -41,7 +47,7 @@ func NewCoverCache(maxCells int) *CoverCache {
 // Cover returns Cover(f.Geom, res, max), from the cache when it holds it.
 // The returned slice is shared: callers must not modify it.
 func (cc *CoverCache) Cover(f *spatial.Feature, res, max int) ([]Cell, error) {
-	k := coverKey{f, res}
+	k := coverKey{f.ID, f.Seq, f.Bound, res}
 	cc.mu.RLock()
 	cells, ok := cc.m[k]
 	cc.mu.RUnlock()
