@@ -178,6 +178,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	defer stopTwin() // before the store closes
+	defer startSimulation(ctx, cfg, st, tw, log)()
 	srv.SetTwin(tw, hub)
 	go inds.Run(ctx)
 	srv.SetReady(true)

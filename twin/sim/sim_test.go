@@ -57,3 +57,16 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal("seeds 7 and 8 gave the same fleet")
 	}
 }
+
+func BenchmarkGenerate40(b *testing.B) {
+	w, err := DemoWorld()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Generate(w, Config{N: 40, Seed: 1, Start: start, Hours: 24, Events: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

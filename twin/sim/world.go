@@ -47,6 +47,8 @@ type World struct {
 	Ports []orb.Point
 	Home  []Port
 	Zones map[string][]orb.Polygon
+	// bounds are the Zones' polygons' bounds, computed once.
+	bounds map[string][]orb.Bound
 }
 
 // gateMax bounds the port → gate leg: inside it a vessel counts as in port
@@ -74,9 +76,13 @@ func DemoWorld() (*World, error) {
 			w.Zones[band] = append(w.Zones[band], g...)
 		}
 	}
+	w.bounds = map[string][]orb.Bound{}
 	for _, b := range []string{Coastal, Inshore, Offshore} {
 		if len(w.Zones[b]) == 0 {
 			return nil, fmt.Errorf("sim: fishing_zones has no %q band", b)
+		}
+		for _, p := range w.Zones[b] {
+			w.bounds[b] = append(w.bounds[b], p.Bound())
 		}
 	}
 	for _, f := range ports.Features {
@@ -161,8 +167,8 @@ func (w *World) offing(gate orb.Point) (orb.Point, bool) {
 
 // In reports whether band's polygons hold pt.
 func (w *World) In(band string, pt orb.Point) bool {
-	for _, p := range w.Zones[band] {
-		if p.Bound().Contains(pt) && spatial.PolygonContains(p, pt) {
+	for i, p := range w.Zones[band] {
+		if w.bounds[band][i].Contains(pt) && spatial.PolygonContains(p, pt) {
 			return true
 		}
 	}
