@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"bando/ingest/feeds"
+
+	"github.com/paulmach/orb"
 )
 
 // Config says what to simulate.
@@ -154,6 +156,10 @@ func (b *builder) trips(v *vessel, rest time.Duration) error {
 	r := b.rng
 	if v.g == nil {
 		g, err := b.pickHome(v)
+		if err != nil && len(v.plan.legs) > 0 {
+			v.plan.stayUntil(b.end) // a scripted vessel back from its event, with no room left off its port
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -209,11 +215,17 @@ func (b *builder) fishTrip(v *vessel, g ground, kn, fish float64, d time.Duratio
 	} else {
 		p.loop(g.to, g.r, fish, d)
 	}
-	b.home(v, kn)
+	b.home(v, kn, g.at)
 	return began
 }
 
-func (b *builder) home(v *vessel, kn float64) {
+// home sails back to port through via (the point the way out was checked
+// to: a straight line from elsewhere on the grounds might cross a cape or
+// an island) and the offing.
+func (b *builder) home(v *vessel, kn float64, via ...orb.Point) {
+	for _, p := range via {
+		v.plan.sail(p, kn)
+	}
 	v.plan.sail(v.home.Offing, kn)
 	v.plan.sail(v.home.Gate, kn)
 	v.plan.sail(v.home.At, kn)

@@ -24,7 +24,7 @@ type layout struct {
 }
 
 const (
-	groundGap  = 2500.0 // between the edges of two grounds
+	groundGap  = 1500.0 // between the edges of two grounds (rule: 1 km)
 	protectGap = 3000.0 // between a transit line and a protected place
 )
 
@@ -89,10 +89,12 @@ func (l *layout) clear(d disc, gap float64) bool {
 	return true
 }
 
-// passable reports whether a line from a to b keeps off protected places.
-func (l *layout) passable(a, b orb.Point) bool {
+// passable reports whether every line from a to a point within ext of b
+// keeps off protected places (a vessel sails home from anywhere on its
+// ground).
+func (l *layout) passable(a, b orb.Point, ext float64) bool {
 	for _, p := range l.protected {
-		if segDist(p.c, a, b) < p.ext+protectGap {
+		if segDist(p.c, a, b) < p.ext+protectGap+ext {
 			return false
 		}
 	}
@@ -118,7 +120,7 @@ func (l *layout) pick(rng *rand.Rand, home Port, band, fish string) (ground, err
 			g.to = offset(at, g.r, rng.Float64()*360)
 		}
 		d := g.disc()
-		if !l.clear(d, groundGap) || !l.passable(home.Offing, at) || !l.w.fits(d, fish) ||
+		if !l.clear(d, groundGap) || !l.passable(home.Offing, d.c, d.ext) || !l.w.fits(d, fish) || !l.w.patternIn(g, fish) ||
 			!l.w.pathIn(home.Offing, at, through) || (fish != Coastal && l.w.PortDist(d.c) < 12000+d.ext) {
 			continue
 		}
@@ -126,6 +128,20 @@ func (l *layout) pick(rng *rand.Rand, home Port, band, fish string) (ground, err
 		return g, nil
 	}
 	return ground{}, fmt.Errorf("sim: no room for another %s ground off %s: use fewer vessels", fish, home.Name)
+}
+
+// patternIn reports whether the fishing track itself lies in the band:
+// the trawl line, or the loop sampled every 10°.
+func (w *World) patternIn(g ground, band string) bool {
+	if g.trawl {
+		return w.pathIn(g.at, g.to, []string{band})
+	}
+	for a := 0.0; a < 360; a += 10 {
+		if !w.In(band, offset(g.to, g.r, a)) {
+			return false
+		}
+	}
+	return true
 }
 
 // fits reports whether the disc lies in the band (its centre and rim).
@@ -154,7 +170,7 @@ func (l *layout) place(rng *rand.Rand, homes []Port, ext float64, protect bool) 
 		}
 		ok := true
 		for _, h := range homes {
-			ok = ok && l.w.pathIn(h.Offing, at, allowed(Offshore)) && l.passable(h.Offing, at)
+			ok = ok && l.w.pathIn(h.Offing, at, allowed(Offshore)) && l.passable(h.Offing, at, ext)
 		}
 		if !ok {
 			continue

@@ -60,8 +60,10 @@ func (b *builder) gathering(ms []*vessel) error {
 		if err := b.sailToArrive(m, at, kn, arrive.Add(time.Duration(i)*8*time.Minute)); err != nil {
 			return err
 		}
-		m.plan.loop(c, r, 2.8+0.6*b.rng.Float64(), leave.Sub(m.plan.t))
-		b.home(m, kn)
+		// They leave 20 minutes apart: the first to go leaves four, no
+		// longer a gathering, and none sails home in another's company.
+		m.plan.loop(c, r, 2.8+0.6*b.rng.Float64(), leave.Add(time.Duration(i)*20*time.Minute).Sub(m.plan.t))
+		b.home(m, kn, c)
 	}
 	return nil
 }
@@ -87,8 +89,8 @@ func (b *builder) encounter(x, y *vessel) error {
 		return err
 	}
 	y.plan.drift(course, driftKn, meetFor)
-	b.home(x, kx)
-	b.home(y, ky)
+	b.home(x, kx, c)
+	b.home(y, ky, c)
 	return nil
 }
 
