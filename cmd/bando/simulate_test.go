@@ -48,7 +48,7 @@ func readNDJSON[T any](t *testing.T, b []byte) []T {
 // of its kind for its vessels, opened within one fix interval of the
 // moment its threshold is crossed, and that nothing else raises any.
 func TestSimulateReplay(t *testing.T) {
-	for _, c := range []struct{ n, seed int }{{15, 3}, {24, 11}} {
+	for _, c := range []struct{ n, seed int }{{15, 3}, {24, 11}, {40, 1}} {
 		t.Run(fmt.Sprintf("n%d_seed%d", c.n, c.seed), func(t *testing.T) {
 			dir := t.TempDir()
 			pos, reg, tru := filepath.Join(dir, "p.ndjson"), filepath.Join(dir, "r.ndjson"), filepath.Join(dir, "t.ndjson")
