@@ -28,6 +28,9 @@ usage:
   bando twin replay [--data DIR] [--registry vessels.ndjson] [--rules rules.yaml] FEED...
                 run the rules over NDJSON positions / observations in event
                 time; print the alerts as NDJSON
+  bando simulate vessels --n N --seed S --hours H [--start RFC3339] [--events=false]
+                [--out positions.ndjson] [--registry vessels.ndjson] [--truth truth.ndjson]
+                a synthetic fleet from the demo's ports, with scripted IUU events
   bando hash-token SECRET                          the sha256 to put in the config
   bando version
 `
@@ -60,6 +63,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return genCmd(rest, stdout)
 	case "twin":
 		return twinCmd(ctx, rest, stdout, stderr)
+	case "simulate":
+		return simulateCmd(rest, stdout, stderr)
 	case "hash-token":
 		return hashTokenCmd(rest, stdout)
 	case "version", "--version":

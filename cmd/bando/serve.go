@@ -183,6 +183,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	defer stopTwin() // before the store closes
+	defer startSimulation(ctx, cfg, st, tw, log)()
 	srv.SetTwin(tw, hub)
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds

@@ -26,6 +26,9 @@ type TwinConfig struct {
 	// MaxAheadSeconds refuses fixes this far after the wall clock
 	// (default 300; -1 accepts any future time).
 	MaxAheadSeconds int `yaml:"max_ahead_seconds"`
+	// Simulate is the size of the synthetic fleet a demo directory's twin
+	// sails live (default 40; 0 turns it off); see startSimulation.
+	Simulate *int `yaml:"simulate"`
 }
 
 func (c TwinConfig) rules(cat *layers.Catalog) (twin.Rules, error) {
