@@ -59,8 +59,12 @@ type slot struct {
 	npts     uint32
 	rec      uint32 // start of the record in rec: id, shape, props
 	nrec     uint32
-	kind     GeomKind
-	numID    bool // the id is the canonical decimal form of num
+	// props is where the props part starts, from rec: property filters
+	// read it for every candidate, and skipping the id and shape headers
+	// there was most of a filtered scan's cost.
+	props uint32
+	kind  GeomKind
+	numID bool // the id is the canonical decimal form of num
 }
 
 func newLayerIndex() *layerIndex {
@@ -171,6 +175,7 @@ func (li *layerIndex) encode(s uint32, f *Feature) {
 	}
 	sl.npts = uint32(len(li.pts)) - sl.pts
 	sl.nrec = uint32(len(li.rec)) - sl.rec
+	sl.props = propsOffset(li.rec[sl.rec : sl.rec+sl.nrec])
 	sl.kind = kindOf(f.Geom)
 	n, ok := NumericID(f.ID)
 	sl.numID = ok && n == f.Num

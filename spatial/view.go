@@ -28,6 +28,14 @@ func (v FeatureView) record() (shape, props []byte) {
 	return b[w : w+int(n)], b[w+int(n):]
 }
 
+// propsOffset is where the props part of a record starts (see record).
+func propsOffset(rec []byte) uint32 {
+	n, w := binary.Uvarint(rec)
+	off := w + int(n)
+	n, w = binary.Uvarint(rec[off:])
+	return uint32(off + w + int(n))
+}
+
 // Ref identifies the feature within its layer while the read lock is held
 // (LayerView.View turns it back into a view).
 func (v FeatureView) Ref() uint32 { return v.s }
@@ -71,7 +79,8 @@ func (v FeatureView) Parts() Parts {
 
 // Props returns an iterator over the property values in schema order.
 func (v FeatureView) Props() Props {
-	_, b := v.record()
+	sl := v.slot()
+	b := v.li.rec[sl.rec+sl.props : sl.rec+sl.nrec]
 	n, w := binary.Uvarint(b)
 	return Props{b: b[w:], n: int(n)}
 }
