@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"bando/indicators"
@@ -43,7 +44,7 @@ func (s *Server) indicatorList(ctx context.Context, r *Request, p layers.Princip
 		if err != nil {
 			return errorResponse(err)
 		}
-		out = append(out, indicatorSummary{Indicator: ind, Counts: res.Counts,
+		out = append(out, indicatorSummary{Indicator: s.indicatorFor(p, ind), Counts: res.Counts,
 			ComputedAt: res.ComputedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"), TookMS: res.TookMS,
 			Href: r.BaseURL + "/api/indicators/" + ind.ID})
 	}
@@ -65,15 +66,78 @@ func (s *Server) indicator(ctx context.Context, r *Request, p layers.Principal, 
 	if err != nil {
 		return errorResponse(err)
 	}
+	out := *res
+	out.Indicator = s.indicatorFor(p, ind)
 	if status != "" {
-		filtered := *res
-		filtered.Units = []indicators.Unit{}
+		out.Units = []indicators.Unit{}
 		for _, u := range res.Units {
 			if u.Colour == status || status == "none" && u.Value == nil {
-				filtered.Units = append(filtered.Units, u)
+				out.Units = append(out.Units, u)
 			}
 		}
-		res = &filtered
 	}
-	return jsonResponse(http.StatusOK, "application/json", res)
+	return jsonResponse(http.StatusOK, "application/json", &out)
+}
+
+// indicatorFor is the indicator as p may read its definition: an
+// indicator may be public while its terms read layers or fields p may not
+// see (the share of temporary houses, from a restricted field); then its
+// numerator and denominator are left out, so their names do not leak.
+func (s *Server) indicatorFor(p layers.Principal, ind *layers.Indicator) *layers.Indicator {
+	visible := func(t *layers.Term) bool {
+		if t == nil {
+			return true
+		}
+		l, err := s.cfg.Catalog.Get(t.Layer)
+		if err != nil || !layers.CanSee(p, l) {
+			return false
+		}
+		names := filterFields(t.Filter)
+		if t.Aggregate.Field != "" {
+			names = append(names, t.Aggregate.Field)
+		}
+		for _, n := range names {
+			i := l.FieldIndex(n)
+			if i < 0 || !layers.CanSeeField(p, l, &l.Fields[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if visible(&ind.Numerator) && visible(ind.Denominator) {
+		return ind
+	}
+	c := *ind
+	c.Numerator, c.Denominator = layers.Term{}, nil
+	return &c
+}
+
+// filterFields lists the field names a filter of the query model names.
+func filterFields(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return []string{""} // unreadable: treat as hidden
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if f, ok := v["field"].(string); ok {
+				out = append(out, f)
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+	return out
 }

@@ -38,6 +38,15 @@ indicators:
     numerator: {layer: pois, aggregate: {op: count}}
     thresholds: {green: 2, yellow: 1}
     direction: higher
+  - id: big_n
+    title: {vi: Điểm lớn, en: Points with a large n}
+    admin: units
+    numerator: {layer: pois, filter: {field: n, op: ">", value: 1}, aggregate: {op: count}}
+    denominator: {layer: pois, aggregate: {op: count}}
+    min_denominator: 1
+    thresholds: {green: 0.5, yellow: 0.2}
+    direction: higher
+    access: public
   - id: n_sum
     title: {vi: Tổng n, en: Sum of n}
     admin: units
@@ -65,7 +74,11 @@ func TestIndicatorsAPI(t *testing.T) {
 		pois = append(pois, &spatial.Feature{ID: itoa(i + 1), Geom: p, Bound: p.Bound(), Props: []any{int64(i + 1)}})
 	}
 	idx.Put("pois", 1, pois)
-	s := New(Config{Catalog: cat, Index: idx, Tiles: tiles.New(tiles.Config{Index: idx, Catalog: cat})})
+	tokens, err := NewTokens([]Token{{Name: "reader", SHA256: HashToken("s3cret"), Clearance: layers.Internal}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Catalog: cat, Index: idx, Tokens: tokens, Tiles: tiles.New(tiles.Config{Index: idx, Catalog: cat})})
 	s.SetReady(true)
 
 	r := call(s, "GET", "/api/indicators", "", "", "")
@@ -79,8 +92,19 @@ func TestIndicatorsAPI(t *testing.T) {
 		t.Fatalf("%d %s %v", r.Status, r.Body, err)
 	}
 	// n_sum reads an internal field: its access defaults to internal.
-	if len(list.Indicators) != 1 || list.Indicators[0].ID != "pois_per_unit" || list.Indicators[0].Counts["green"] != 1 || list.Indicators[0].Counts["yellow"] != 1 {
+	// big_n is declared public, but its filter names the internal field:
+	// its values are shown, its definition's terms are not.
+	if len(list.Indicators) != 2 || list.Indicators[0].ID != "pois_per_unit" || list.Indicators[0].Counts["green"] != 1 || list.Indicators[0].Counts["yellow"] != 1 ||
+		list.Indicators[1].ID != "big_n" {
 		t.Errorf("anonymous list %+v", list)
+	}
+	for _, target := range []string{"/api/indicators", "/api/indicators/big_n", "/api/indicators/big_n?status=green"} {
+		if r := call(s, "GET", target, "", "", ""); r.Status != 200 || strings.Contains(string(r.Body), `"n"`) {
+			t.Errorf("%s names the internal field: %d %s", target, r.Status, r.Body)
+		}
+	}
+	if r := call(s, "GET", "/api/indicators/big_n", "s3cret", "", ""); !strings.Contains(string(r.Body), `"field":"n"`) {
+		t.Errorf("an internal principal should see the terms: %s", r.Body)
 	}
 	r = call(s, "GET", "/api/indicators/pois_per_unit?status=yellow", "", "", "")
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"code":"b"`) || strings.Contains(string(r.Body), `"code":"a"`) {
