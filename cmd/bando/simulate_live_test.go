@@ -22,17 +22,19 @@ func TestDemoSimulatedFleet(t *testing.T) {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
+	// 12 vessels reporting every 1–10 min over the 12 h warm-up, which
+	// arrives in batches: wait for all of it, not the first batch.
+	const wantPos, wantObs = 12 * 12 * 5, 6
 	var pos, obs int
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		_, b := srv.get("/metrics", "")
 		pos = count(string(b), `bando_twin_positions_total\{outcome="accepted",source="vms"\} (\d+)`)
 		obs = count(string(b), `bando_twin_observations_total\{outcome="accepted",source="replay"\} (\d+)`)
-		if pos > 0 && obs > 0 {
+		if pos >= wantPos && obs >= wantObs {
 			break
 		}
 	}
-	// 12 vessels reporting every 1–10 min over the 12 h warm-up.
-	if pos < 12*12*5 || obs < 6 {
+	if pos < wantPos || obs < wantObs {
 		t.Fatalf("%d simulated positions and %d replayed observations accepted, want the 12 h warm-up of each", pos, obs)
 	}
 	if st, b := srv.get("/api/twin/state", readerToken); st != 200 || !strings.Contains(string(b), `"id":"sim-012"`) {
