@@ -32,7 +32,6 @@ type Stats struct {
 	Computations int64         // indicator computations since start
 	Failures     int64         // computations that failed
 	Total        time.Duration // time spent computing
-	Last         map[string]time.Duration
 }
 
 // New returns an engine over the catalog's indicators; every indicator
@@ -42,7 +41,7 @@ func New(qe *query.Engine, cat *layers.Catalog, log *slog.Logger) *Engine {
 		log = slog.Default()
 	}
 	e := &Engine{qe: qe, cat: cat, log: log, results: map[string]*Result{}, stale: map[string]bool{},
-		errs: map[string]error{}, wake: make(chan struct{}, 1), stats: Stats{Last: map[string]time.Duration{}}}
+		errs: map[string]error{}, wake: make(chan struct{}, 1)}
 	for _, ind := range cat.Indicators() {
 		e.stale[ind.ID] = true
 	}
@@ -132,7 +131,6 @@ func (e *Engine) refresh(ctx context.Context, id string) (*Result, error) {
 	defer e.mu.Unlock()
 	e.stats.Computations++
 	e.stats.Total += took
-	e.stats.Last[id] = took
 	if err != nil {
 		e.stats.Failures++
 		e.errs[id] = err
@@ -160,10 +158,5 @@ func (e *Engine) Get(ctx context.Context, id string) (*Result, error) {
 func (e *Engine) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := e.stats
-	s.Last = make(map[string]time.Duration, len(e.stats.Last))
-	for k, v := range e.stats.Last {
-		s.Last[k] = v
-	}
-	return s
+	return e.stats
 }

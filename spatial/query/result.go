@@ -1,14 +1,11 @@
 package query
 
 import (
-	"math"
 	"strconv"
-	"time"
 
+	"bando/internal/jsonw"
 	"bando/layers"
 	"bando/spatial"
-
-	"github.com/paulmach/orb/geojson"
 )
 
 // Result is the answer to a query: features (Grouped false) or figures.
@@ -109,42 +106,17 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 }
 
 func (r *Result) appendHit(buf []byte, h Hit) ([]byte, error) {
-	f := h.Feature
-	buf = append(buf, `{"type":"Feature","id":`...)
-	if _, ok := spatial.NumericID(f.ID); ok {
-		buf = append(buf, f.ID...)
-	} else {
-		buf = appendString(buf, f.ID)
-	}
-	g, err := geojson.NewGeometry(f.Geom).MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	buf = append(buf, `,"geometry":`...)
-	buf = append(buf, g...)
-	buf = append(buf, `,"properties":{`...)
-	first := true
-	sep := func() {
-		if !first {
-			buf = append(buf, ',')
-		}
-		first = false
-	}
-	for _, i := range r.Fields {
-		if i >= len(f.Props) || f.Props[i] == nil {
-			continue
-		}
-		sep()
-		buf = appendString(buf, r.Layer.Fields[i].Name)
-		buf = append(buf, ':')
-		buf = appendValue(buf, f.Props[i])
-	}
+	var extra func([]byte, bool) []byte
 	if h.HasDistance {
-		sep()
-		buf = append(buf, `"distance_m":`...)
-		buf = appendValue(buf, h.DistanceM)
+		extra = func(buf []byte, sep bool) []byte {
+			if sep {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, `"distance_m":`...)
+			return jsonw.AppendValue(buf, h.DistanceM)
+		}
 	}
-	return append(buf, "}}"...), nil
+	return jsonw.AppendFeature(buf, h.Feature, func(i int) string { return r.Layer.Fields[i].Name }, r.Fields, extra)
 }
 
 func (r *Result) appendGroups(buf []byte) []byte {
@@ -158,9 +130,9 @@ func (r *Result) appendGroups(buf []byte) []byte {
 			if j > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, name)
+			buf = jsonw.AppendString(buf, name)
 			buf = append(buf, ':')
-			buf = appendValue(buf, g.Key[j])
+			buf = jsonw.AppendValue(buf, g.Key[j])
 		}
 		buf = append(buf, '}')
 		buf = r.appendFigures(buf, g, true)
@@ -178,9 +150,9 @@ func (r *Result) appendFigures(buf []byte, g Group, comma bool) []byte {
 		if comma || i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, name)
+		buf = jsonw.AppendString(buf, name)
 		buf = append(buf, ':')
-		buf = appendValue(buf, g.Figures[i])
+		buf = jsonw.AppendValue(buf, g.Figures[i])
 	}
 	return buf
 }
@@ -194,46 +166,7 @@ func (r *Result) appendRepairs(buf []byte) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, s)
+		buf = jsonw.AppendString(buf, s)
 	}
 	return append(buf, ']')
-}
-
-// appendString writes s as a JSON string: quotes, backslashes and control
-// characters escaped, invalid UTF-8 as U+FFFD.
-func appendString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			buf = append(buf, '\\', byte(r))
-		case r < 0x20 || r == 0x2028 || r == 0x2029:
-			buf = append(buf, '\\', 'u', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15])
-		default:
-			buf = append(buf, string(r)...)
-		}
-	}
-	return append(buf, '"')
-}
-
-func appendValue(buf []byte, v any) []byte {
-	switch v := v.(type) {
-	case nil:
-		return append(buf, "null"...)
-	case string:
-		return appendString(buf, v)
-	case int64:
-		return strconv.AppendInt(buf, v, 10)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return append(buf, "null"...)
-		}
-		return strconv.AppendFloat(buf, v, 'g', -1, 64)
-	case bool:
-		return strconv.AppendBool(buf, v)
-	case time.Time:
-		return appendString(buf, v.UTC().Format(time.RFC3339Nano))
-	}
-	return append(buf, "null"...)
 }
