@@ -79,6 +79,14 @@ bench-twin:
 bench-core: build
 	$(GO) run ./cmd/benchcore -bin $(BIN) -out var/bench-core.md $(BENCH_CORE_FLAGS)
 
+# Issue 7's tile table: the same side-by-side rounds on tiles only, zooms
+# 6–18 (PostGIS ST_AsMVT through pgx, nginx for cached tiles), with the z14
+# parcel p99 and the province-wide z8 parcel tiles; also var/bench-tiles.md.
+# BENCH_TILES_FLAGS=-quick for a short run.
+.PHONY: bench-tiles
+bench-tiles: build
+	$(GO) run ./cmd/benchcore -suite tiles -bin $(BIN) -out var/bench-tiles.md $(BENCH_TILES_FLAGS)
+
 FUZZTIME ?= 30s
 fuzz:
 	@for p in ingest ingest/feeds tiles store spatial spatial/query spatial/hex api layers data/gen; do \

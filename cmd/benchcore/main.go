@@ -41,6 +41,7 @@ import (
 // options are the knobs of one run; -quick shrinks them.
 type options struct {
 	bin, pg, out     string
+	suite            string
 	parcels, tiles   int
 	workers, conns   int
 	writers          int
@@ -66,6 +67,7 @@ func main() {
 	flag.StringVar(&o.bin, "bin", "bin/bando", "the bando binary")
 	flag.StringVar(&o.pg, "pg", envOr("BANDO_TEST_PG", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostGIS database (a schema of its own is created and dropped)")
 	flag.StringVar(&o.out, "out", "var/bench-core.md", "markdown copy of the table")
+	flag.StringVar(&o.suite, "suite", "core", "core (issue 5's engine table) or tiles (issue 7's tile table, zooms 6–18)")
 	flag.IntVar(&o.parcels, "n", 1000000, "synthetic parcels")
 	flag.IntVar(&o.tiles, "tiles", 4000, "distinct tiles per data set")
 	flag.IntVar(&o.workers, "workers", 4, "concurrent renders in-process (both sides)")
@@ -115,19 +117,12 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer e.schema.drop(context.Background())
-	e.t = &table{title: fmt.Sprintf("bench-core: %d parcels, %d rounds × %s per side, %d in-process workers, %d HTTP connections (%s)",
-		o.parcels, o.tm.rounds, o.tm.phase, o.workers, o.conns, time.Now().UTC().Format("2006-01-02 15:04 UTC"))}
+	e.t = &table{title: fmt.Sprintf("bench-%s: %d parcels, %d rounds × %s per side, %d in-process workers, %d HTTP connections (%s)",
+		o.suite, o.parcels, o.tm.rounds, o.tm.phase, o.workers, o.conns, time.Now().UTC().Format("2006-01-02 15:04 UTC"))}
 	e.t.notes = append(e.t.notes, fmt.Sprintf("bando %s; PostGIS %s; machine %d CPUs; command: go run ./cmd/benchcore %s",
 		version(o.bin), e.schema.version(ctx), numCPU(), quoteArgs(os.Args[1:])))
-	if !o.skipPN {
-		if err := e.parcelsRun(ctx); err != nil {
-			return fmt.Errorf("parcels: %w", err)
-		}
-	}
-	if !o.skipDemo {
-		if err := e.demoRun(ctx); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
+	if err := e.runSuite(ctx); err != nil {
+		return err
 	}
 	e.t.printText(os.Stdout)
 	if o.out != "" {
@@ -143,6 +138,27 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("\n(markdown in %s)\n", o.out)
 	}
 	return nil
+}
+
+// runSuite runs the chosen suite's data sets.
+func (e *env) runSuite(ctx context.Context) error {
+	switch e.opt.suite {
+	case "tiles":
+		return e.tilesRun(ctx)
+	case "core":
+		if !e.opt.skipPN {
+			if err := e.parcelsRun(ctx); err != nil {
+				return fmt.Errorf("parcels: %w", err)
+			}
+		}
+		if !e.opt.skipDemo {
+			if err := e.demoRun(ctx); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown -suite %q: use core or tiles", e.opt.suite)
 }
 
 // progress reports what the run is doing, on stderr.
