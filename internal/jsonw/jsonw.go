@@ -1,7 +1,8 @@
 // Package jsonw writes JSON by appending to byte slices: strings escaped
 // as RFC 8259 wants, property values, and GeoJSON features. The API's item
 // pages and the query model's answers both write features through it, so
-// they escape and format values the same way.
+// they escape and format values the same way, and write polygons with the
+// winding RFC 7946 requires.
 package jsonw
 
 import (
@@ -9,8 +10,6 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
-
-	"github.com/paulmach/orb/geojson"
 
 	"bando/spatial"
 )
@@ -107,12 +106,11 @@ func AppendFeature(buf []byte, f *spatial.Feature, name func(field int) string, 
 	} else {
 		buf = AppendString(buf, f.ID)
 	}
-	g, err := geojson.NewGeometry(f.Geom).MarshalJSON()
+	buf = append(buf, `,"geometry":`...)
+	buf, err := AppendGeometry(buf, f.Geom)
 	if err != nil {
 		return nil, err
 	}
-	buf = append(buf, `,"geometry":`...)
-	buf = append(buf, g...)
 	buf = append(buf, `,"properties":{`...)
 	sep := false
 	for _, i := range fields {
