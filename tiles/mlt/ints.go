@@ -90,9 +90,14 @@ func appendInts[T unsigned](b []byte, kind, sub byte, vs []T, allow technique, s
 			}
 		}
 	}
+	return writeInts(b, kind, sub, vs, best, scratch)
+}
+
+// writeInts writes vs as one stream with technique t.
+func writeInts[T unsigned](b []byte, kind, sub byte, vs []T, t technique, scratch []byte) ([]byte, []byte) {
 	s := stream{kind: kind, sub: sub, phys: physVarint, numValues: len(vs)}
 	p := scratch[:0]
-	switch best {
+	switch t {
 	case techPlain:
 		for _, v := range vs {
 			p = binary.AppendUvarint(p, uint64(v))

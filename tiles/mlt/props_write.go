@@ -89,9 +89,9 @@ func appendSigned(b []byte, vs []uint64, allow technique, scratch []byte, zz *[]
 		}
 	}
 	if best == techPlain || best == techRLE {
-		return appendInts(b, streamData, dictNone, z, best, scratch)
+		return writeInts(b, streamData, dictNone, z, best, scratch)
 	}
-	return appendInts(b, streamData, dictNone, vs, best, scratch)
+	return writeInts(b, streamData, dictNone, vs, best, scratch)
 }
 
 // useDictionary reports whether the dictionary form of a string column is
