@@ -121,8 +121,8 @@ func TestMLTMatchesMVT(t *testing.T) {
 
 type mltCompareStats struct {
 	multi, layers, features, multiGeoms, values, absent int
-	types                                             [4]int
-	kinds                                             map[string]int
+	types                                               [4]int
+	kinds                                               map[string]int
 }
 
 func (st *mltCompareStats) compareTile(t *testing.T, nt mltNodeTile, d dTile) {
