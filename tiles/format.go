@@ -20,6 +20,9 @@ const (
 	MVT Format = iota
 	// MLT is MapLibre Tile v1 (columnar; see package tiles/mlt).
 	MLT
+	// mltPlain is MLT with the spec's plain encodings only: the baseline
+	// the size report measures the columnar encodings against.
+	mltPlain
 )
 
 // Media types of the formats. MLT's is the one MapLibre, Martin and
@@ -70,9 +73,12 @@ type layerSink interface {
 
 // newSink returns an empty layer encoder of format f.
 func newSink(f Format, name string, extent int) layerSink {
-	if f == MLT {
+	if f == MLT || f == mltPlain {
 		s := mltSinkPool.Get().(*mltSink)
 		s.l = mlt.NewLayer(name, extent)
+		if f == mltPlain {
+			s.l.Plain()
+		}
 		return s
 	}
 	return newLayerEncoder(name, extent)
@@ -81,7 +87,7 @@ func newSink(f Format, name string, extent int) layerSink {
 // encodeSinks writes a tile of format f from the layers, in order; nil
 // for a tile without features.
 func encodeSinks(f Format, sinks []layerSink) []byte {
-	if f == MLT {
+	if f == MLT || f == mltPlain {
 		var out []byte
 		for _, s := range sinks {
 			out = s.(*mltSink).l.AppendTo(out)

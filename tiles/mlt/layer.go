@@ -49,6 +49,7 @@ type Layer struct {
 
 	cols   []*column
 	colIdx map[colKey]int
+	hint   []int // column of the i-th property of the last feature
 	spare  []*column // columns of earlier uses, reused
 
 	// scratch buffers, reused between streams and layers
@@ -76,7 +77,7 @@ func (l *Layer) Release() {
 	l.ids, l.types = l.ids[:0], l.types[:0]
 	l.geoms, l.rings, l.verts, l.xy = l.geoms[:0], l.rings[:0], l.verts[:0], l.xy[:0]
 	l.spare = append(l.spare, l.cols...)
-	l.cols = l.cols[:0]
+	l.cols, l.hint = l.cols[:0], l.hint[:0]
 	clear(l.colIdx)
 	layerPool.Put(l)
 }
@@ -103,9 +104,35 @@ func (l *Layer) Add(id uint64, kind Kind, parts [][]XY, props []Prop) {
 	row := len(l.ids)
 	l.ids = append(l.ids, id)
 	l.types = append(l.types, l.addGeometry(kind, parts))
-	for _, p := range props {
-		l.column(p.Key, p.Value.kind).add(row, p.Value)
+	for i, p := range props {
+		l.columnAt(i, p.Key, p.Value.kind).add(row, p.Value)
 	}
+}
+
+// columnAt returns the column for the i-th property of a feature.
+// Features of a layer list their properties in the same order, so it is
+// usually the column the previous feature's i-th property used; and with
+// few columns, comparing names beats hashing the key.
+func (l *Layer) columnAt(i int, key string, kind byte) *column {
+	if i < len(l.hint) {
+		if c := l.cols[l.hint[i]]; c.kind == kind && c.name == key {
+			return c
+		}
+	}
+	for len(l.hint) <= i {
+		l.hint = append(l.hint, 0)
+	}
+	if len(l.cols) <= 16 {
+		for j, c := range l.cols {
+			if c.kind == kind && c.name == key {
+				l.hint[i] = j
+				return c
+			}
+		}
+	}
+	c := l.column(key, kind)
+	l.hint[i] = l.colIdx[colKey{c.name, kind}]
+	return c
 }
 
 // addGeometry appends the geometry's topology and vertices and returns its
