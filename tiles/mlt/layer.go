@@ -49,7 +49,7 @@ type Layer struct {
 
 	cols   []*column
 	colIdx map[colKey]int
-	hint   []int // column of the i-th property of the last feature
+	hint   []int     // column of the i-th property of the last feature
 	spare  []*column // columns of earlier uses, reused
 
 	// scratch buffers, reused between streams and layers
