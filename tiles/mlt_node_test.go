@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"bando/layers"
 )
 
 // mltcheckDir holds the node MLT decoder (tools/mltcheck): MapLibre's
@@ -88,6 +90,34 @@ func TestMLTMatchesMVT(t *testing.T) {
 			t.Fatal(err)
 		}
 		files, want[f] = append(files, f), d
+	}
+	// The synthetic layers of the unit tests add what the demo lacks: a
+	// layer of mixed geometry (collections become several features with
+	// one id), time values, and tiny polygons kept at the max zoom.
+	data := goldenData()
+	data["buildings"] = append(data["buildings"], randomFeatures(9, 400, hue, 0.03)[60:]...)
+	data["mixed"] = randomFeatures(10, 100, hue, 0.01)
+	syn := testServer(t, Config{}, data)
+	for _, z := range []int{12, 14, 16} {
+		for _, p := range []layers.Principal{layers.Anonymous, restricted} {
+			c := CoordOf(hue, z)
+			var tl [2]Tile
+			var err error
+			for i, f := range []Format{MVT, MLT} {
+				if tl[i], err = syn.TileFormat(t.Context(), p, f, visibleIDs(p), c.Z, c.X, c.Y); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := decodeTile(tl[0].Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := filepath.Join(dir, fmt.Sprintf("synthetic-%d-%s.mlt", z, clearance(p)))
+			if err := os.WriteFile(f, tl[1].Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files, want[f] = append(files, f), d
+		}
 	}
 	out, err := exec.Command(cmd[0], append(cmd[1:], files...)...).Output()
 	if err != nil {
