@@ -28,10 +28,12 @@ $(RACE_BIN): $(GO_SRC) $(VIEWER_DIST)
 viewer:
 	cd viewer/web && npm ci --no-audit --no-fund && npm run build
 
-# Node tools the tests use as independent checkers (MVT decoder, H3
-# reference, browser).
+# Node tools the tests use as independent checkers (MVT and MLT decoders,
+# H3 reference, browser). @maplibre/mlt's ESM build has extensionless
+# imports, so mltcheck bundles it with esbuild (npm run build).
 tools:
 	cd tools/mvtcheck && npm ci --no-audit --no-fund
+	cd tools/mltcheck && npm ci --no-audit --no-fund && npm run build
 	cd tools/h3check && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 

@@ -1,6 +1,10 @@
 package api
 
-import "strings"
+import (
+	"strings"
+
+	"bando/tiles"
+)
 
 // Content codings bando can produce.
 const (
@@ -101,4 +105,56 @@ func parseQ(v string) (int, bool) {
 		scale /= 10
 	}
 	return q, q <= 1000
+}
+
+// acceptTileFormat returns the tile format the request's Accept header
+// prefers: MLT when it gives MapLibre Tile's media type (or its earlier
+// spelling) a higher q-value than MVT's, MVT otherwise — also for no
+// Accept, "*/*", or a tie, because MVT is what every client reads. Used
+// where a tile URL does not name its format (OGC API – Tiles, suffixless
+// tile paths); such responses must carry Vary: Accept.
+func acceptTileFormat(r *Request) tiles.Format {
+	h := r.Header.transient("Accept")
+	if h == "" {
+		return tiles.MVT
+	}
+	mlt := max(mediaQ(h, tiles.MLTMediaType), mediaQ(h, tiles.MLTMediaTypeOld))
+	if mlt > mediaQ(h, tiles.MVTMediaType) {
+		return tiles.MLT
+	}
+	return tiles.MVT
+}
+
+// mediaQ returns the q-value, in thousandths, that the Accept value h
+// gives the media type typ ("type/subtype"): its own entry, else
+// "type/*", else "*/*", else 0. Media type parameters other than q are
+// ignored.
+func mediaQ(h, typ string) int {
+	major, _, _ := strings.Cut(typ, "/")
+	exact, sub, any := -1, -1, -1
+	for item := range strings.SplitSeq(h, ",") {
+		name, params, _ := strings.Cut(item, ";")
+		name = strings.TrimSpace(name)
+		q, ok := qValue(params)
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.EqualFold(name, typ):
+			exact = max(exact, q)
+		case name == "*/*":
+			any = max(any, q)
+		case strings.HasSuffix(name, "/*") && strings.EqualFold(name[:len(name)-2], major):
+			sub = max(sub, q)
+		}
+	}
+	switch {
+	case exact >= 0:
+		return exact
+	case sub >= 0:
+		return sub
+	case any >= 0:
+		return any
+	}
+	return 0
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -19,16 +20,18 @@ func (s *Server) routeTiles(ctx context.Context, r *Request, p layers.Principal,
 	case len(seg) == 4:
 		return s.tile(ctx, r, p, seg)
 	}
-	return errorResponse(notFound("tiles are at /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt and /tiles/{layer}.json"))
+	return errorResponse(notFound("tiles are at /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt (or .mlt) and /tiles/{layer}.json"))
 }
 
 func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
-	// .pbf is the older name of the same tiles.
 	name := strings.Join(seg[1:], "/")
-	if base, ok := strings.CutSuffix(name, ".pbf"); ok {
-		name = base + tiles.PathSuffix
+	f, negotiated := tileFormat(r, name)
+	if base, ok := strings.CutSuffix(name, f.Suffix()); ok {
+		name = base
+	} else if base, ok := strings.CutSuffix(name, ".pbf"); ok {
+		name = base // .pbf is the older name of the MVT tiles
 	}
-	c, err := tiles.ParsePath(name)
+	c, err := tiles.ParsePath(name + tiles.PathSuffix)
 	if err != nil {
 		return errorResponse(err)
 	}
@@ -37,23 +40,42 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	if strings.Contains(seg[0], ",") {
 		ids = strings.Split(seg[0], ",")
 	}
-	t, err := s.cfg.Tiles.Tile(ctx, p, ids, c.Z, c.X, c.Y)
+	t, err := s.cfg.Tiles.TileFormat(ctx, p, f, ids, c.Z, c.X, c.Y)
 	if err != nil {
 		return errorResponse(err)
 	}
 	gz := acceptsEncoding(r, "gzip")
-	return tileResponse(r, p, t, gz)
+	resp := tileResponse(r, p, t, gz)
+	if negotiated {
+		resp.Header["Vary"] = hVaryAccept
+	}
+	return resp
+}
+
+// tileFormat returns the format of the tile at path name: the suffix
+// decides (.mlt, or .mvt and .pbf), so that one URL always has one
+// representation and caches need no Vary on Accept; a path without a
+// suffix is negotiated from the Accept header (negotiated is then true).
+func tileFormat(r *Request, name string) (f tiles.Format, negotiated bool) {
+	last := name[strings.LastIndexByte(name, '/')+1:]
+	if i := strings.LastIndexByte(last, '.'); i >= 0 {
+		f, _ = tiles.ParseFormat(last[i+1:])
+		return f, false
+	}
+	return acceptTileFormat(r), true
 }
 
 // Header values shared by every tile response. Header.Set and Header.Add
 // replace or copy these slices (their capacity is their length), so sharing
 // them is safe as long as nobody writes into one in place.
 var (
-	hPublic  = []string{"public, max-age=60"}
-	hPrivate = []string{"private, max-age=60"}
-	hVary    = []string{"Accept-Encoding, Authorization"}
-	hMVT     = []string{"application/vnd.mapbox-vector-tile"}
-	hGzip    = []string{"gzip"}
+	hPublic     = []string{"public, max-age=60"}
+	hPrivate    = []string{"private, max-age=60"}
+	hVary       = []string{"Accept-Encoding, Authorization"}
+	hVaryAccept = []string{"Accept, Accept-Encoding, Authorization"}
+	hMVT        = []string{tiles.MVTMediaType}
+	hMLT        = []string{tiles.MLTMediaType}
+	hGzip       = []string{"gzip"}
 )
 
 // tileResponse answers with the tile, its strong ETag and cache headers: 204
@@ -79,14 +101,21 @@ func tileResponse(r *Request, p layers.Principal, t tiles.Tile, gz bool) *Respon
 	case t.Empty():
 		resp.Status = http.StatusNoContent
 	case gz:
-		h["Content-Type"] = hMVT
+		h["Content-Type"] = contentType(t)
 		h["Content-Encoding"] = hGzip
 		resp.Body = t.Gzip()
 	default:
-		h["Content-Type"] = hMVT
+		h["Content-Type"] = contentType(t)
 		resp.Body = t.Bytes()
 	}
 	return resp
+}
+
+func contentType(t tiles.Tile) []string {
+	if t.Format() == tiles.MLT {
+		return hMLT
+	}
+	return hMVT
 }
 
 // etagMatch reports whether an If-None-Match value names tag: "*" or a
@@ -104,8 +133,17 @@ func etagMatch(header, tag string) bool {
 	return false
 }
 
+// tileJSON answers the layer's TileJSON; ?encoding=mlt lists the MLT
+// tiles in "tiles" (and says "encoding": "mlt").
 func (s *Server) tileJSON(r *Request, p layers.Principal, id string) *Response {
-	b, err := s.cfg.Tiles.TileJSON(p, id, r.BaseURL)
+	f := tiles.MVT
+	if e := r.Query.Get("encoding"); e != "" {
+		var ok bool
+		if f, ok = tiles.ParseFormat(e); !ok {
+			return errorResponse(badRequest(fmt.Sprintf("encoding %q: want mvt or mlt", e)))
+		}
+	}
+	b, err := s.cfg.Tiles.TileJSONFormat(p, id, r.BaseURL, f)
 	if err != nil {
 		return errorResponse(err)
 	}

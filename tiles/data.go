@@ -12,7 +12,12 @@ type Tile struct {
 	data []byte // the raw MVT protobuf; empty for a tile without features
 	gz   *lazyGzip
 	tags etags // strong validators, set once per render (see ETag)
+	// format is the tile's encoding: its bytes, tags and media type.
+	format Format
 }
+
+// Format returns the tile's encoding.
+func (t Tile) Format() Format { return t.format }
 
 // lazyGzip computes the gzip form of a tile once, on first use, and is
 // shared by every copy of the Tile (and so by every cache hit).

@@ -1,6 +1,15 @@
-// Package tiles serves bando's layers as Mapbox Vector Tiles (spec 2.1):
-// tile math, a hand-written MVT encoder, per-zoom clipping and
-// simplification, a byte-bounded tile cache, and TileJSON.
+// Package tiles serves bando's layers as Mapbox Vector Tiles (spec 2.1)
+// and MapLibre Tiles (MLT v1, package tiles/mlt): tile math, a
+// hand-written MVT encoder, per-zoom clipping and simplification, a
+// byte-bounded tile cache, and TileJSON.
+//
+// Both formats come from one render path: the renderer writes each
+// layer's features (tile-grid geometry, id, visible non-null properties)
+// into a layerSink, the MVT layer encoder or an MLT layer (format.go), so
+// an MLT tile holds exactly the features and properties of the MVT tile
+// of the same coordinates. Server.TileFormat picks the format; each is
+// cached on its own key with its own ETags and dropped by the same
+// invalidations.
 //
 // # Rendering a tile
 //

@@ -23,12 +23,12 @@ type tileOptions struct {
 	buffer, extent int
 }
 
-// renderTile encodes tile c with one MVT layer per request, in request
-// order. It returns nil for a tile without features.
-func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coord, o tileOptions) ([]byte, error) {
-	encs := make([]*layerEncoder, 0, len(reqs))
+// renderTile encodes tile c in format f with one layer per request, in
+// request order. It returns nil for a tile without features.
+func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coord, o tileOptions, f Format) ([]byte, error) {
+	encs := make([]layerSink, 0, len(reqs))
 	for _, req := range reqs {
-		e, err := renderLayer(ctx, idx, req, c, o)
+		e, err := renderLayer(ctx, idx, req, c, o, f)
 		if err != nil {
 			for _, e := range encs {
 				e.release()
@@ -39,7 +39,7 @@ func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c 
 			encs = append(encs, e)
 		}
 	}
-	tile := encodeTile(encs)
+	tile := encodeSinks(f, encs)
 	for _, e := range encs {
 		e.release()
 	}
@@ -59,7 +59,7 @@ const checkEvery = 256
 // is no simplification beyond removing repeated grid points, and a feature
 // that collapses is kept in a minimal form (see renderer.fallback), so the
 // tile's features are exactly the selected ones.
-func renderLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Coord, o tileOptions) (*layerEncoder, error) {
+func renderLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Coord, o tileOptions, f Format) (layerSink, error) {
 	l := req.layer
 	// Above the layer's max zoom tiles are still served, at full detail:
 	// clients overzoom, but a direct request for z > max must not look as if
@@ -70,7 +70,7 @@ func renderLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Co
 	maxZoom := c.Z >= l.Zoom.Max
 	r := newRenderer(c, o.buffer, o.extent, !maxZoom, maxZoom)
 	defer r.release()
-	e := newLayerEncoder(l.ID, o.extent)
+	e := newSink(f, l.ID, o.extent)
 	var err error
 	// The layer's read lock is held while its features are selected,
 	// sorted and encoded: they are read in place, never copied.
@@ -92,7 +92,7 @@ type featureRef struct {
 }
 
 // renderLayer encodes the selected features of one layer into e.
-func (r *renderer) renderLayer(ctx context.Context, lv spatial.LayerView, req layerRequest, e *layerEncoder) error {
+func (r *renderer) renderLayer(ctx context.Context, lv spatial.LayerView, req layerRequest, e layerSink) error {
 	r.selectFeatures(lv)
 	fields := req.layer.Fields
 	for i, fr := range r.refs {

@@ -116,6 +116,13 @@ func (s *Server) Extent() int { return s.opts.extent }
 // layers.ErrUnknownLayer, so the answer never reveals that a hidden layer
 // exists; a cancelled ctx gives ctx.Err().
 func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string, z, x, y int) (Tile, error) {
+	return s.TileFormat(ctx, p, MVT, layerIDs, z, x, y)
+}
+
+// TileFormat is Tile in format f. Both formats come from the same render
+// path and hold the same features and properties; each is cached on its
+// own, has its own ETags, and is invalidated by the same writes.
+func (s *Server) TileFormat(ctx context.Context, p layers.Principal, f Format, layerIDs []string, z, x, y int) (Tile, error) {
 	c, err := NewCoord(z, x, y)
 	if err != nil {
 		return Tile{}, err
@@ -129,16 +136,16 @@ func (s *Server) Tile(ctx context.Context, p layers.Principal, layerIDs []string
 	// exactly the entries it touches (Invalidate), so other tiles of the
 	// layer stay cached across writes. A hit allocates nothing.
 	var kbuf [96]byte
-	key := appendCacheKey(kbuf[:0], p, ls, c)
+	key := appendCacheKey(kbuf[:0], p, ls, c, f)
 	if t, ok := s.cache.get(key); ok {
 		return t, nil
 	}
-	return s.render(ctx, p, slices.Clone(ls), c, string(key))
+	return s.render(ctx, p, slices.Clone(ls), c, f, string(key))
 }
 
 // render renders a tile through the cache, which de-duplicates concurrent
 // renders of the same key.
-func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.Layer, c Coord, key string) (Tile, error) {
+func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.Layer, c Coord, f Format, key string) (Tile, error) {
 	ids := make([]string, len(ls))
 	for i, l := range ls {
 		ids[i] = l.ID
@@ -148,11 +155,13 @@ func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.La
 		for i, l := range ls {
 			reqs[i] = layerRequest{layer: l, fields: layers.VisibleFields(p, l)}
 		}
-		data, err := renderTile(ctx, s.index, reqs, c, s.opts)
+		data, err := renderTile(ctx, s.index, reqs, c, s.opts, f)
 		if err != nil {
 			return Tile{}, err
 		}
-		return withETags(newTile(data)), nil
+		t := newTile(data)
+		t.format = f
+		return withETags(t), nil
 	})
 }
 
@@ -185,10 +194,13 @@ func (s *Server) visibleLayer(p layers.Principal, id string) (*layers.Layer, err
 	return l, nil
 }
 
-// appendCacheKey appends clearance | z/x/y | id for each layer, in request
-// order. The clearance stands for the principal because visibility depends
-// on it alone.
-func appendCacheKey(b []byte, p layers.Principal, ls []*layers.Layer, c Coord) []byte {
+// appendCacheKey appends [mlt:] clearance | z/x/y | id for each layer, in
+// request order. The clearance stands for the principal because visibility
+// depends on it alone; MLT keys start with "mlt:", which no clearance does.
+func appendCacheKey(b []byte, p layers.Principal, ls []*layers.Layer, c Coord, f Format) []byte {
+	if f == MLT {
+		b = append(b, "mlt:"...)
+	}
 	b = append(b, clearance(p)...)
 	b = append(b, '|')
 	b = strconv.AppendInt(b, int64(c.Z), 10)

@@ -13,7 +13,9 @@ import (
 
 // TileJSON is a TileJSON 3.0.0 document for one layer, with bando's
 // non-standard "buffer" and "extent" (tile units) so clients can tell how
-// far features reach beyond the tile edge.
+// far features reach beyond the tile edge, "encoding" (the format of
+// "tiles": "mvt" or "mlt", as MapLibre names a vector source's encoding)
+// and "formats" (the tile URL templates of every format served).
 type TileJSON struct {
 	TileJSON     string        `json:"tilejson"`
 	Name         string        `json:"name"`
@@ -28,6 +30,9 @@ type TileJSON struct {
 	VectorLayers []VectorLayer `json:"vector_layers"`
 	Buffer       int           `json:"buffer"`
 	Extent       int           `json:"extent"`
+	Encoding     string        `json:"encoding"`
+	// Formats maps each format's name ("mvt", "mlt") to its tile URLs.
+	Formats map[string][]string `json:"formats"`
 }
 
 // VectorLayer describes one layer of the tiles. Fields maps each field the
@@ -52,6 +57,12 @@ var worldBounds = orb.Bound{Min: orb.Point{-180, -MaxLatitude}, Max: orb.Point{1
 // index, or the world for an empty layer. An unknown layer and a layer p
 // may not see give the same error wrapping layers.ErrUnknownLayer.
 func (s *Server) TileJSON(p layers.Principal, layerID, baseURL string) ([]byte, error) {
+	return s.TileJSONFormat(p, layerID, baseURL, MVT)
+}
+
+// TileJSONFormat is TileJSON with "tiles" in format f (the other formats
+// stay listed in "formats").
+func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f Format) ([]byte, error) {
 	l, err := s.visibleLayer(p, layerID)
 	if err != nil {
 		return nil, err
@@ -63,13 +74,14 @@ func (s *Server) TileJSON(p layers.Principal, layerID, baseURL string) ([]byte, 
 	b.Min[1] = max(b.Min[1], -MaxLatitude)
 	b.Max[1] = min(b.Max[1], MaxLatitude)
 	c := b.Center()
+	base := strings.TrimRight(baseURL, "/") + "/tiles/" + l.ID + "/{z}/{x}/{y}"
 	doc := TileJSON{
 		TileJSON:    "3.0.0",
 		Name:        either(l.Title.VI, l.Title.EN),
 		Description: either(l.Description.VI, l.Description.EN),
 		Attribution: l.Attribution,
 		Scheme:      "xyz",
-		Tiles:       []string{strings.TrimRight(baseURL, "/") + "/tiles/" + l.ID + "/{z}/{x}/{y}" + PathSuffix},
+		Tiles:       []string{base + f.Suffix()},
 		MinZoom:     l.Zoom.Min,
 		MaxZoom:     l.Zoom.Max,
 		Bounds:      [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
@@ -81,8 +93,10 @@ func (s *Server) TileJSON(p layers.Principal, layerID, baseURL string) ([]byte, 
 			MaxZoom:     l.Zoom.Max,
 			Fields:      tileFields(p, l),
 		}},
-		Buffer: s.opts.buffer,
-		Extent: s.opts.extent,
+		Buffer:   s.opts.buffer,
+		Extent:   s.opts.extent,
+		Encoding: f.String(),
+		Formats:  map[string][]string{"mvt": {base + MVT.Suffix()}, "mlt": {base + MLT.Suffix()}},
 	}
 	out, err := json.Marshal(doc)
 	if err != nil {
