@@ -56,6 +56,9 @@ func (s *Server) TileJSON(p layers.Principal, layerID, baseURL string) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
+	if a, ok := s.archiveOf(l.ID); ok {
+		return s.archiveTileJSON(l, a, baseURL)
+	}
 	b, ok := s.index.Extent(l.ID)
 	if !ok {
 		b = worldBounds
