@@ -29,10 +29,11 @@ viewer:
 	cd viewer/web && npm ci --no-audit --no-fund && npm run build
 
 # Node tools the tests use as independent checkers (MVT decoder, H3
-# reference, browser).
+# reference, PMTiles reader, browser).
 tools:
 	cd tools/mvtcheck && npm ci --no-audit --no-fund
 	cd tools/h3check && npm ci --no-audit --no-fund
+	cd tools/pmtilescheck && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 
 run: build
@@ -89,7 +90,7 @@ bench-tiles: build
 
 FUZZTIME ?= 30s
 fuzz:
-	@for p in ingest ingest/feeds tiles store spatial spatial/query spatial/hex api layers data/gen; do \
+	@for p in ingest ingest/feeds tiles tiles/archive store spatial spatial/query spatial/hex api layers data/gen; do \
 	  for f in $$($(GO) test -list '^Fuzz' ./$$p/ | grep ^Fuzz); do \
 	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$p/ || exit 1; \
 	  done; done

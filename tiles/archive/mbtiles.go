@@ -122,6 +122,10 @@ func (w *MBTilesWriter) Close(m Metadata) error {
 		return fmt.Errorf("archive: mbtiles: %w", err)
 	}
 	w.db = nil
+	// CreateTemp makes the file private; an archive is meant to be shared.
+	if err := os.Chmod(w.tmp, 0o644); err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
 	if err := os.Rename(w.tmp, w.path); err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}

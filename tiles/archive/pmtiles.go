@@ -130,7 +130,8 @@ func (w *PMTilesWriter) Close(m Metadata) (err error) {
 	if _, err := io.Copy(bw, w.tmp); err != nil {
 		return fmt.Errorf("archive: tile data: %w", err)
 	}
-	if err := errors.Join(bw.Flush(), out.Sync(), out.Close()); err != nil {
+	// CreateTemp makes the file private; an archive is meant to be shared.
+	if err := errors.Join(bw.Flush(), out.Chmod(0o644), out.Sync(), out.Close()); err != nil {
 		return fmt.Errorf("archive: %w", err)
 	}
 	if err := os.Rename(out.Name(), w.path); err != nil {
