@@ -18,14 +18,23 @@ import (
 // union of the layers' zoom ranges and extents from their TileJSON.
 func exportRange(f exportFlags, tjs []tiles.TileJSON) (minZ, maxZ int, b orb.Bound) {
 	minZ, maxZ = tiles.MaxZoom, 0
-	for i, tj := range tjs {
+	world := orb.Bound{Min: orb.Point{-180, -tiles.MaxLatitude}, Max: orb.Point{180, tiles.MaxLatitude}}
+	found := false
+	for _, tj := range tjs {
 		minZ, maxZ = min(minZ, tj.MinZoom), max(maxZ, tj.MaxZoom)
 		lb := orb.Bound{Min: orb.Point{tj.Bounds[0], tj.Bounds[1]}, Max: orb.Point{tj.Bounds[2], tj.Bounds[3]}}
-		if i == 0 {
-			b = lb
-		} else {
+		// An empty layer's TileJSON says "the world": it must not widen
+		// the export to every tile of the planet.
+		switch {
+		case lb == world:
+		case !found:
+			b, found = lb, true
+		default:
 			b = b.Union(lb)
 		}
+	}
+	if !found {
+		b = world
 	}
 	if f.minZoom >= 0 {
 		minZ = f.minZoom

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"bando/internal/testenv"
 	"bando/layers"
 	"bando/store"
@@ -367,5 +369,26 @@ func TestExportFlags(t *testing.T) {
 	f, err := parseExportFlags([]string{"out.mbtiles", "--layers", "a, b,a", "--maxzoom", "5"}, io.Discard)
 	if err != nil || f.out != "out.mbtiles" || strings.Join(f.layers, ",") != "a,b" || f.maxZoom != 5 || f.clearance != layers.Public {
 		t.Errorf("flags after the output: %+v %v", f, err)
+	}
+}
+
+// The default box is the union of the layers' extents, ignoring an empty
+// layer's "world"; the default zooms span the layers' ranges.
+func TestExportRange(t *testing.T) {
+	tj := func(minz, maxz int, b [4]float64) tiles.TileJSON {
+		return tiles.TileJSON{MinZoom: minz, MaxZoom: maxz, Bounds: b}
+	}
+	world := [4]float64{-180, -tiles.MaxLatitude, 180, tiles.MaxLatitude}
+	f := exportFlags{minZoom: -1, maxZoom: -1}
+	minZ, maxZ, b := exportRange(f, []tiles.TileJSON{tj(6, 12, [4]float64{106, 10, 107, 11}), tj(0, 18, world), tj(9, 16, [4]float64{106.5, 9, 108, 10.5})})
+	if minZ != 0 || maxZ != 18 || b.Min != (orb.Point{106, 9}) || b.Max != (orb.Point{108, 11}) {
+		t.Errorf("range z%d–%d %v", minZ, maxZ, b)
+	}
+	if _, _, b := exportRange(f, []tiles.TileJSON{tj(0, 18, world)}); b.Max[0] != 180 {
+		t.Errorf("only empty layers: %v, want the world", b)
+	}
+	f = exportFlags{minZoom: 3, maxZoom: 5, bbox: &orb.Bound{Min: orb.Point{1, -89}, Max: orb.Point{2, 3}}}
+	if minZ, maxZ, b := exportRange(f, []tiles.TileJSON{tj(6, 12, world)}); minZ != 3 || maxZ != 5 || b.Min[1] != -tiles.MaxLatitude {
+		t.Errorf("flags: z%d–%d %v", minZ, maxZ, b)
 	}
 }

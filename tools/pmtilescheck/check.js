@@ -100,9 +100,11 @@ if (process.argv.length !== 3) {
 }
 try {
     const out = await check(process.argv[2]);
+    // exitCode, not exit(): a piped stdout is written asynchronously, and
+    // exit() would cut a long report short.
     process.stdout.write(JSON.stringify(out) + '\n');
-    process.exit(out.errors.length ? 1 : 0);
+    process.exitCode = out.errors.length ? 1 : 0;
 } catch (err) {
     process.stderr.write(`pmtilescheck: ${err.stack || err}\n`);
-    process.exit(1);
+    process.exitCode = 1;
 }
