@@ -29,12 +29,13 @@ viewer:
 	cd viewer/web && npm ci --no-audit --no-fund && npm run build
 
 # Node tools the tests use as independent checkers (MVT and MLT decoders,
-# H3 reference, browser). @maplibre/mlt's ESM build has extensionless
-# imports, so mltcheck bundles it with esbuild (npm run build).
+# H3 reference, PMTiles reader, browser). @maplibre/mlt's ESM build has
+# extensionless imports, so mltcheck bundles it with esbuild (npm run build).
 tools:
 	cd tools/mvtcheck && npm ci --no-audit --no-fund
 	cd tools/mltcheck && npm ci --no-audit --no-fund && npm run build
 	cd tools/h3check && npm ci --no-audit --no-fund
+	cd tools/pmtilescheck && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 
 run: build
@@ -91,7 +92,7 @@ bench-tiles: build
 
 FUZZTIME ?= 30s
 fuzz:
-	@for p in ingest ingest/feeds tiles store spatial spatial/query spatial/hex api layers data/gen; do \
+	@for p in ingest ingest/feeds tiles tiles/archive store spatial spatial/query spatial/hex api layers data/gen; do \
 	  for f in $$($(GO) test -list '^Fuzz' ./$$p/ | grep ^Fuzz); do \
 	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./$$p/ || exit 1; \
 	  done; done

@@ -91,6 +91,10 @@ type Layer struct {
 	// Demo names the embedded demo file loaded into this layer on a new data
 	// directory, if any.
 	Demo string `yaml:"demo,omitempty" json:"-"`
+	// Archive names a PMTiles or MBTiles file (from `bando export`) whose
+	// tiles `bando serve` serves for this layer instead of rendering the
+	// index; a relative path is relative to the working directory.
+	Archive string `yaml:"archive,omitempty" json:"-"`
 
 	fieldIndex map[string]int
 }

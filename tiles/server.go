@@ -38,6 +38,9 @@ type Config struct {
 	// negative value disables caching (concurrent requests for the same
 	// tile still render once).
 	CacheBytes int64
+	// Archives serve some layers from pre-rendered files instead of the
+	// index, by layer id (see Archive).
+	Archives map[string]Archive
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -76,10 +79,11 @@ func (c Config) Validate() error {
 // Server renders, caches and describes vector tiles. It is safe for
 // concurrent use.
 type Server struct {
-	index   *spatial.Index
-	catalog *layers.Catalog
-	opts    tileOptions
-	cache   *cache
+	index    *spatial.Index
+	catalog  *layers.Catalog
+	opts     tileOptions
+	cache    *cache
+	archives map[string]Archive
 }
 
 // New returns a server for the configuration. A configuration that fails
@@ -92,10 +96,11 @@ func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent}
 	return &Server{
-		index:   cfg.Index,
-		catalog: cfg.Catalog,
-		opts:    opts,
-		cache:   newCache(cfg.CacheBytes, opts),
+		index:    cfg.Index,
+		catalog:  cfg.Catalog,
+		opts:     opts,
+		cache:    newCache(cfg.CacheBytes, opts),
+		archives: cfg.Archives,
 	}
 }
 
@@ -146,6 +151,12 @@ func (s *Server) TileFormat(ctx context.Context, p layers.Principal, f Format, l
 // render renders a tile through the cache, which de-duplicates concurrent
 // renders of the same key.
 func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.Layer, c Coord, f Format, key string) (Tile, error) {
+	if s.anyArchived(ls) {
+		if f != MVT {
+			return Tile{}, fmt.Errorf("%w: archive layers are served as MVT only", ErrBadTile)
+		}
+		return s.renderArchived(ctx, p, ls, c, key)
+	}
 	ids := make([]string, len(ls))
 	for i, l := range ls {
 		ids[i] = l.ID

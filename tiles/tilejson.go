@@ -67,6 +67,9 @@ func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f F
 	if err != nil {
 		return nil, err
 	}
+	if a, ok := s.archiveOf(l.ID); ok {
+		return s.archiveTileJSON(l, a, baseURL)
+	}
 	b, ok := s.index.Extent(l.ID)
 	if !ok {
 		b = worldBounds

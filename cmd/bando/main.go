@@ -22,6 +22,9 @@ usage:
   bando layers  [--config FILE]
   bando query   [--data DIR] [--config FILE] [--clearance C] [--csv [--wkt]] ('{json}' | -f FILE)
                 one question of the query model (POST /api/query) on a stopped data directory
+  bando export  [--data DIR [--clearance C] | --url URL [--token T --clearance C]] --layers A,B
+                [--minzoom N] [--maxzoom M] [--bbox W,S,E,N] OUT.pmtiles|OUT.mbtiles
+                the tiles the server serves, in a PMTiles v3 or MBTiles 1.3 archive
   bando gen     [--layer L] [--n N] [--seed S] [--out FILE]
                 synthetic NDJSON: parcels (default), houses, street_lights,
                 schools, clinics, commune_stats
@@ -59,6 +62,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return layersCmd(rest, stdout)
 	case "query":
 		return queryCmd(ctx, rest, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, rest, stdout, stderr)
 	case "gen":
 		return genCmd(rest, stdout)
 	case "twin":

@@ -124,8 +124,13 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
+	archives, closeArchives, err := openArchives(cat, log)
+	if err != nil {
+		return err
+	}
+	defer closeArchives()
 	idx := spatial.NewIndex()
-	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes()})
+	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives})
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
 	hub := twin.NewHub()
