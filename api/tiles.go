@@ -14,6 +14,8 @@ func (s *Server) routeTiles(ctx context.Context, r *Request, p layers.Principal,
 		return methodNotAllowed("GET")
 	}
 	switch {
+	case isAggTilePath(seg):
+		return s.aggTile(ctx, r, p, seg)
 	case len(seg) == 1 && strings.HasSuffix(seg[0], ".json"):
 		return s.tileJSON(r, p, strings.TrimSuffix(seg[0], ".json"))
 	case len(seg) == 4:

@@ -38,6 +38,8 @@ type Config struct {
 	// negative value disables caching (concurrent requests for the same
 	// tile still render once).
 	CacheBytes int64
+	// Aggregates configures the H3 and heat tiles (aggregate.go).
+	Aggregates AggConfig
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -70,7 +72,7 @@ func (c Config) Validate() error {
 	case d.Buffer < 0 || d.Buffer > d.Extent:
 		return fmt.Errorf("tiles: config: buffer %d is outside 0..extent (%d) (use NoBuffer for none)", c.Buffer, d.Extent)
 	}
-	return nil
+	return c.Aggregates.validate()
 }
 
 // Server renders, caches and describes vector tiles. It is safe for
@@ -80,6 +82,7 @@ type Server struct {
 	catalog *layers.Catalog
 	opts    tileOptions
 	cache   *cache
+	agg     *aggTiles // H3 and heat tiles, their own cache
 }
 
 // New returns a server for the configuration. A configuration that fails
@@ -96,6 +99,7 @@ func New(cfg Config) *Server {
 		catalog: cfg.Catalog,
 		opts:    opts,
 		cache:   newCache(cfg.CacheBytes, opts),
+		agg:     newAggTiles(cfg, opts),
 	}
 }
 
@@ -223,6 +227,7 @@ func clearance(p layers.Principal) layers.Access {
 // by the cache size even for bulk writes, and does not block on rendering.
 func (s *Server) Invalidate(layer string, bounds ...orb.Bound) {
 	s.cache.invalidate(layer, bounds)
+	s.agg.cache.invalidate(layer, bounds)
 }
 
 // CacheStats returns the cache counters.

@@ -1,0 +1,116 @@
+package hex
+
+import (
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+	h3 "github.com/uber/h3-go/v4"
+)
+
+// The helpers of this file let a caller ask "the cells over this
+// rectangle" with every cell's figures complete: CellsInBound gives the
+// cells whose outline meets the rectangle, CellsBound (boundary.go) the
+// area whose features those cells may hold, and Request.Cells restricts an
+// answer to exactly them. Aggregate tiles use them so that a hexagon cut by
+// a tile edge carries the same figures in both tiles, equal to /api/h3's.
+
+// enumerateMaxRes is the finest resolution at which CellsInBound lists
+// every cell of the globe (5,882 at res 2) instead of filling a polygon:
+// rectangles that coarse span large parts of the globe, where a lon/lat
+// rectangle is not what H3's great-circle polygon filling would read.
+const enumerateMaxRes = 2
+
+// CellsInBound returns the cells at res whose outline's bounding box meets
+// the closed lon/lat rectangle b (latitudes clamped to ±90°, longitudes to
+// ±180°), sorted. It may include a cell whose hexagon only comes near b (its
+// box meets b, its outline does not), never misses one that meets it. max
+// bounds the cells (0: DefaultMaxFeatureCells).
+func CellsInBound(b orb.Bound, res, max int) ([]Cell, error) {
+	if err := CheckRes("res", res); err != nil {
+		return nil, err
+	}
+	for _, p := range []orb.Point{b.Min, b.Max} {
+		if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
+			return nil, badParam("bbox", b, "not a number")
+		}
+	}
+	b = clampBound(b)
+	if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
+		return nil, badParam("bbox", b, "west must not exceed east, south not north")
+	}
+	var cand []Cell
+	if res <= enumerateMaxRes {
+		cand = allCells(res)
+	} else {
+		var err error
+		if cand, err = PolygonCells(grow(b, res).ToPolygon(), res, max); err != nil {
+			return nil, err
+		}
+	}
+	out := cand[:0:0]
+	for _, c := range cand {
+		if Boundary(c).Bound().Intersects(b) {
+			out = append(out, c)
+		}
+	}
+	if len(out) > orDefault(max) {
+		return nil, &LimitError{What: "cells over the rectangle", Limit: orDefault(max), Got: len(out), Hint: "use a coarser res"}
+	}
+	return out, nil
+}
+
+// grow widens b by twice the average edge of a res cell, so that the
+// centre of every cell whose outline meets b lies inside the result (a
+// cell's centre is within one circumradius, its edge length, of any of its
+// points; the factor covers H3's spread of cell sizes).
+func grow(b orb.Bound, res int) orb.Bound {
+	m := 2 * h3.HexagonEdgeLengthAvgKm(res) / kmPerDegree
+	lat := max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
+	mlon := m / math.Max(math.Cos((math.Min(lat+m, 89))*math.Pi/180), 0.01)
+	return clampBound(orb.Bound{
+		Min: orb.Point{b.Min[0] - mlon, b.Min[1] - m},
+		Max: orb.Point{b.Max[0] + mlon, b.Max[1] + m},
+	})
+}
+
+// kmPerDegree is a degree of latitude, in km (rounded down: margins grow).
+const kmPerDegree = 110.5
+
+func clampBound(b orb.Bound) orb.Bound {
+	cl := func(v, lim float64) float64 { return math.Max(-lim, math.Min(v, lim)) }
+	return orb.Bound{
+		Min: orb.Point{cl(b.Min[0], 180), cl(b.Min[1], 90)},
+		Max: orb.Point{cl(b.Max[0], 180), cl(b.Max[1], 90)},
+	}
+}
+
+// allCells returns every cell of the globe at res (≤ enumerateMaxRes),
+// sorted.
+func allCells(res int) []Cell {
+	var out []Cell
+	for _, c0 := range h3.Res0Cells() {
+		for _, c := range c0.Children(res) {
+			out = append(out, Cell(c))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Center returns the centre of a valid cell (H3's cellToLatLng), lon/lat.
+func Center(c Cell) orb.Point {
+	ll := h3.CellToLatLng(h3.Cell(c))
+	return orb.Point{ll.Lng, ll.Lat}
+}
+
+// Suppress removes from r the cells with fewer than k features (and, for
+// any k ≥ 1, the empty cells a Request.Cells answer reports), keeping the
+// order, and returns how many it removed: small counts are what must not
+// leave on a public surface (DESIGN: personal data only as aggregates with
+// small counts suppressed).
+func (r *Result) Suppress(k int64) int {
+	n := len(r.Cells)
+	r.Cells = slices.DeleteFunc(r.Cells, func(c CellFigures) bool { return c.Count < k })
+	return n - len(r.Cells)
+}
