@@ -230,16 +230,14 @@ func (s *Server) renderAggregate(ctx context.Context, p layers.Principal, k AggK
 // by one cell, since a line counts in the grid path between its vertices'
 // cells, which may stray a little from the line itself.
 func aggSelection(b orb.Bound, res int) ([]hex.Cell, orb.Bound, error) {
-	cells, err := hex.CellsInBound(b, res, 0)
+	cells, sel, err := hex.CellsInBound(b, res, 0)
 	if err != nil || len(cells) == 0 {
 		return nil, orb.Bound{}, err
 	}
-	sel := hex.CellsBound(cells)
 	one := hex.Boundary(cells[len(cells)/2]).Bound()
 	dx, dy := one.Max[0]-one.Min[0], one.Max[1]-one.Min[1]
-	sel.Min, sel.Max = orb.Point{sel.Min[0] - dx, sel.Min[1] - dy}, orb.Point{sel.Max[0] + dx, sel.Max[1] + dy}
-	sel.Min = orb.Point{max(sel.Min[0], -180), max(sel.Min[1], -90)}
-	sel.Max = orb.Point{min(sel.Max[0], 180), min(sel.Max[1], 90)}
+	sel.Min = orb.Point{max(sel.Min[0]-dx, -180), max(sel.Min[1]-dy, -90)}
+	sel.Max = orb.Point{min(sel.Max[0]+dx, 180), min(sel.Max[1]+dy, 90)}
 	return cells, sel, nil
 }
 

@@ -23,55 +23,72 @@ const enumerateMaxRes = 2
 
 // CellsInBound returns the cells at res whose outline's bounding box meets
 // the closed lon/lat rectangle b (latitudes clamped to ±90°, longitudes to
-// ±180°), sorted. It may include a cell whose hexagon only comes near b (its
-// box meets b, its outline does not), never misses one that meets it. max
-// bounds the cells (0: DefaultMaxFeatureCells).
-func CellsInBound(b orb.Bound, res, max int) ([]Cell, error) {
+// ±180°), sorted, and reach, the box of their outlines (CellsBound of
+// them): the area whose features they may hold. It may include a cell whose
+// hexagon only comes near b (its box meets b, its outline does not), never
+// misses one that meets it. max bounds the cells (0:
+// DefaultMaxFeatureCells).
+//
+// Only the cells near b's edges have their outline computed (a cgo call of
+// a few microseconds each): a cell whose centre lies deeper inside b than
+// any cell's circumradius is inside b whole.
+func CellsInBound(b orb.Bound, res, max int) (cells []Cell, reach orb.Bound, err error) {
 	if err := CheckRes("res", res); err != nil {
-		return nil, err
+		return nil, reach, err
 	}
 	for _, p := range []orb.Point{b.Min, b.Max} {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) {
-			return nil, badParam("bbox", b, "not a number")
+			return nil, reach, badParam("bbox", b, "not a number")
 		}
 	}
 	b = clampBound(b)
 	if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
-		return nil, badParam("bbox", b, "west must not exceed east, south not north")
+		return nil, reach, badParam("bbox", b, "west must not exceed east, south not north")
 	}
+	mlon, mlat := margins(b, res)
 	var cand []Cell
 	if res <= enumerateMaxRes {
 		cand = allCells(res)
 	} else {
-		var err error
-		if cand, err = PolygonCells(grow(b, res).ToPolygon(), res, max); err != nil {
-			return nil, err
+		grown := clampBound(orb.Bound{Min: orb.Point{b.Min[0] - mlon, b.Min[1] - mlat}, Max: orb.Point{b.Max[0] + mlon, b.Max[1] + mlat}})
+		if cand, err = PolygonCells(grown.ToPolygon(), res, max); err != nil {
+			return nil, reach, err
 		}
 	}
+	inner := orb.Bound{Min: orb.Point{b.Min[0] + mlon, b.Min[1] + mlat}, Max: orb.Point{b.Max[0] - mlon, b.Max[1] - mlat}}
+	reach = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	out := cand[:0:0]
 	for _, c := range cand {
-		if Boundary(c).Bound().Intersects(b) {
+		if res > enumerateMaxRes && inner.Min[0] < inner.Max[0] && inner.Min[1] < inner.Max[1] && inner.Contains(Center(c)) {
+			out = append(out, c) // inside b whole: its box adds nothing to b
+			continue
+		}
+		if cb := Boundary(c).Bound(); cb.Intersects(b) {
 			out = append(out, c)
+			reach = reach.Union(cb)
 		}
 	}
 	if len(out) > orDefault(max) {
-		return nil, &LimitError{What: "cells over the rectangle", Limit: orDefault(max), Got: len(out), Hint: "use a coarser res"}
+		return nil, reach, &LimitError{What: "cells over the rectangle", Limit: orDefault(max), Got: len(out), Hint: "use a coarser res"}
 	}
-	return out, nil
+	if len(out) == 0 {
+		return nil, orb.Bound{}, nil
+	}
+	reach = reach.Union(b) // the inner cells' boxes lie in b
+	slices.Sort(out)
+	return out, reach, nil
 }
 
-// grow widens b by twice the average edge of a res cell, so that the
-// centre of every cell whose outline meets b lies inside the result (a
-// cell's centre is within one circumradius, its edge length, of any of its
-// points; the factor covers H3's spread of cell sizes).
-func grow(b orb.Bound, res int) orb.Bound {
-	m := 2 * h3.HexagonEdgeLengthAvgKm(res) / kmPerDegree
+// margins are twice the average edge of a res cell in degrees of longitude
+// (at b's latitude farthest from the equator) and latitude: the centre of
+// every cell whose outline meets b lies within them of b, and a cell whose
+// centre lies farther than them inside b is inside b whole (a cell's
+// points are within one circumradius, its edge length, of its centre; the
+// factor covers H3's spread of cell sizes).
+func margins(b orb.Bound, res int) (mlon, mlat float64) {
+	mlat = 2 * h3.HexagonEdgeLengthAvgKm(res) / kmPerDegree
 	lat := max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
-	mlon := m / math.Max(math.Cos((math.Min(lat+m, 89))*math.Pi/180), 0.01)
-	return clampBound(orb.Bound{
-		Min: orb.Point{b.Min[0] - mlon, b.Min[1] - m},
-		Max: orb.Point{b.Max[0] + mlon, b.Max[1] + m},
-	})
+	return mlat / math.Max(math.Cos((math.Min(lat+mlat, 89))*math.Pi/180), 0.01), mlat
 }
 
 // kmPerDegree is a degree of latitude, in km (rounded down: margins grow).

@@ -31,7 +31,7 @@ func TestCellsInBound(t *testing.T) {
 		cases = append(cases, tc{"random", orb.Bound{Min: orb.Point{w, s}, Max: orb.Point{w + d, s + d*0.7}}, 6 + rng.IntN(4)})
 	}
 	for _, c := range cases {
-		got, err := CellsInBound(c.b, c.res, 0)
+		got, reach, err := CellsInBound(c.b, c.res, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -41,6 +41,9 @@ func TestCellsInBound(t *testing.T) {
 			if !Boundary(cell).Bound().Intersects(c.b) {
 				t.Errorf("%s: cell %v does not come near the rectangle", c.name, cell)
 			}
+		}
+		if want := CellsBound(got).Union(c.b); reach != want {
+			t.Errorf("%s: reach %v, want %v", c.name, reach, want)
 		}
 		const n = 60
 		for i := 0; i <= n; i++ {
@@ -64,11 +67,11 @@ func TestCellsInBoundBad(t *testing.T) {
 		{orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}}, 16},
 		{orb.Bound{Min: orb.Point{0, 0}, Max: orb.Point{1, 1}}, -1},
 	} {
-		if _, err := CellsInBound(c.b, c.res, 0); err == nil {
+		if _, _, err := CellsInBound(c.b, c.res, 0); err == nil {
 			t.Errorf("CellsInBound(%v, %d): no error", c.b, c.res)
 		}
 	}
-	if _, err := CellsInBound(orb.Bound{Min: orb.Point{100, 10}, Max: orb.Point{110, 20}}, 9, 1000); err == nil {
+	if _, _, err := CellsInBound(orb.Bound{Min: orb.Point{100, 10}, Max: orb.Point{110, 20}}, 9, 1000); err == nil {
 		t.Error("CellsInBound over the limit: no error")
 	}
 }
