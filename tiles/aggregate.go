@@ -99,11 +99,15 @@ func (s *Server) MinCount(p layers.Principal) int {
 // AggHeat) for one layer, with figure agg ("count", "sum:FIELD",
 // "avg:FIELD"; "" is count) per H3 cell at AggRes(k, z):
 //
-//   - AggHex: one polygon per cell meeting the buffered tile, its id the
-//     cell id, properties h3 (the id as text), value (the figure) and count;
+//   - AggHex: one polygon per cell meeting the buffered tile, properties
+//     h3 (the cell id), value (the figure) and count;
 //   - AggHeat: one point per cell whose centre lies in the buffered tile,
 //     properties weight (the figure) and count, for a heatmap layer's
 //     heatmap-weight.
+//
+// A feature's id is its cell's hex.Cell.Compact: unique in the tileset at a
+// zoom, the same at every zoom of one resolution, and exact as a
+// JavaScript number (a full H3 index is not) for MapLibre feature-state.
 //
 // Cells with fewer than MinCount(p) features are left out. The MVT layer
 // is named by the layer id. Errors: a bad coordinate, or z over
@@ -265,12 +269,12 @@ func encodeCells(k AggKind, name string, r *hex.Result, c Coord, o tileOptions) 
 			}
 			g := tileGeom{typ: geomPoint, parts: [][]ipoint{{rd.quantize(rd.proj.point(pt))}}}
 			props = append(props[:0], prop{"weight", value}, prop{"count", cf.Count})
-			e.addFeature(uint64(cf.Cell), props, g)
+			e.addFeature(cf.Cell.Compact(), props, g)
 			continue
 		}
 		if g, ok := rd.hexagon(hex.Boundary(cf.Cell)); ok {
 			props = append(props[:0], prop{"h3", cf.Cell.String()}, prop{"value", value}, prop{"count", cf.Count})
-			e.addFeature(uint64(cf.Cell), props, g)
+			e.addFeature(cf.Cell.Compact(), props, g)
 		}
 	}
 	return encodeTile([]*layerEncoder{e})

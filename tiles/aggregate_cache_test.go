@@ -3,6 +3,10 @@ package tiles
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,17 +81,19 @@ func TestAggCacheInvalidation(t *testing.T) {
 	var cell hex.Cell
 	var at orb.Point
 	l := decodeOrFail(t, first.Bytes())
+	res := AggRes(AggHex, c.Z)
 	for _, f := range l.Features {
-		ring := hex.Boundary(hex.Cell(f.ID))
+		fc := hex.CellOfCompact(f.ID, res)
+		ring := hex.Boundary(fc)
 		east := ring[0]
 		for _, v := range ring {
 			if v[0] > east[0] {
 				east = v
 			}
 		}
-		ctr := hex.Center(hex.Cell(f.ID))
+		ctr := hex.Center(fc)
 		p := orb.Point{0.9*east[0] + 0.1*ctr[0], 0.9*east[1] + 0.1*ctr[1]}
-		if got, _ := hex.CellOf(p[0], p[1], AggRes(AggHex, c.Z)); got == hex.Cell(f.ID) && !buf.Contains(p) {
+		if got, _ := hex.CellOf(p[0], p[1], AggRes(AggHex, c.Z)); got == fc && !buf.Contains(p) {
 			cell, at = got, p
 			break
 		}
@@ -202,9 +208,65 @@ func decodeOrFail(t *testing.T, b []byte) dLayer {
 
 func countOf(l dLayer, c hex.Cell) int64 {
 	for _, f := range l.Features {
-		if f.ID == uint64(c) {
+		if f.ID == c.Compact() {
 			return f.Props["count"].(int64)
 		}
 	}
 	return 0
+}
+
+// TestAggNodeDecoder decodes H3 and heat tiles with Mapbox's JavaScript
+// decoder (tools/mvtcheck) and compares ids, types, properties, geometry
+// and polygon classification with bando's own decoder.
+func TestAggNodeDecoder(t *testing.T) {
+	cmd := nodeDecoder(t)
+	s := aggTestServer(t, aggHouses(8, 4000), Config{})
+	dir := t.TempDir()
+	var files []string
+	want := map[string]dLayer{}
+	for _, k := range []AggKind{AggHex, AggHeat} {
+		for _, z := range []int{8, 11, 13} {
+			c := CoordOf(hue, z)
+			tl, err := s.AggregateTile(context.Background(), layers.Anonymous, k, "houses", "sum:floors", c.Z, c.X, c.Y)
+			if err != nil || tl.Empty() {
+				t.Fatalf("%s z%d: %v (empty %v)", k, z, err, tl.Empty())
+			}
+			f := filepath.Join(dir, fmt.Sprintf("%s-%d.mvt", k, z))
+			if err := os.WriteFile(f, tl.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files, want[f] = append(files, f), decodeOrFail(t, tl.Bytes())
+		}
+	}
+	out, err := exec.Command(cmd[0], append(cmd[1:], files...)...).Output()
+	if err != nil {
+		t.Fatalf("node decoder: %v", err)
+	}
+	var got []nodeTile
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(files) {
+		t.Fatalf("node decoder output: %v (%d tiles)", err, len(got))
+	}
+	for _, nt := range got {
+		l := want[nt.File]
+		nl, ok := nt.Layers["houses"]
+		if !ok || nl.Version != 2 || len(nl.Features) != len(l.Features) {
+			t.Errorf("%s: node layer missing or of %d features, want %d", nt.File, len(nl.Features), len(l.Features))
+			continue
+		}
+		for i, f := range l.Features {
+			nf := nl.Features[i]
+			if nf.ID != f.ID || nf.Type != f.Type || len(nf.Properties) != len(f.Props) {
+				t.Errorf("%s feature %d: node %d/%d/%v, want %d/%d/%v", nt.File, i, nf.ID, nf.Type, nf.Properties, f.ID, f.Type, f.Props)
+				continue
+			}
+			for k, v := range f.Props {
+				if fmt.Sprint(nf.Properties[k]) != fmt.Sprint(v) {
+					t.Errorf("%s feature %d: %s = %v, want %v", nt.File, i, k, nf.Properties[k], v)
+				}
+			}
+			if f.Type == uint64(geomPolygon) && (nf.Polygons != 1 || len(nf.Geometry) != 1 || len(nf.Geometry[0]) != len(f.Parts[0])+1) {
+				t.Errorf("%s feature %d: node sees %d polygons, %d rings", nt.File, i, nf.Polygons, len(nf.Geometry))
+			}
+		}
+	}
 }

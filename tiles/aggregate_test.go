@@ -127,7 +127,7 @@ func TestHexTileEqualsEngine(t *testing.T) {
 			l := aggTile(t, s, restricted, AggHex, tc.agg, c)
 			seen := map[uint64]bool{}
 			for _, f := range l.Features {
-				cell := hex.Cell(f.ID)
+				cell := hex.CellOfCompact(f.ID, res)
 				w, ok := want[cell]
 				where := fmt.Sprintf("z%d %s cell %v", z, tc.agg, cell)
 				if seen[f.ID] {
@@ -154,7 +154,7 @@ func TestHexTileEqualsEngine(t *testing.T) {
 			// Completeness: a cell whose centre lies in the tile meets it.
 			tb := c.Bound()
 			for cell := range want {
-				if tb.Contains(hex.Center(cell)) && !seen[uint64(cell)] {
+				if tb.Contains(hex.Center(cell)) && !seen[cell.Compact()] {
 					t.Errorf("z%d: cell %v (count %d) of the tile is missing", z, cell, want[cell].Count)
 				}
 			}
@@ -179,7 +179,7 @@ func TestHeatTileEqualsEngine(t *testing.T) {
 		}
 		var total int64
 		for _, f := range l.Features {
-			cell := hex.Cell(f.ID)
+			cell := hex.CellOfCompact(f.ID, AggRes(AggHeat, z))
 			w, ok := want[cell]
 			if !ok || f.Type != uint64(geomPoint) || f.Props["count"] != w.Count || f.Props["weight"] != w.Values[0] {
 				t.Fatalf("z%d cell %v: type %d props %v, want count %d weight %v", z, cell, f.Type, f.Props, w.Count, w.Values)
@@ -226,7 +226,7 @@ func TestAggSuppression(t *testing.T) {
 		}
 		for _, f := range anon.Features {
 			if !want[f.ID] {
-				t.Errorf("k=%d: anonymous sees cell %v of count %v", wantK, hex.Cell(f.ID), f.Props["count"])
+				t.Errorf("k=%d: anonymous sees cell %v of count %v", wantK, f.Props["h3"], f.Props["count"])
 			}
 		}
 		if s.MinCount(layers.Anonymous) != int(wantK) || s.MinCount(restricted) != 1 {

@@ -131,3 +131,23 @@ func (r *Result) Suppress(k int64) int {
 	r.Cells = slices.DeleteFunc(r.Cells, func(c CellFigures) bool { return c.Count < k })
 	return n - len(r.Cells)
 }
+
+// Compact returns a number that identifies c among the cells of its
+// resolution and fits in 52 bits: its base cell and its res digits, without
+// the mode, resolution and unused digits of the index. A full H3 index
+// (~6·10¹⁷) is above 2⁵³ and loses its low bits as a JavaScript number, so
+// MVT feature ids (which MapLibre's feature-state reads as numbers) use
+// this instead; the resolution, known from the zoom, restores the cell
+// (CellOfCompact).
+func (c Cell) Compact() uint64 {
+	res := c.Res()
+	return uint64(c>>(3*(MaxRes-res))) & (1<<(7+3*res) - 1)
+}
+
+// CellOfCompact is the inverse of Compact for a cell of res; the result
+// may not be a valid cell when n did not come from Compact.
+func CellOfCompact(n uint64, res int) Cell {
+	const mode = Cell(1) << 59 // H3 cell mode
+	unused := Cell(1)<<(3*(MaxRes-res)) - 1
+	return mode | Cell(res)<<resShift | Cell(n)<<(3*(MaxRes-res)) | unused
+}

@@ -97,3 +97,26 @@ func TestSuppress(t *testing.T) {
 		t.Errorf("Suppress(1) removed %d", n)
 	}
 }
+
+// TestCompact: compact ids fit in 52 bits, differ for distinct cells of a
+// resolution and give the cell back.
+func TestCompact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for res := 0; res <= MaxRes; res++ {
+		seen := map[uint64]Cell{}
+		for range 200 {
+			c := cellOf(-180+360*rng.Float64(), -90+180*rng.Float64(), res)
+			n := c.Compact()
+			if n >= 1<<52 {
+				t.Fatalf("res %d: %v compacts to %d, over 2^52", res, c, n)
+			}
+			if o, ok := seen[n]; ok && o != c {
+				t.Fatalf("res %d: %v and %v compact to %d", res, c, o, n)
+			}
+			seen[n] = c
+			if back := CellOfCompact(n, res); back != c {
+				t.Fatalf("res %d: %v → %d → %v", res, c, n, back)
+			}
+		}
+	}
+}
