@@ -21,7 +21,7 @@ func (s *Server) routeTiles(ctx context.Context, r *Request, p layers.Principal,
 	case len(seg) == 4:
 		return s.tile(ctx, r, p, seg)
 	}
-	return errorResponse(notFound("tiles are at /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt and /tiles/{layer}.json"))
+	return errorResponse(notFound("tiles are at /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt and /tiles/{layer}.json; aggregates at /tiles/{h3|heat}/{layer}/{z}/{x}/{y}.mvt?agg=… and /tiles/{h3|heat}/{layer}.json"))
 }
 
 func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
