@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/paulmach/orb"
 
@@ -129,7 +130,12 @@ func (s *Server) AggregateTile(ctx context.Context, p layers.Principal, k AggKin
 	if !aggCacheable(c) {
 		return render(ctx)
 	}
-	return s.agg.cache.do(ctx, aggCacheKey(p, k, a, l, c), []string{l.ID}, c, render)
+	var kbuf [128]byte
+	key := appendAggCacheKey(kbuf[:0], p, k, a, l, c)
+	if t, ok := s.agg.cache.get(key); ok {
+		return t, nil
+	}
+	return s.agg.cache.do(ctx, string(key), []string{l.ID}, c, render)
 }
 
 // aggRequest checks an aggregate tile's parts and binds its figure.
@@ -176,11 +182,10 @@ func bindAgg(p layers.Principal, l *layers.Layer, s string) (hex.Agg, error) {
 	return aggs[0], nil
 }
 
-// aggCacheKey names an aggregate tile: kind, figure, the principal as
+// appendAggCacheKey appends the name of an aggregate tile: kind, figure, the principal as
 // access and suppression see it (clearance, anonymous or not), the tile
 // and the layer.
-func aggCacheKey(p layers.Principal, k AggKind, a hex.Agg, l *layers.Layer, c Coord) string {
-	b := make([]byte, 0, 96)
+func appendAggCacheKey(b []byte, p layers.Principal, k AggKind, a hex.Agg, l *layers.Layer, c Coord) []byte {
 	b = append(b, k...)
 	b = append(b, '|')
 	b = append(b, a.Key()...)
@@ -190,10 +195,14 @@ func aggCacheKey(p layers.Principal, k AggKind, a hex.Agg, l *layers.Layer, c Co
 		b = append(b, "|anon"...)
 	}
 	b = append(b, '|')
-	b = append(b, c.String()...)
+	b = strconv.AppendInt(b, int64(c.Z), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(c.X), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(c.Y), 10)
 	b = append(b, '|')
 	b = append(b, l.ID...)
-	return string(b)
+	return b
 }
 
 // renderAggregate computes the figures of the tile's cells through the
