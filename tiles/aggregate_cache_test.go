@@ -183,7 +183,7 @@ func TestAggTileJSON(t *testing.T) {
 		}
 		if doc.TileJSON.TileJSON != "3.0.0" || len(doc.Tiles) != 1 || doc.Tiles[0] != tc.url || doc.MinCount != tc.min ||
 			doc.MaxZoom != AggMaxZoom || len(doc.VectorLayers) != 1 || doc.VectorLayers[0].Fields[tc.field] == "" ||
-			doc.Kind != tc.k || !strings.Contains(doc.Suppression, "fewer than") {
+			doc.Kind != tc.k || !strings.Contains(doc.Suppression, "fewer than") || doc.Center[2] < 8 || doc.Center[2] >= 14 {
 			t.Errorf("%s %s: %s", tc.k, tc.agg, b)
 		}
 		for z := 0; z <= AggMaxZoom; z++ {

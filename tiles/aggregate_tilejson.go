@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"bando/layers"
 )
 
@@ -54,7 +56,9 @@ func (s *Server) AggregateTileJSON(p layers.Principal, k AggKind, layerID, agg, 
 	}
 	doc.Tiles = []string{u}
 	doc.MinZoom, doc.MaxZoom = 0, AggMaxZoom
-	doc.Center[2] = max(0, min(doc.Center[2], AggMaxZoom))
+	// The layer's own zooms bound its centre zoom; aggregates show at all.
+	bb := orb.Bound{Min: orb.Point{doc.Bounds[0], doc.Bounds[1]}, Max: orb.Point{doc.Bounds[2], doc.Bounds[3]}}
+	doc.Center[2] = float64(centerZoom(bb, layers.Zoom{Min: 0, Max: AggMaxZoom}))
 	fields := map[string]string{"count": "Number"}
 	desc := "H3 hexagons of " + l.ID + ": " + figure + " per cell (property value; h3 is the cell id)"
 	if k == AggHeat {
