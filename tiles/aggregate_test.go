@@ -282,3 +282,51 @@ func TestAggErrors(t *testing.T) {
 		t.Errorf("restricted secret: %v", err)
 	}
 }
+
+// TestHexTilePolygons: polygons count in every cell they cover (centre
+// containment, or their representative point's cell), and a tile's
+// hexagons carry the engine's figures for the whole layer.
+func TestHexTilePolygons(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	var parcels []*spatial.Feature
+	for i := range 800 {
+		p := orb.Point{hue[0] + (rng.Float64()*2-1)*0.1, hue[1] + (rng.Float64()*2-1)*0.1}
+		parcels = append(parcels, feature(uint64(i+1), orb.Polygon{squareRing(p, 0.0005+0.01*rng.Float64())}, float64(i)))
+	}
+	s := testServer(t, Config{Catalog: aggCatalog(t)}, map[string][]*spatial.Feature{"parcels": parcels})
+	for _, z := range []int{11, 13} {
+		c := CoordOf(hue, z)
+		res := AggRes(AggHex, z)
+		want := expectedCells(t, parcels, res, hex.Agg{Op: hex.Sum, Field: "area", Index: 0})
+		tl, err := s.AggregateTile(context.Background(), restricted, AggHex, "parcels", "sum:area", c.Z, c.X, c.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := decodeOrFail(t, tl.Bytes())
+		if len(l.Features) < 20 {
+			t.Fatalf("z%d: %d hexagons", z, len(l.Features))
+		}
+		for _, f := range l.Features {
+			cell := hex.CellOfCompact(f.ID, res)
+			if w := want[cell]; f.Props["count"] != w.Count || f.Props["value"] != w.Values[0] {
+				t.Errorf("z%d cell %v: %v, want count %d value %v", z, cell, f.Props, w.Count, w.Values)
+			}
+		}
+	}
+}
+
+// FuzzAggregateTileAgg: any agg= text is a tile or an ErrBadAgg, never a
+// panic or another error.
+func FuzzAggregateTileAgg(f *testing.F) {
+	for _, s := range []string{"", "count", "sum:floors", "avg:income", "sum:", ":", "count,count", "avg:name", "sum:fl\x00oors", "median:x"} {
+		f.Add(s)
+	}
+	s := aggTestServer(f, aggHouses(13, 200), Config{})
+	c := CoordOf(hue, 12)
+	f.Fuzz(func(t *testing.T, agg string) {
+		_, err := s.AggregateTile(context.Background(), layers.Anonymous, AggHex, "houses", agg, c.Z, c.X, c.Y)
+		if err != nil && !errors.Is(err, ErrBadAgg) {
+			t.Errorf("agg %q: %v", agg, err)
+		}
+	})
+}
