@@ -41,6 +41,8 @@ type Config struct {
 	// Archives serve some layers from pre-rendered files instead of the
 	// index, by layer id (see Archive).
 	Archives map[string]Archive
+	// Aggregates configures the H3 and heat tiles (aggregate.go).
+	Aggregates AggConfig
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -73,7 +75,7 @@ func (c Config) Validate() error {
 	case d.Buffer < 0 || d.Buffer > d.Extent:
 		return fmt.Errorf("tiles: config: buffer %d is outside 0..extent (%d) (use NoBuffer for none)", c.Buffer, d.Extent)
 	}
-	return nil
+	return c.Aggregates.validate()
 }
 
 // Server renders, caches and describes vector tiles. It is safe for
@@ -84,6 +86,7 @@ type Server struct {
 	opts     tileOptions
 	cache    *cache
 	archives map[string]Archive
+	agg      *aggTiles // H3 and heat tiles, their own cache
 }
 
 // New returns a server for the configuration. A configuration that fails
@@ -101,6 +104,7 @@ func New(cfg Config) *Server {
 		opts:     opts,
 		cache:    newCache(cfg.CacheBytes, opts),
 		archives: cfg.Archives,
+		agg:      newAggTiles(cfg, opts),
 	}
 }
 
@@ -246,6 +250,7 @@ func clearance(p layers.Principal) layers.Access {
 // by the cache size even for bulk writes, and does not block on rendering.
 func (s *Server) Invalidate(layer string, bounds ...orb.Bound) {
 	s.cache.invalidate(layer, bounds)
+	s.agg.cache.invalidate(layer, bounds)
 }
 
 // CacheStats returns the cache counters.

@@ -47,6 +47,10 @@ type Config struct {
 	// (tiles.DefaultCacheBytes), a negative value disables it (benchmarks of
 	// uncached rendering use -1).
 	TileCacheMB int `yaml:"tile_cache_mb"`
+	// AggMinCount is k of the aggregate (H3 and heat) tiles: cells with
+	// fewer features are left out for anonymous clients; 0 means
+	// tiles.DefaultMinCount (5), 1 leaves out nothing but empty cells.
+	AggMinCount int `yaml:"aggregate_min_count"`
 	// Twin configures the live twin (rules, sinks); see TwinConfig.
 	Twin TwinConfig `yaml:"twin"`
 	// Feeds are the live sources (AIS, VMS, MQTT) the twin takes positions
@@ -210,6 +214,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBody < 1 || c.MaxBody > 1024 {
 		errs = append(errs, fmt.Errorf("config: max_body_mb %d out of range 1..1024", c.MaxBody))
+	}
+	if c.AggMinCount < 0 {
+		errs = append(errs, fmt.Errorf("config: aggregate_min_count %d is negative (1 leaves out only empty cells)", c.AggMinCount))
 	}
 	if c.TileCacheMB > 1<<20 {
 		errs = append(errs, fmt.Errorf("config: tile_cache_mb %d is over 1048576 (1 TiB)", c.TileCacheMB))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bando/indicators"
+	"bando/spatial/hex"
 	"bando/spatial/query"
 	"context"
 	"errors"
@@ -130,7 +131,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	defer closeArchives()
 	idx := spatial.NewIndex()
-	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives})
+	// One query model and one H3 engine for /api/query, /api/h3 and the
+	// aggregate tiles.
+	queries := query.New(idx, cat, query.Limits{})
+	hexes := hex.NewEngine(hex.Config{})
+	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives,
+		Aggregates: tiles.AggConfig{Queries: queries, Hexes: hexes, MinCount: cfg.AggMinCount, CacheBytes: min(cfg.tileCacheBytes(), 0)}})
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
 	hub := twin.NewHub()
@@ -143,7 +149,6 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	queries := query.New(idx, cat, query.Limits{})
 	inds := indicators.New(queries, cat, log)
 	feed.Subscribe(inds.Changes)
 	live, err := buildFeeds(cfg.Feeds, log)
@@ -151,7 +156,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
-		Queries: queries, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
+		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
 		Limits:    cfg.serverLimits(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
