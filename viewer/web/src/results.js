@@ -12,7 +12,7 @@ export function renderResults(root, { features, groups, title, lang }) {
     el('thead', {}, el('tr', {}, el('th', { textContent: 'id' }), keys.map((k) => el('th', { textContent: k })))),
     el('tbody', {}, fc.features.slice(0, MAX_ROWS).map((f) => el('tr', {},
       el('td', { textContent: String(f.id ?? '') }),
-      keys.map((k) => el('td', { textContent: fmtNum(f.properties?.[k], lang, 2) }))))));
+      keys.map((k) => el('td', { textContent: cell(f.properties?.[k], lang) }))))));
   const matched = features?.numberMatched ?? fc.features.length;
   root.replaceChildren(
     el('header', {},
@@ -72,4 +72,10 @@ function download(name, text, type) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   el('a', { href: url, download: name }).click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// cell shows a year or a small count as it is (no 2.016), other numbers in
+// the language's format.
+function cell(v, lang) {
+  return Number.isInteger(v) && Math.abs(v) < 10000 ? String(v) : fmtNum(v, lang, 2);
 }
