@@ -29,6 +29,7 @@ export async function wall(collections, lang) {
   let indicators = [];
   let alerts = [];
   let shown = -1;
+  let first = true;
   let timer = null;
   const kpis = document.getElementById('kpis');
   const ticker = document.getElementById('ticker');
@@ -43,7 +44,11 @@ export async function wall(collections, lang) {
     shown = i;
     const on = new Set(sc.layers);
     for (const id of Object.keys(groups)) setVisible(map, groups, id, on.has(id));
-    map.flyTo({ center: sc.center, zoom: sc.zoom, pitch: sc.pitch, bearing: sc.bearing, duration: 2500, essential: true });
+    // The first scene is cut to (the wall is idle sooner), later ones flown to.
+    const camera = { center: sc.center, zoom: sc.zoom, pitch: sc.pitch, bearing: sc.bearing };
+    if (first) map.jumpTo(camera);
+    else map.flyTo({ ...camera, duration: 2500, essential: true });
+    first = false;
     sceneTitle.textContent = sc.title?.[lang] ?? sc.title?.vi ?? sc.id;
     renderKPIs();
   }
