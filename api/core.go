@@ -78,6 +78,8 @@ type Config struct {
 	Metrics []prometheus.Collector
 	// Hub carries the live events of /api/stream.
 	Hub *twin.Hub
+	// Wall holds the video wall's scenes (/api/wall).
+	Wall WallConfig
 }
 
 // Server routes requests to handlers.
@@ -94,6 +96,8 @@ type Server struct {
 	indicators *indicators.Engine
 	// staticEnc caches compressed viewer files by coding and name.
 	staticEnc sync.Map
+	// wallState is the scene the video walls show.
+	wallState wallState
 	// streams is the context of every open event stream; CloseStreams
 	// ends them (a shutdown would otherwise wait for each client).
 	streams      context.Context
@@ -173,6 +177,8 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 		return "conformance", s.conformance(r)
 	case seg[0] == "collections":
 		return s.routeCollections(ctx, r, p, seg[1:])
+	case len(seg) == 2 && seg[0] == "api" && seg[1] == "wall":
+		return "wall", s.wall(r, p)
 	case seg[0] == "api" && isLivePath(seg[1:]):
 		return s.routeLive(ctx, r, p, seg[1:])
 	case seg[0] == "tiles":

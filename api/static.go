@@ -22,7 +22,7 @@ var staticTypes = map[string]string{
 	".woff2": "font/woff2",
 }
 
-// static serves the embedded viewer: "/" is index.html, other paths are
+// static serves the embedded viewer: "/", "/wall" and "/public" are index.html, other paths are
 // files of the viewer's dist folder.
 func (s *Server) static(r *Request) *Response {
 	if s.cfg.Viewer == nil {
@@ -32,7 +32,9 @@ func (s *Server) static(r *Request) *Response {
 		return methodNotAllowed("GET")
 	}
 	name := strings.TrimPrefix(path.Clean("/"+r.Path), "/")
-	if name == "" {
+	// The desk, the wall and the public map are one page that picks its
+	// mode from the path.
+	if name == "" || name == "wall" || name == "public" {
 		name = "index.html"
 	}
 	b, err := fs.ReadFile(s.cfg.Viewer, name)

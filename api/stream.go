@@ -13,7 +13,7 @@ import (
 )
 
 // streamTopics are the topics of /api/stream.
-var streamTopics = []string{twin.TopicPositions, twin.TopicObservations, twin.TopicAlerts, twin.TopicTiles}
+var streamTopics = []string{twin.TopicPositions, twin.TopicObservations, twin.TopicAlerts, twin.TopicTiles, TopicWall}
 
 // keepAlive is how often an idle stream sends a comment, so that a client
 // gone away is noticed and proxies keep the connection.
@@ -34,7 +34,7 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 			ok = ok || k == t
 		}
 		if !ok {
-			return errorResponse(badRequest("unknown topic " + quote(t) + "; use positions, observations, alerts or tiles"))
+			return errorResponse(badRequest("unknown topic " + quote(t) + "; use positions, observations, alerts, tiles or wall"))
 		}
 		topics[t] = true
 	}
@@ -59,6 +59,9 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 		// The filter runs under the hub's lock, one publisher at a time.
 		seen := map[string]bool{}
 		visible := func(layer string) bool {
+			if layer == "" {
+				return true // about no layer: the wall's scene
+			}
 			v, ok := seen[layer]
 			if !ok {
 				l, err := cat.Get(layer)

@@ -56,6 +56,8 @@ type Config struct {
 	// Feeds are the live sources (AIS, VMS, MQTT) the twin takes positions
 	// and observations from, besides its HTTP feed.
 	Feeds []feeds.Config `yaml:"feeds"`
+	// Wall declares the video wall's scenes; none means the demo's (wall.go).
+	Wall api.WallConfig `yaml:"wall"`
 }
 
 // LimitsConfig is the `limits:` section: each key sets one ingest.Limits
@@ -228,6 +230,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Limits.validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if err := c.Wall.Check(); err != nil {
+		errs = append(errs, fmt.Errorf("config: %w", err))
 	}
 	if c.PublicURL != "" {
 		if _, err := api.ParsePublicURL(c.PublicURL); err != nil {

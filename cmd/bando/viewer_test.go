@@ -31,4 +31,13 @@ func TestViewerInChromium(t *testing.T) {
 	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10000 {
 		t.Fatalf("no real screenshot at %s", shot)
 	}
+	// The wall (1920×1080) and the public map (390×844): idle, no error, no
+	// other host, no internal layer id in any public response; a zone drawn
+	// on the desk fills the results panel. Screenshots stay in var/.
+	arts, _ := filepath.Abs("../../var/viewer")
+	os.MkdirAll(arts, 0o755)
+	cmd = exec.Command(node, filepath.Join(e2e, "modes.mjs"), srv.base+"/", "--out", arts, "--chromium", chromium)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("viewer modes check failed: %v\n%s", err, out)
+	}
 }

@@ -75,14 +75,26 @@ export class Panel {
       list.replaceChildren(el('li', { className: `note ${this.status}`, textContent: t(this.lang, key) }));
       return;
     }
-    list.replaceChildren(...this.collections.map((c) => {
+    const item = (c) => {
       const box = el('input', { type: 'checkbox', checked: this.groups[c.id].visible });
       box.addEventListener('change', () => this.setVisible(c.id, box.checked));
       const synthetic = c.bando?.synthetic
         ? el('small', { className: 'synthetic', textContent: t(this.lang, 'synthetic'), title: t(this.lang, 'syntheticHint') })
         : null;
-      return el('li', { dataset: { id: c.id } }, el('label', {}, box, el('span', { className: 'name', textContent: title(c, this.lang) }), synthetic));
-    }));
+      const opacity = el('input', { type: 'range', min: 0, max: 100, value: 100, className: 'opacity', title: t(this.lang, 'opacity') });
+      opacity.addEventListener('input', () => this.onOpacity?.(c.id, opacity.value / 100));
+      return el('li', { dataset: { id: c.id } }, el('label', {}, box, swatch(c), el('span', { className: 'name', textContent: title(c, this.lang) }), synthetic), this.onOpacity ? opacity : null);
+    };
+    if (!this.sectorOf) { list.replaceChildren(...this.collections.map(item)); return; }
+    const bySector = new Map();
+    for (const c of this.collections) {
+      const k = this.sectorOf(c);
+      if (!bySector.has(k)) bySector.set(k, []);
+      bySector.get(k).push(c);
+    }
+    const order = ['administrative', 'land', 'housing', 'infrastructure', 'planning', 'live', 'maritime'];
+    list.replaceChildren(...order.filter((k) => bySector.has(k)).flatMap((k) => [
+      el('li', { className: 'sector', textContent: t(this.lang, k) }), ...bySector.get(k).map(item)]));
   }
 
   renderLegend() {

@@ -5,12 +5,13 @@ import { t } from './i18n.js';
 import { el } from './panel.js';
 import { title } from './style.js';
 
-export function installPopup(map, collections, groups, getLang) {
+export function installPopup(map, collections, groups, getLang, busy = () => false) {
   const byId = Object.fromEntries(collections.map((c) => [c.id, c]));
   const clickable = Object.values(groups).flatMap((g) => g.interactive);
   const popup = new Popup({ maxWidth: '340px', className: 'bando-popup' });
 
   map.on('click', (e) => {
+    if (busy()) return; // a map tool owns the click
     const layers = clickable.filter((id) => map.getLayer(id));
     const [f] = map.queryRenderedFeatures(e.point, { layers });
     if (!f) return;

@@ -5,6 +5,7 @@ import { FONT, GLYPHS_URL } from './glyphs.js';
 import { EMPTY } from './labels.js';
 
 export const BACKGROUND = '#f2f1ec';
+export const BACKGROUND_DARK = '#0b1220';
 export const DEFAULT_VIEW = { center: [106.7, 10.78], zoom: 9 };
 
 // Defaults when a collection's style leaves a key out: first by geometry, then
@@ -139,7 +140,7 @@ function unitLabels(c, s) {
   return Boolean(s.label) && c.bando?.kind === 'admin' && c.bando?.geometry === 'Polygon';
 }
 
-function labelLayer(c, s) {
+function labelLayer(c, s, dark) {
   const geom = c.bando?.geometry ?? 'Geometry';
   const admin = c.bando?.kind === 'admin';
   const layout = {
@@ -153,16 +154,20 @@ function labelLayer(c, s) {
   if (unitLabels(c, s)) layout['symbol-sort-key'] = ['get', 'rank'];
   return {
     id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
-    paint: { 'text-color': admin ? '#3d3356' : '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    paint: dark
+      ? { 'text-color': admin ? '#dfe6f3' : '#c8d0dc', 'text-halo-color': '#0b1220', 'text-halo-width': 1.5 }
+      : { 'text-color': admin ? '#3d3356' : '#333333', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
   };
 }
 
 // buildStyle returns the style; per collection id, the ids of its layers (for
 // the layer switcher) and which of them answer clicks; and the label sources
 // that installUnitLabels must feed.
-export function buildStyle(collections, base) {
+// opts.dark gives the wall's dark background and labels; opts.labelSize
+// scales label text (the wall's, legible across the room).
+export function buildStyle(collections, base, opts = {}) {
   const sources = {};
-  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
+  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : BACKGROUND } }];
   const labels = [];
   const groups = {};
   const unitLabelSources = [];
@@ -178,7 +183,11 @@ export function buildStyle(collections, base) {
     sources[c.id] = src;
 
     const own = drawLayers(c, s);
-    if (s.label) labels.push(labelLayer(c, s));
+    if (s.label) {
+      const l = labelLayer(c, s, opts.dark);
+      if (opts.labelSize) l.layout['text-size'] *= opts.labelSize;
+      labels.push(l);
+    }
     const visibility = s.hidden ? 'none' : 'visible';
     const ids = [];
     for (const l of [...own, ...(s.label ? [labels.at(-1)] : [])]) {

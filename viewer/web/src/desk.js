@@ -1,0 +1,147 @@
+// The operator desk (/): catalog by sector with legends, toggles and
+// opacity; search without diacritics; map tools asking /api/query; an
+// indicator choropleth; live vessels and alerts with acknowledgement.
+import { NavigationControl, ScaleControl, AttributionControl } from 'maplibre-gl';
+import { SECTORS, api, auth, el, fmtDate, fmtNum, fold, sector, setToken } from './common.js';
+import { t } from './i18n.js';
+import { loadIndicators, showChoropleth } from './indicators.js';
+import { Stream, TileRefresher, Vessels, alertPlace, loadAlerts } from './live.js';
+import { makeMap, setOpacity, setVisible } from './mapview.js';
+import { Panel } from './panel.js';
+import { installPopup } from './popup.js';
+import { renderResults } from './results.js';
+import { resolveStyle, title } from './style.js';
+import { Tools } from './tools.js';
+
+export async function desk(collections, lang, setLang) {
+  const panelEl = document.getElementById('panel');
+  const panel = new Panel(panelEl, lang, (l) => { lang = l; setLang(l); renderExtras(); });
+  const pad = innerWidth > 3 * panelEl.offsetWidth ? { top: 24, bottom: 24, right: 24, left: panelEl.offsetWidth + 34 } : 24;
+  const { map, groups } = makeMap('map', collections, { hash: true, padding: pad });
+  map.addControl(new NavigationControl({ visualizePitch: true }), 'top-right');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
+  map.addControl(new AttributionControl(), 'bottom-right');
+  panel.sectorOf = sector;
+  panel.onOpacity = (id, k) => setOpacity(map, groups, id, k);
+  panel.attach(map, collections, groups);
+  installPopup(map, collections, groups, () => lang, () => tools?.active());
+  const results = document.getElementById('results');
+  const extras = document.getElementById('extras');
+  let tools;
+  const byId = Object.fromEntries(collections.map((c) => [c.id, c]));
+  const askable = collections.filter((c) => c.bando?.geometry !== undefined && c.bando?.kind !== 'vessel');
+  let target = byId.street_lights ? 'street_lights' : askable[0]?.id;
+  const indicators = await loadIndicators();
+  let alerts = await loadAlerts();
+
+  async function ask(clause, label) {
+    const q = { layer: target, where: [clause] };
+    try {
+      const fields = (byId[target]?.bando?.fields ?? []).filter((f) => f.type === 'string').map((f) => f.name);
+      const gf = fields.find((f) => f !== 'name' && f !== 'code') ?? null;
+      const [features, groupsAns] = await Promise.all([
+        api('api/query', { method: 'POST', body: JSON.stringify({ ...q, limit: 200 }), headers: { 'Content-Type': 'application/json' } }),
+        gf ? api('api/query', { method: 'POST', body: JSON.stringify({ ...q, group_by: [`field:${gf}`], aggregate: [{ op: 'count' }] }), headers: { 'Content-Type': 'application/json' } }) : null,
+      ]);
+      renderResults(results, { features, groups: groupsAns, title: `${title(byId[target], lang)} — ${label}`, lang });
+    } catch (err) {
+      results.replaceChildren(el('p', { className: 'error', textContent: err.message }));
+      results.classList.add('open');
+    }
+  }
+
+  map.once('load', () => {
+    tools = new Tools(map, {
+      onWhere: ask,
+      onMeasure: (m) => { document.getElementById('measure').textContent = m.area_m2 !== undefined ? `${fmtNum(m.area_m2 / 1e6, lang, 3)} km² · ${fmtNum(m.perimeter_m / 1000, lang, 2)} km` : `${fmtNum(m.length_m / 1000, lang, 3)} km`; },
+    });
+    window.__tools = tools;
+    const refresher = new TileRefresher(map);
+    const vessels = byId.vessels ? new Vessels(map, 'vessels') : null;
+    vessels?.load();
+    new Stream(['positions', 'alerts', 'tiles'], (topic, d) => {
+      if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
+      else if (topic === 'tiles' && d.layer) refresher.refresh(d.layer);
+      else if (topic === 'alerts') { alerts = [d, ...alerts.filter((a) => a.id !== d.id)].slice(0, 200); renderAlerts(); }
+    });
+    document.documentElement.dataset.state = 'ready';
+  });
+
+  function toolButton(mode, key) {
+    return el('button', { type: 'button', className: 'tool', dataset: { tool: mode }, textContent: t(lang, key), onclick: (e) => {
+      const on = tools?.set(mode);
+      for (const b of extras.querySelectorAll('.tool')) b.setAttribute('aria-pressed', String(b === e.target && Boolean(on)));
+    } });
+  }
+
+  function renderAlerts() {
+    const list = document.getElementById('alerts');
+    if (!list) return;
+    list.replaceChildren(...(alerts.length ? alerts.slice(0, 50).map((a) => el('li', { className: `alert ${a.level}`, dataset: { id: a.id } },
+      el('button', { type: 'button', className: 'fly', textContent: `${a.kind} · ${a.subject ?? a.objects?.join(', ')}`, onclick: () => {
+        const p = alertPlace(a);
+        if (p) map.flyTo({ center: p, zoom: 12 });
+        tools?.draw((a.evidence ?? []).filter((e) => e.lon != null).map((e) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [e.lon, e.lat] } })));
+      } }),
+      el('small', { textContent: `${fmtDate(a.opened_at, lang)} · ${a.state === 'open' ? '' : t(lang, 'acked')}` }),
+      a.state === 'open' && auth.token ? el('button', { type: 'button', className: 'ack', textContent: t(lang, 'ack'), onclick: async () => {
+        const note = prompt(t(lang, 'ackNote')) ?? '';
+        try { Object.assign(a, await api(`api/alerts/${encodeURIComponent(a.id)}/ack`, { method: 'POST', body: JSON.stringify({ note }), headers: { 'Content-Type': 'application/json' } })); } catch (err) { alert(err.message); }
+        renderAlerts();
+      } }) : null)) : [el('li', { className: 'note', textContent: t(lang, 'noAlerts') })]));
+  }
+
+  function renderExtras() {
+    const search = el('input', { type: 'search', id: 'search', placeholder: t(lang, 'search') });
+    const hits = el('ul', { className: 'hits' });
+    search.addEventListener('input', () => find(search.value, hits));
+    const sel = el('select', { id: 'target', onchange: (e) => { target = e.target.value; } },
+      askable.map((c) => el('option', { value: c.id, textContent: title(c, lang), selected: c.id === target })));
+    const indSel = el('select', { id: 'indicator', onchange: (e) => showChoropleth(map, e.target.value).catch((err) => console.warn(err.message)) },
+      el('option', { value: '', textContent: t(lang, 'indicatorNone') }),
+      indicators.map((i) => el('option', { value: i.id, textContent: i.title?.[lang] ?? i.id })));
+    const tok = el('input', { type: 'password', placeholder: t(lang, 'loginHint'), value: auth.token, onchange: (e) => { setToken(e.target.value.trim()); location.reload(); } });
+    extras.replaceChildren(
+      el('section', {}, search, hits),
+      el('section', {}, el('h2', { textContent: t(lang, 'tools') }),
+        el('label', { className: 'row' }, t(lang, 'target'), sel),
+        el('div', { className: 'tools' }, toolButton('point', 'toolPoint'), toolButton('zone', 'toolZone'), toolButton('radius', 'toolRadius'), toolButton('commune', 'toolCommune'), toolButton('measure-line', 'toolLine'), toolButton('measure-area', 'toolArea'),
+          el('button', { type: 'button', className: 'tool', textContent: t(lang, 'toolTilt'), onclick: () => map.easeTo({ pitch: map.getPitch() > 10 ? 0 : 55, bearing: map.getPitch() > 10 ? 0 : -20 }) })),
+        el('output', { id: 'measure' })),
+      el('section', {}, el('h2', { textContent: t(lang, 'indicators') }), indSel),
+      el('section', {}, el('h2', { textContent: t(lang, 'alerts') }), el('ul', { id: 'alerts' })),
+      el('section', {}, el('h2', { textContent: t(lang, 'login') }), tok));
+    renderAlerts();
+  }
+
+  const names = [];
+  async function loadNames() {
+    for (const id of ['communes', 'ports', 'schools', 'clinics']) {
+      if (!byId[id]) continue;
+      try {
+        const g = await api('api/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ layer: id, group_by: ['field:name'], aggregate: [{ op: 'count' }] }) });
+        for (const x of g.groups ?? []) if (x.key?.name) names.push({ layer: id, name: x.key.name, key: fold(x.key.name) });
+      } catch { /* a layer without names */ }
+    }
+  }
+  const namesReady = loadNames();
+  async function find(text, hits) {
+    await namesReady;
+    const q = fold(text);
+    if (q.length < 2) return hits.replaceChildren();
+    const found = names.filter((n) => n.key.includes(q)).sort((a, b) => (a.layer === 'communes' ? 0 : 1) - (b.layer === 'communes' ? 0 : 1)).slice(0, 8);
+    hits.replaceChildren(...found.map((n) => el('li', {}, el('button', { type: 'button', textContent: n.name, title: title(byId[n.layer], lang), onclick: () => go(n) }))));
+  }
+  async function go(n) {
+    const r = await api('api/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ layer: n.layer, filter: { field: 'name', op: '=', value: n.name }, limit: 1 }) });
+    const f = r.features?.[0];
+    if (!f) return;
+    const cs = JSON.stringify(f.geometry.coordinates).match(/-?\d+\.?\d*,-?\d+\.?\d*/g).map((p) => p.split(',').map(Number));
+    const xs = cs.map((c) => c[0]);
+    const ys = cs.map((c) => c[1]);
+    map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 80, maxZoom: 15 });
+  }
+
+  renderExtras();
+  window.__desk = { ask, map, SECTORS, resolveStyle, setVisible, setOpacity, groups };
+}
