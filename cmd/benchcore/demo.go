@@ -8,10 +8,10 @@ import (
 )
 
 // demoRun: the demo data set, loaded by the server itself into a fresh
-// data directory, compared at z6–16 in-process and over HTTP. A quarter of
-// the tiles are drawn anywhere in the data's box, so many are small or
+// data directory, compared at z6–zmax in-process and over HTTP. A quarter
+// of the tiles are drawn anywhere in the data's box, so many are small or
 // empty, where per-request overhead weighs most.
-func (e *env) demoRun(ctx context.Context) error {
+func (e *env) demoRun(ctx context.Context, zmax int, target float64) error {
 	dataDir, ls, err := e.demoDir(ctx)
 	if err != nil {
 		return err
@@ -20,9 +20,9 @@ func (e *env) demoRun(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ts := sampleTiles(ds, 6, 16, e.opt.tiles, 0.25, 2)
-	label := fmt.Sprintf("uncached demo z6–16, %d layers (%d tiles)", len(ds.layers), len(ts))
-	if err := e.inProcess(ctx, "in-process "+label, idx, ds.layers, ts, 3, coreP99); err != nil {
+	ts := sampleTiles(ds, 6, zmax, e.opt.tiles, 0.25, 2)
+	label := fmt.Sprintf("uncached demo z6–%d, %d layers (%d tiles)", zmax, len(ds.layers), len(ts))
+	if err := e.inProcess(ctx, "in-process "+label, idx, ds.layers, ts, target, coreP99); err != nil {
 		return err
 	}
 	idx = nil
@@ -32,7 +32,7 @@ func (e *env) demoRun(ctx context.Context) error {
 		return err
 	}
 	defer srv.stop()
-	_, err = e.overHTTP(ctx, "HTTP "+label, srv, ds.layers, ts, 3, coreP99)
+	_, err = e.overHTTP(ctx, "HTTP "+label, srv, ds.layers, ts, target, coreP99)
 	return err
 }
 

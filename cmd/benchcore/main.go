@@ -152,7 +152,7 @@ func (e *env) runSuite(ctx context.Context) error {
 			}
 		}
 		if !e.opt.skipDemo {
-			if err := e.demoRun(ctx); err != nil {
+			if err := e.demoRun(ctx, 16, 3); err != nil {
 				return fmt.Errorf("demo: %w", err)
 			}
 		}

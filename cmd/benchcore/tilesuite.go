@@ -35,7 +35,7 @@ func (e *env) tilesRun(ctx context.Context) error {
 		}
 	}
 	if !e.opt.skipDemo {
-		if err := e.tilesDemo(ctx); err != nil {
+		if err := e.demoRun(ctx, 18, demoRatio); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
@@ -162,31 +162,6 @@ func medianTime(reps int, fn func() (int, error)) (time.Duration, int, error) {
 	}
 	slices.Sort(ds)
 	return ds[reps/2], n, nil
-}
-
-func (e *env) tilesDemo(ctx context.Context) error {
-	dataDir, ls, err := e.demoDir(ctx)
-	if err != nil {
-		return err
-	}
-	ds, idx, err := e.loadStore(ctx, dataDir, ls)
-	if err != nil {
-		return err
-	}
-	ts := sampleTiles(ds, 6, 18, e.opt.tiles, 0.25, 2)
-	label := fmt.Sprintf("uncached demo z6–18, %d layers (%d tiles)", len(ds.layers), len(ts))
-	if err := e.inProcess(ctx, "in-process "+label, idx, ds.layers, ts, demoRatio, coreP99); err != nil {
-		return err
-	}
-	idx = nil
-	runtime.GC()
-	srv, err := startBando(e.opt.bin, e.cfg, dataDir, false, -1)
-	if err != nil {
-		return err
-	}
-	defer srv.stop()
-	_, err = e.overHTTP(ctx, "HTTP "+label, srv, ds.layers, ts, demoRatio, coreP99)
-	return err
 }
 
 // demoDir loads the demo into a fresh data directory with the server
