@@ -7,11 +7,40 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"bando/layers"
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
 )
+
+// newInvalidatingServer is newTestServer with the store's change feed
+// invalidating tiles, as the server wires it.
+func newInvalidatingServer(t testing.TB) *Server {
+	t.Helper()
+	s := newTestServer(t)
+	s.cfg.Store.(*store.Pebble).Feed().Subscribe(func(cs []store.Change) {
+		for _, c := range cs {
+			for _, b := range []*orb.Bound{c.Old, c.New} {
+				if b != nil {
+					s.cfg.Tiles.Invalidate(c.Layer, *b)
+				}
+			}
+		}
+	})
+	return s
+}
+
+// putPOI stores a point of "pois" directly in the store.
+func putPOI(t testing.TB, s *Server, id string, p orb.Point) {
+	t.Helper()
+	l, _ := s.cfg.Catalog.Get("pois")
+	f := &spatial.Feature{ID: id, Geom: p, Bound: p.Bound(), Props: []any{"x", nil}}
+	if _, err := s.cfg.Store.Put(context.Background(), l, []*spatial.Feature{f}); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // newTestServer wires the real store, feed, index and tile server in a
 // temporary directory and calls the core directly, with no network.

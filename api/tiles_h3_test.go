@@ -12,7 +12,6 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"bando/spatial"
-	"bando/store"
 	"bando/tiles"
 )
 
@@ -21,16 +20,7 @@ import (
 // dozens) and a sparse ring (cells of one or two).
 func aggServer(t *testing.T) *Server {
 	t.Helper()
-	s := newTestServer(t)
-	s.cfg.Store.(*store.Pebble).Feed().Subscribe(func(cs []store.Change) {
-		for _, c := range cs {
-			for _, b := range []*orb.Bound{c.Old, c.New} {
-				if b != nil {
-					s.cfg.Tiles.Invalidate(c.Layer, *b)
-				}
-			}
-		}
-	})
+	s := newInvalidatingServer(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var b strings.Builder
 	for i := range 600 {

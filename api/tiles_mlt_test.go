@@ -9,8 +9,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"bando/spatial"
-	"bando/store"
 	"bando/tiles"
 )
 
@@ -19,23 +17,8 @@ import (
 // like the MVT tile; a suffixless path is negotiated on Accept and says
 // Vary: Accept; TileJSON lists both formats.
 func TestTileMLT(t *testing.T) {
-	s := newTestServer(t)
-	s.cfg.Store.(*store.Pebble).Feed().Subscribe(func(cs []store.Change) {
-		for _, c := range cs {
-			for _, b := range []*orb.Bound{c.Old, c.New} {
-				if b != nil {
-					s.cfg.Tiles.Invalidate(c.Layer, *b)
-				}
-			}
-		}
-	})
-	put := func(id string, p orb.Point) {
-		l, _ := s.cfg.Catalog.Get("pois")
-		f := &spatial.Feature{ID: id, Geom: p, Bound: p.Bound(), Props: []any{"x", nil}}
-		if _, err := s.cfg.Store.Put(context.Background(), l, []*spatial.Feature{f}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := newInvalidatingServer(t)
+	put := func(id string, p orb.Point) { putPOI(t, s, id, p) }
 	here := orb.Point{106.7, 10.8}
 	put("1", here)
 	c := tiles.CoordOf(here, 12)

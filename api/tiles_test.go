@@ -11,7 +11,6 @@ import (
 
 	"bando/layers"
 	"bando/spatial"
-	"bando/store"
 	"bando/tiles"
 )
 
@@ -60,23 +59,8 @@ func FuzzETagMatch(f *testing.F) {
 // (raw and gzip tags differ), and a write changing the ETag of the tile
 // that holds it only.
 func TestTileETag(t *testing.T) {
-	s := newTestServer(t)
-	s.cfg.Store.(*store.Pebble).Feed().Subscribe(func(cs []store.Change) {
-		for _, c := range cs {
-			for _, b := range []*orb.Bound{c.Old, c.New} {
-				if b != nil {
-					s.cfg.Tiles.Invalidate(c.Layer, *b)
-				}
-			}
-		}
-	})
-	put := func(id string, p orb.Point) {
-		l, _ := s.cfg.Catalog.Get("pois")
-		f := &spatial.Feature{ID: id, Geom: p, Bound: p.Bound(), Props: []any{"x", nil}}
-		if _, err := s.cfg.Store.Put(context.Background(), l, []*spatial.Feature{f}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := newInvalidatingServer(t)
+	put := func(id string, p orb.Point) { putPOI(t, s, id, p) }
 	here, far := orb.Point{106.7, 10.8}, orb.Point{-70, -30}
 	put("1", here)
 	put("2", far)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"bando/internal/testenv"
 	"bando/layers"
 )
 
@@ -21,21 +22,10 @@ const mltcheckDir = "../tools/mltcheck"
 // skipping the test loudly when it is not installed, and failing it in CI.
 func mltDecoder(t *testing.T) []string {
 	t.Helper()
-	missing := func(why string) {
-		msg := "INDEPENDENT MLT DECODER NOT RUN: " + why +
-			"; install it with `make tools` (npm ci and npm run build in tools/mltcheck; needs node ≥ 18)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node is not on PATH")
-	}
+	node := testenv.Node(t)
 	bundle := filepath.Join(mltcheckDir, "dist", "decode.mjs")
 	if _, err := os.Stat(bundle); err != nil {
-		missing(bundle + " is missing")
+		testenv.Missing(t, "INDEPENDENT MLT DECODER NOT RUN: "+bundle+" (run `make tools`: npm ci and npm run build in tools/mltcheck)")
 	}
 	return []string{node, bundle}
 }
