@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"bando/crs"
 	"bando/ingest"
 	"bando/layers"
 )
@@ -38,14 +39,14 @@ func requestFormat(r *Request) (ingest.Format, error) {
 		f, err := ingest.ParseFormat(name)
 		if err != nil {
 			return "", &Error{Status: http.StatusBadRequest, Code: "unknown_format",
-				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv or overpass", Err: err}
+				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv, overpass, shapefile or gpkg", Err: err}
 		}
 		return f, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return "", &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Message: "Content-Type is required: application/geo+json, application/x-ndjson or text/csv"}
+			Message: "Content-Type is required: application/geo+json, application/x-ndjson, text/csv, application/zip (Shapefile) or application/geopackage+sqlite3"}
 	}
 	f, err := ingest.FormatFromContentType(ct)
 	if err != nil {
@@ -64,7 +65,14 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 	if err != nil {
 		return errorResponse(err)
 	}
-	opt := ingest.Options{Partial: r.Query.Get("partial") == "true"}
+	opt := ingest.Options{Partial: r.Query.Get("partial") == "true",
+		Encoding: r.Query.Get("encoding"), Table: r.Query.Get("table")}
+	if name := r.Query.Get("crs"); name != "" {
+		if opt.CRS, err = crs.Parse(name); err != nil {
+			return errorResponse(&Error{Status: http.StatusBadRequest, Code: "unknown_crs",
+				Message: ingest.Excerpt(err.Error()), Err: err})
+		}
+	}
 	return s.ingest(ctx, r, p, l, format, r.Body, opt)
 }
 

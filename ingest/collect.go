@@ -14,6 +14,8 @@ import (
 // item is one feature read from the input, accepted or not.
 type item struct {
 	index, line int
+	file        string // the archive member read, "" for a plain input
+	record      int    // the member's 1-based record, 0 if none
 	id          string
 	f           *spatial.Feature // nil when the feature has problems
 	probs       []Problem
@@ -22,7 +24,8 @@ type item struct {
 }
 
 func (it *item) problem(field, rule, msg string) {
-	it.probs = append(it.probs, Problem{Index: it.index, Line: it.line, ID: it.id, Field: field, Rule: rule, Message: msg})
+	it.probs = append(it.probs, Problem{Index: it.index, Line: it.line, File: it.file, Record: it.record,
+		ID: it.id, Field: field, Rule: rule, Message: msg})
 }
 
 func (it *item) problemf(field, rule, format string, args ...any) {
@@ -43,6 +46,11 @@ type collector struct {
 	ignored nameSet
 	skipped map[string]int
 	stopped bool // MaxFeatures reached
+	// For Report.Total, CRS, Encoding and Notes (archive formats).
+	total    int
+	crsName  string
+	encoding string
+	notes    []string
 }
 
 func newCollector(l *layers.Layer, format Format, opt Options) *collector {
@@ -55,6 +63,13 @@ func newCollector(l *layers.Layer, format Format, opt Options) *collector {
 // fatal records a problem that refuses the whole input, even with Partial.
 func (c *collector) fatal(index, line int, rule, msg string) {
 	c.fatals = append(c.fatals, Problem{Index: index, Line: line, Rule: rule, Message: msg})
+}
+
+// fatalIn records a problem of a record of an archive member that refuses
+// the whole input: a .shp whose record lengths lie, a GeoPackage table
+// that does not read.
+func (c *collector) fatalIn(file string, record int, rule, msg string) {
+	c.fatals = append(c.fatals, Problem{Index: -1, File: file, Record: record, Rule: rule, Message: msg})
 }
 
 // full reports whether another feature would exceed MaxFeatures; the first
@@ -115,7 +130,7 @@ func (c *collector) skip(reason string) {
 func (c *collector) add(it item) {
 	for _, p := range it.probs {
 		if p.Rule == RuleTooLarge {
-			c.fatals = append(c.fatals, Problem{Index: -1, Line: p.Line, ID: p.ID, Field: p.Field, Rule: p.Rule,
+			c.fatals = append(c.fatals, Problem{Index: -1, Line: p.Line, File: p.File, Record: p.Record, ID: p.ID, Field: p.Field, Rule: p.Rule,
 				Message: "feature " + strconv.Itoa(p.Index) + ": " + p.Message})
 		}
 	}
@@ -154,7 +169,8 @@ func (c *collector) overLimit() bool {
 // finish builds the result: the accepted features, the report, and an
 // *Error when the input is refused.
 func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
-	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped}
+	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped,
+		Total: c.total, CRS: c.crsName, Encoding: c.encoding, Notes: c.notes}
 	for n := range c.ignored.m {
 		rep.IgnoredFields = append(rep.IgnoredFields, n)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"bando/crs"
 	"bando/layers"
 	"bando/spatial"
 )
@@ -31,6 +32,11 @@ const (
 	CSV Format = "csv"
 	// Overpass is the JSON output of the Overpass API ({"elements":[…]}).
 	Overpass Format = "overpass"
+	// Shapefile is a zip holding a .shp with its .dbf (and .shx, .prj,
+	// .cpg).
+	Shapefile Format = "shapefile"
+	// GeoPackage is an OGC GeoPackage (SQLite) file.
+	GeoPackage Format = "gpkg"
 )
 
 // Options tune Prepare.
@@ -47,6 +53,20 @@ type Options struct {
 	LonField, LatField, WKTField string
 	// Limits bound the input's size; the zero value is DefaultLimits.
 	Limits Limits
+	// CRS is the coordinate system of a Shapefile or GeoPackage whose own
+	// (.prj, gpkg_spatial_ref_sys) is missing or is to be overridden
+	// (--crs); nil reads it from the file, and WGS84 when it has none.
+	CRS *crs.CRS
+	// Encoding is the text encoding of a Shapefile's DBF ("utf-8",
+	// "tcvn3", "vni", "cp1258"), overriding its .cpg; "" reads the .cpg,
+	// else detects it from the text.
+	Encoding string
+	// Table is the GeoPackage feature table (or the Shapefile in a zip
+	// holding several) to read; "" reads them all.
+	Table string
+	// Progress, when set, is called every few thousand records of a
+	// Shapefile or GeoPackage with the records read and the total.
+	Progress func(read, total int)
 }
 
 // ErrUnknownFormat is what Prepare and ParseFormat return (wrapped) for a
@@ -78,6 +98,12 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	}
 	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
+	if format == Shapefile || format == GeoPackage {
+		if err := readArchive(c, format, r); err != nil {
+			return nil, nil, err
+		}
+		return c.finish()
+	}
 	br, release, err := open(r, opt.Limits)
 	defer release()
 	if err != nil {
@@ -224,6 +250,10 @@ func FormatFromContentType(ct string) (Format, error) {
 		return CSV, nil
 	case "application/vnd.osm.overpass+json", "application/osm3s+json":
 		return Overpass, nil
+	case "application/zip", "application/x-zip-compressed", "application/x-shapefile":
+		return Shapefile, nil
+	case "application/geopackage+sqlite3", "application/x-sqlite3", "application/vnd.sqlite3":
+		return GeoPackage, nil
 	}
 	return "", fmt.Errorf("%w %s", ErrUnsupportedType, quoteExcerpt(mt))
 }
@@ -242,8 +272,12 @@ func parseFormatName(name string) (Format, error) {
 		return CSV, nil
 	case "overpass", "osm", "osmjson":
 		return Overpass, nil
+	case "shapefile", "shp", "zip":
+		return Shapefile, nil
+	case "gpkg", "geopackage":
+		return GeoPackage, nil
 	}
-	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv or overpass", ErrUnknownFormat, quoteExcerpt(name))
+	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv, overpass, shapefile or gpkg", ErrUnknownFormat, quoteExcerpt(name))
 }
 
 // FormatFromPath picks a format from a file name. A ".gz" suffix is looked
@@ -261,6 +295,10 @@ func FormatFromPath(path string) (Format, error) {
 		return NDJSON, nil
 	case strings.HasSuffix(name, ".csv"), strings.HasSuffix(name, ".tsv"):
 		return CSV, nil
+	case strings.HasSuffix(name, ".zip"):
+		return Shapefile, nil
+	case strings.HasSuffix(name, ".gpkg"):
+		return GeoPackage, nil
 	}
 	return "", fmt.Errorf("ingest: cannot tell the format of %s from its name", quoteExcerpt(path))
 }

@@ -38,6 +38,9 @@ const (
 	RuleMissingNode = "missing-node"   // an OSM way refers to a node not in the file
 	RuleMissingMemb = "missing-member" // an OSM relation refers to a way not in the file
 	RuleUnparsedTag = "tag-value"      // an OSM tag value that does not convert (dropped)
+	RuleShapefile   = "shapefile"      // a zip, .shp, .shx or .dbf that does not read
+	RuleGeoPackage  = "gpkg"           // a GeoPackage, table or geometry blob that does not read
+	RuleCRS         = "crs"            // a coordinate system that cannot be transformed to WGS84
 )
 
 // MaxProblems bounds how many problems an Error or a Report lists; the rest
@@ -54,7 +57,12 @@ type Problem struct {
 	// problem concerns the input as a whole.
 	Index int `json:"index"`
 	// Line is the 1-based input line (NDJSON, CSV, GeoJSON), 0 if unknown.
-	Line    int    `json:"line,omitempty"`
+	Line int `json:"line,omitempty"`
+	// File and Record name the file of an archive (a Shapefile's .shp or
+	// .dbf, a GeoPackage table) and its 1-based record (the record number
+	// of a .shp, the fid of a GeoPackage row), 0 if unknown.
+	File    string `json:"file,omitempty"`
+	Record  int    `json:"record,omitempty"`
 	ID      string `json:"id,omitempty"`
 	Field   string `json:"field,omitempty"` // property name, or "geometry"
 	Rule    string `json:"rule"`
@@ -65,10 +73,18 @@ type Problem struct {
 // feature 3 (id "abc"): field "floors": type: want int, got string "ba".
 func (p Problem) Error() string {
 	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File)
+		b.WriteString(": ")
+	}
 	if p.Index >= 0 {
 		b.WriteString("feature ")
 		b.WriteString(strconv.Itoa(p.Index))
 		switch {
+		case p.Record > 0 && p.ID != "":
+			fmt.Fprintf(&b, " (record %d, id %s)", p.Record, quoteExcerpt(p.ID))
+		case p.Record > 0:
+			fmt.Fprintf(&b, " (record %d)", p.Record)
 		case p.Line > 0 && p.ID != "":
 			fmt.Fprintf(&b, " (line %d, id %s)", p.Line, quoteExcerpt(p.ID))
 		case p.Line > 0:
@@ -78,7 +94,9 @@ func (p Problem) Error() string {
 		}
 	} else if p.Line > 0 {
 		fmt.Fprintf(&b, "line %d", p.Line)
-	} else {
+	} else if p.Record > 0 {
+		fmt.Fprintf(&b, "record %d", p.Record)
+	} else if p.File == "" {
 		b.WriteString("input")
 	}
 	switch p.Field {
@@ -123,7 +141,8 @@ func (e *Error) Malformed() bool {
 	for _, p := range e.Problems {
 		if p.Index < 0 {
 			switch p.Rule {
-			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat:
+			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat,
+				RuleShapefile, RuleGeoPackage, RuleCRS:
 				return true
 			}
 		}
@@ -182,4 +201,16 @@ type Report struct {
 	// Skipped counts Overpass elements not taken for the layer, by reason
 	// ("kind" filter, "geometry-type", "relation-type", "element-type").
 	Skipped map[string]int `json:"skipped,omitempty"`
+	// Total is how many records a Shapefile or GeoPackage says it holds
+	// (0 for text formats): Read of Total is the progress of a load.
+	Total int `json:"total,omitempty"`
+	// CRS is the coordinate system the input was in, when it was not
+	// WGS84 longitude/latitude; its coordinates were transformed to WGS84.
+	CRS string `json:"crs,omitempty"`
+	// Encoding is the text encoding of a DBF ("utf-8", "tcvn3", "vni",
+	// "cp1258") and how it was chosen.
+	Encoding string `json:"encoding,omitempty"`
+	// Notes say what was assumed or dropped on the way (Z and M values, a
+	// CRS recognised by name, the tables read), once each.
+	Notes []string `json:"notes,omitempty"`
 }

@@ -111,6 +111,7 @@ type progressBar struct {
 	mu    sync.Mutex
 	w     io.Writer
 	total int
+	unit  string // what is counted; "" for tiles (with the empty ones)
 	start time.Time
 	drawn time.Time
 }
@@ -136,6 +137,11 @@ func (p *progressBar) draw(done, empty int) {
 	}
 	n := int(frac * width)
 	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-9)
+	if p.unit != "" {
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s %5.1f%% %6.0f %s/s",
+			strings.Repeat("#", n), strings.Repeat(".", width-n), done, p.total, p.unit, 100*frac, rate, p.unit)
+		return
+	}
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d tiles %5.1f%% %6.0f tiles/s (%d empty)",
 		strings.Repeat("#", n), strings.Repeat(".", width-n), done, p.total, 100*frac, rate, empty)
 }

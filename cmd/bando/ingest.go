@@ -9,17 +9,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"bando/crs"
 	"bando/ingest"
 	"bando/store"
 )
 
 type ingestFlags struct {
 	layer, format, data, url, token, config string
+	crs, encoding, table                    string
 	partial                                 bool
 }
 
@@ -28,12 +31,15 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.layer, "layer", "", "target layer id (required)")
-	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv or overpass (default: from the file name)")
+	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv, overpass, shapefile (.zip) or gpkg (default: from the file name)")
 	fs.StringVar(&f.data, "data", "./var", "data directory to write into (the server must not be running on it)")
 	fs.StringVar(&f.url, "url", "", "post to a running bando at this base URL instead of opening --data")
 	fs.StringVar(&f.token, "token", os.Getenv("BANDO_TOKEN"), "bearer token for --url (env BANDO_TOKEN)")
 	fs.StringVar(&f.config, "config", os.Getenv("BANDO_CONFIG"), "YAML config (for its layers)")
 	fs.BoolVar(&f.partial, "partial", false, "store the valid features and report the rest")
+	fs.StringVar(&f.crs, "crs", "", "coordinate system of a Shapefile or GeoPackage without one (or to override it): EPSG:n, VN2000:TM3:<meridian>, VN2000:<province>")
+	fs.StringVar(&f.encoding, "encoding", "", "text encoding of a Shapefile's DBF: utf-8, cp1258, cp1252, tcvn3, vni (default: the .cpg, else detected)")
+	fs.StringVar(&f.table, "table", "", "the GeoPackage feature table (or the shapefile of a zip) to read (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,7 +54,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if f.url != "" {
 			rep, err = ingestHTTP(ctx, f, path)
 		} else {
-			rep, err = ingestLocal(ctx, f, path)
+			rep, err = ingestLocal(ctx, f, path, stderr)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
@@ -60,7 +66,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func ingestLocal(ctx context.Context, f ingestFlags, path string) (any, error) {
+func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writer) (any, error) {
 	cfg, cat, err := configAndCatalog(f.config)
 	if err != nil {
 		return nil, err
@@ -78,7 +84,25 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string) (any, error) {
 	if dir == "" {
 		dir = "."
 	}
-	feats, rep, err := prepareFile(os.DirFS(dir), name, ingest.Format(f.format), l, ingest.Options{Partial: f.partial, Limits: cfg.localLimits()})
+	opt := ingest.Options{Partial: f.partial, Limits: cfg.localLimits(), Encoding: f.encoding, Table: f.table}
+	if f.crs != "" {
+		if opt.CRS, err = crs.Parse(f.crs); err != nil {
+			return nil, err
+		}
+	}
+	var bar *progressBar
+	opt.Progress = func(read, total int) {
+		if bar == nil {
+			bar = newProgressBar(stderr, max(total, read))
+			bar.unit = "records"
+		}
+		bar.total = max(bar.total, read)
+		bar.update(read, 0)
+	}
+	feats, rep, err := prepareFile(os.DirFS(dir), name, ingest.Format(f.format), l, opt)
+	if bar != nil && rep != nil {
+		bar.finish(rep.Read, 0)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -145,12 +169,18 @@ func ingestHTTP(ctx context.Context, f ingestFlags, path string) (any, error) {
 
 var contentTypes = map[ingest.Format]string{
 	"geojson": "application/geo+json", "ndjson": "application/x-ndjson", "csv": "text/csv",
+	ingest.Shapefile: "application/zip", ingest.GeoPackage: "application/geopackage+sqlite3",
 }
 
 func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []byte) (json.RawMessage, error) {
 	u := strings.TrimSuffix(f.url, "/") + "/collections/" + f.layer + "/items?format=" + string(format)
 	if f.partial {
 		u += "&partial=true"
+	}
+	for k, v := range map[string]string{"crs": f.crs, "encoding": f.encoding, "table": f.table} {
+		if v != "" {
+			u += "&" + k + "=" + url.QueryEscape(v)
+		}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
