@@ -61,6 +61,9 @@ func (s *Server) describe(r *Request, p layers.Principal, l *layers.Layer) colle
 			{Href: base, Rel: "self", Type: "application/json"},
 			{Href: base + "/items", Rel: "items", Type: "application/geo+json"},
 			{Href: r.BaseURL + "/tiles/" + l.ID + ".json", Rel: "tiles", Type: "application/json", Title: "TileJSON"},
+			{Href: base + "/queryables", Rel: relQueryables, Type: mediaJSONSchema, Title: "Queryables"},
+			{Href: base + "/schema", Rel: relSchema, Type: mediaJSONSchema, Title: "Schema"},
+			{Href: base + "/schema", Rel: "describedBy", Type: mediaJSONSchema, Title: "Schema"},
 		},
 	}
 	b := [4]float64{-180, -90, 180, 90}
@@ -121,9 +124,9 @@ func (s *Server) landing(r *Request) *Response {
 }
 
 func (s *Server) conformance(r *Request) *Response {
-	return jsonResponse(http.StatusOK, "application/json", map[string][]string{"conformsTo": {
+	return jsonResponse(http.StatusOK, "application/json", map[string][]string{"conformsTo": append([]string{
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 		"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
-	}})
+	}, filterConformance...)})
 }

@@ -206,11 +206,19 @@ func (s *Server) routeCollections(ctx context.Context, r *Request, p layers.Prin
 	case len(seg) == 2 && seg[1] == "items":
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
-			return "items", s.items(r, p, seg[0])
+			return "items", s.items(ctx, r, p, seg[0])
 		case http.MethodPost:
 			return "items_create", s.createItems(ctx, r, p, seg[0])
 		}
 		return "items", methodNotAllowed("GET, POST")
+	case len(seg) == 2 && (seg[1] == "queryables" || seg[1] == "schema"):
+		if !readMethod(r) {
+			return seg[1], methodNotAllowed("GET")
+		}
+		if seg[1] == "queryables" {
+			return "queryables", s.queryables(r, p, seg[0])
+		}
+		return "schema", s.schema(r, p, seg[0])
 	case len(seg) == 3 && seg[1] == "items":
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"slices"
@@ -84,14 +85,20 @@ func parseBBox(v string) ([]orb.Bound, error) {
 	return []orb.Bound{{Min: orb.Point{minx, miny}, Max: orb.Point{maxx, maxy}}}, nil
 }
 
-func (s *Server) items(r *Request, p layers.Principal, id string) *Response {
+func (s *Server) items(ctx context.Context, r *Request, p layers.Principal, id string) *Response {
 	l, err := s.layerFor(p, id)
 	if err != nil {
+		return errorResponse(err)
+	}
+	if err := checkParams(r.Query, itemsParams); err != nil {
 		return errorResponse(err)
 	}
 	pg, err := parsePage(r.Query)
 	if err != nil {
 		return errorResponse(err)
+	}
+	if needsEngine(r.Query) {
+		return s.filteredItems(ctx, r, p, l, pg)
 	}
 	var feats []*spatial.Feature
 	matched := 0
@@ -132,7 +139,12 @@ func (s *Server) matching(layer string, boxes []orb.Bound) []string {
 }
 
 func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Layer, feats []*spatial.Feature, matched int, pg page) *Response {
-	visible := layers.VisibleFields(p, l)
+	return s.featureCollectionOf(r, l, feats, matched, pg, layers.VisibleFields(p, l))
+}
+
+// featureCollectionOf writes the page with the given fields (indexes into
+// l.Fields, already checked against what the principal may see).
+func (s *Server) featureCollectionOf(r *Request, l *layers.Layer, feats []*spatial.Feature, matched int, pg page, visible []int) *Response {
 	buf := make([]byte, 0, 256*len(feats)+256)
 	buf = append(buf, `{"type":"FeatureCollection","features":[`...)
 	var err error
@@ -189,11 +201,18 @@ func (s *Server) item(r *Request, p layers.Principal, id, fid string) *Response 
 	if err != nil {
 		return errorResponse(err)
 	}
+	if err := checkParams(r.Query, itemParams); err != nil {
+		return errorResponse(err)
+	}
+	fields, err := selectFields(r.Query, p, l)
+	if err != nil {
+		return errorResponse(err)
+	}
 	f, ok := s.cfg.Index.Get(l.ID, fid)
 	if !ok {
 		return errorResponse(notFound("no feature " + quote(fid) + " in collection " + quote(id)))
 	}
-	buf, err := appendFeature(nil, f, l, layers.VisibleFields(p, l))
+	buf, err := appendFeature(nil, f, l, fields)
 	if err != nil {
 		return errorResponse(err)
 	}

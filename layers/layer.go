@@ -88,6 +88,10 @@ type Layer struct {
 	License     string        `yaml:"license,omitempty" json:"license,omitempty"`
 	Synthetic   bool          `yaml:"synthetic" json:"synthetic"`
 	Style       Style         `yaml:"style,omitempty" json:"style,omitempty"`
+	// Time names the field of type time that dates each feature: the one
+	// OGC API's datetime parameter filters on. Empty: the layer is not
+	// dated, and datetime is refused.
+	Time string `yaml:"time,omitempty" json:"time,omitempty"`
 	// Demo names the embedded demo file loaded into this layer on a new data
 	// directory, if any.
 	Demo string `yaml:"demo,omitempty" json:"-"`
@@ -142,6 +146,11 @@ func (l *Layer) Validate() error {
 			return fmt.Errorf("layers: layer %q: field %q declared twice", l.ID, f.Name)
 		}
 		l.fieldIndex[f.Name] = i
+	}
+	if l.Time != "" {
+		if i := l.FieldIndex(l.Time); i < 0 || l.Fields[i].Type != TypeTime {
+			return fmt.Errorf("layers: layer %q: time %q must name a field of type time", l.ID, l.Time)
+		}
 	}
 	return nil
 }

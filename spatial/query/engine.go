@@ -88,7 +88,8 @@ type plan struct {
 	bound   orb.Bound // where every match lies, when bounded
 	bounded bool
 	empty   bool // the clauses' regions do not meet: nothing matches
-	filter  func(spatial.FeatureView) tri
+	filter  func(*feat) tri
+	sort    []sortField
 	fields  []int
 	origin  *orb.Point // the point distances are measured from
 	groups  []grouper
@@ -118,13 +119,16 @@ func (e *Engine) plan(p layers.Principal, q *Query) (*plan, error) {
 		}
 	}
 	if q.Filter != nil {
-		f, err := compileFilter(pl, "filter", q.Filter, e.lim)
+		f, err := e.compileFilter(pl, "filter", q.Filter)
 		if err != nil {
 			return nil, err
 		}
 		pl.filter = f
 	}
 	if err := e.compileResult(pl); err != nil {
+		return nil, err
+	}
+	if err := e.compileSort(pl); err != nil {
 		return nil, err
 	}
 	return pl, nil
@@ -150,7 +154,7 @@ func (pl *plan) addRegion(b orb.Bound) {
 // filter. The filter runs first: it reads the props in place, and a
 // feature it drops never has its geometry built.
 func (pl *plan) match(f *feat) bool {
-	if pl.filter != nil && pl.filter(f.v) != triTrue {
+	if pl.filter != nil && pl.filter(f) != triTrue {
 		return false
 	}
 	for i := range pl.clauses {

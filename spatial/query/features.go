@@ -40,6 +40,9 @@ func (e *Engine) featuresIn(ctx context.Context, pl *plan, lv spatial.LayerView,
 	if pl.empty {
 		return nil
 	}
+	if len(pl.sort) > 0 {
+		return sorted(ctx, e, pl, lv, res)
+	}
 	if !pl.bounded && pl.origin == nil {
 		return inIDOrder(ctx, pl, lv, res)
 	}

@@ -29,19 +29,20 @@ func triOf(b bool) tri {
 	return triFalse
 }
 
-func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.FeatureView) tri, error) {
+func (e *Engine) compileFilter(pl *plan, path string, f *Filter) (func(*feat) tri, error) {
+	lim := e.lim
 	switch f.Op {
 	case "and", "or":
-		var args []func(spatial.FeatureView) tri
+		var args []func(*feat) tri
 		for i, a := range f.Args {
-			c, err := compileFilter(pl, index(join(path, f.Op), i), a, lim)
+			c, err := e.compileFilter(pl, index(join(path, f.Op), i), a)
 			if err != nil {
 				return nil, err
 			}
 			args = append(args, c)
 		}
 		if f.Op == "and" {
-			return func(p spatial.FeatureView) tri {
+			return func(p *feat) tri {
 				out := triTrue
 				for _, a := range args {
 					switch a(p) {
@@ -54,7 +55,7 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.F
 				return out
 			}, nil
 		}
-		return func(p spatial.FeatureView) tri {
+		return func(p *feat) tri {
 			out := triFalse
 			for _, a := range args {
 				switch a(p) {
@@ -67,11 +68,11 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.F
 			return out
 		}, nil
 	case "not":
-		a, err := compileFilter(pl, join(path, "not"), f.Args[0], lim)
+		a, err := e.compileFilter(pl, join(path, "not"), f.Args[0])
 		if err != nil {
 			return nil, err
 		}
-		return func(p spatial.FeatureView) tri {
+		return func(p *feat) tri {
 			switch a(p) {
 			case triTrue:
 				return triFalse
@@ -80,6 +81,8 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.F
 			}
 			return triNull
 		}, nil
+	case "where":
+		return e.compileSpatialFilter(pl, path, f.Where)
 	}
 	i, er := field(pl.p, pl.layer, join(path, "field"), f.Field)
 	if er != nil {
@@ -87,15 +90,15 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.F
 	}
 	fd := &pl.layer.Fields[i]
 	if f.Op == "is_null" {
-		return func(v spatial.FeatureView) tri { return triOf(v.Prop(i).IsNull()) }, nil
+		return func(f *feat) tri { return triOf(f.v.Prop(i).IsNull()) }, nil
 	}
 	cmp, err := compileCompare(join(path, "value"), fd, f, lim)
 	if err != nil {
 		return nil, err
 	}
 	want := propKind(fd.Type)
-	return func(v spatial.FeatureView) tri {
-		x := v.Prop(i)
+	return func(f *feat) tri {
+		x := f.v.Prop(i)
 		if k := x.Kind(); k == spatial.PropNull || k != want && !(want == spatial.PropTrue && k == spatial.PropFalse) {
 			return triNull // absent, or not of the field's type (bad data)
 		}
@@ -106,6 +109,9 @@ func compileFilter(pl *plan, path string, f *Filter, lim Limits) (func(spatial.F
 // compileCompare returns the test of a present value against the filter's
 // value(s), which must suit the field's type.
 func compileCompare(path string, fd *layers.Field, f *Filter, lim Limits) (func(spatial.Value) bool, error) {
+	if f.Op == "like" {
+		return compileLike(path, fd, f)
+	}
 	if f.Op == "prefix" {
 		if fd.Type != layers.TypeString {
 			return nil, errf(CodeInvalid, path, "prefix needs a text field; %q is %s", fd.Name, fd.Type)

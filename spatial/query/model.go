@@ -20,8 +20,18 @@ type Query struct {
 	// Properties selects the fields returned with features; nil means every
 	// field the principal may see.
 	Properties []string
+	// SortBy orders the features by field values before paging (then by
+	// id); nil keeps the default order (distance, then id).
+	SortBy []SortKey
 	// Limit and Offset page the features; Limit 0 means Limits.DefaultLimit.
 	Limit, Offset int
+}
+
+// SortKey orders features by one field, absent values last ascending and
+// first descending, as PostgreSQL orders NULLs.
+type SortKey struct {
+	Field string
+	Desc  bool
 }
 
 // Grouped reports whether the query asks for figures rather than features.
@@ -90,11 +100,13 @@ type AdminRef struct {
 
 // Filter is a comparison on a field or a combination of filters. Op is
 // one of the comparison operators (=, !=, <, <=, >, >=, in, between,
-// is_null, prefix) with Field and Value, or "and", "or" (Args) or "not"
-// (Args[0]).
+// is_null, prefix, like) with Field and Value, "and", "or" (Args) or "not"
+// (Args[0]), or "where" with Where: a spatial clause (not nearest) that
+// may then sit under or and not, as CQL2 filters put them.
 type Filter struct {
 	Op    string
 	Field string
+	Where *Where
 	// Value is the JSON value as decoded with UseNumber: json.Number,
 	// string, bool, nil or []any. Its validity depends on the field's type
 	// and is checked when the query runs.

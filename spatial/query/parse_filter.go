@@ -3,7 +3,7 @@ package query
 import "slices"
 
 // Comparison operators of a filter.
-var compareOps = []string{"=", "!=", "<", "<=", ">", ">=", "in", "between", "is_null", "prefix"}
+var compareOps = []string{"=", "!=", "<", "<=", ">", ">=", "in", "between", "is_null", "prefix", "like"}
 
 func parseFilter(path string, v any, depth int, nodes *int) (*Filter, *Error) {
 	if depth > MaxFilterDepth {
@@ -37,7 +37,7 @@ func parseFilter(path string, v any, depth int, nodes *int) (*Filter, *Error) {
 		case "op":
 			f.Op, e = str(p, val)
 			if e == nil && !slices.Contains(compareOps, f.Op) {
-				e = errf(CodeInvalid, p, "unknown operator %q: want one of = != < <= > >= in between is_null prefix", f.Op)
+				e = errf(CodeInvalid, p, "unknown operator %q: want one of = != < <= > >= in between is_null prefix like", f.Op)
 			}
 		case "value":
 			f.Value, hasValue = val, true
