@@ -42,10 +42,23 @@ func TestVMSFeedReachesTheTwin(t *testing.T) {
 	if st, body := srv.get("/api/twin/state", ""); st == 200 || strings.Contains(string(body), "SG-90123-TS") {
 		t.Errorf("anonymous sees the internal vessels layer: %d %s", st, body)
 	}
-	_, metrics := srv.get("/metrics", "")
-	for _, want := range []string{`bando_feed_events_total{counter="positions",feed="vms-test"} 3`, `bando_feed_events_total{counter="bad",feed="vms-test"} 1`} {
-		if !strings.Contains(string(metrics), want) {
-			t.Errorf("metrics lack %s", want)
+	// The feed counts a batch once the twin has taken it, so the counters
+	// may trail the state by a moment: wait for them too.
+	want := []string{`bando_feed_events_total{counter="positions",feed="vms-test"} 3`, `bando_feed_events_total{counter="bad",feed="vms-test"} 1`}
+	for {
+		_, metrics := srv.get("/metrics", "")
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(string(metrics), w) {
+				missing = w
+			}
 		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metrics lack %s", missing)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
