@@ -67,8 +67,37 @@ func (s *Server) writeStream(ctx *fasthttp.RequestCtx, resp *Response) {
 	writeResponse(ctx, resp)
 	// The request's context ends with the handler; a stream ends when a
 	// write to the client fails or the server closes its streams.
-	ctx.SetBodyStreamWriter(func(w *bufio.Writer) { _ = stream(streams, w) })
+	// fasthttp sets the write deadline once per response, so a stream open
+	// longer than writeTimeout would be cut mid-chunk (browsers saw
+	// ERR_INCOMPLETE_CHUNKED_ENCODING): keep pushing it ahead while the
+	// stream lives. A client that stops reading still fails a write within
+	// writeTimeout.
+	conn := ctx.Conn()
+	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+		done := make(chan struct{})
+		defer close(done)
+		go extendWriteDeadline(conn, done)
+		_ = stream(streams, w)
+	})
 }
+
+func extendWriteDeadline(conn net.Conn, done <-chan struct{}) {
+	_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	t := time.NewTicker(writeTimeout / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+		}
+	}
+}
+
+// writeTimeout bounds the writing of one response (and of each stretch of
+// an event stream).
+const writeTimeout = 60 * time.Second
 
 func writeResponse(ctx *fasthttp.RequestCtx, resp *Response) {
 	for k, vs := range resp.Header {
@@ -98,7 +127,7 @@ func (s *Server) HTTPServer(logger *slog.Logger) *fasthttp.Server {
 		Name:               "bando",
 		MaxRequestBodySize: s.cfg.MaxBody,
 		ReadTimeout:        60 * time.Second,
-		WriteTimeout:       60 * time.Second,
+		WriteTimeout:       writeTimeout,
 		IdleTimeout:        120 * time.Second,
 		ReadBufferSize:     readBufferSize,
 		// The buffer's excerpt in fasthttp's errors tells 414 from 431.

@@ -295,3 +295,34 @@ func TestStreamOverHTTP(t *testing.T) {
 	}
 	// Reaching here means the server ended the stream.
 }
+
+// TestStreamOutlivesWriteTimeout: fasthttp sets a response's write
+// deadline once, so without pushing it ahead a stream open longer than
+// WriteTimeout is cut mid-chunk. With a 300 ms WriteTimeout, an alert
+// sent after 1 s still arrives.
+func TestStreamOutlivesWriteTimeout(t *testing.T) {
+	e := newTwinServer(t, t.TempDir())
+	defer e.st.Close()
+	fs := e.s.HTTPServer(slog.New(slog.DiscardHandler))
+	fs.WriteTimeout = 300 * time.Millisecond
+	addr := serveLoopback(t, fs)
+	resp, err := http.Get("http://" + addr + "/api/stream?topics=alerts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	if !sc.Scan() {
+		t.Fatalf("no opening line: %v", sc.Err())
+	}
+	time.Sleep(time.Second)
+	call(e.s, "POST", "/api/twin/observations", "s3cret", "",
+		`{"sensor":"hn-1","quantity":"pm25","t":"2026-03-01T01:00:00Z","value":180}`)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), `"threshold"`) {
+			e.s.CloseStreams()
+			return
+		}
+	}
+	t.Fatalf("stream ended before the alert: %v", sc.Err())
+}
