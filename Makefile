@@ -36,6 +36,7 @@ tools:
 	cd tools/mltcheck && npm ci --no-audit --no-fund && npm run build
 	cd tools/h3check && npm ci --no-audit --no-fund
 	cd tools/pmtilescheck && npm ci --no-audit --no-fund
+	cd tools/oascheck && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 
 run: build

@@ -116,6 +116,8 @@ func (s *Server) landing(r *Request) *Response {
 		"description": "Bản đồ số IOC — map tiles and features of the province",
 		"links": []link{
 			{Href: r.BaseURL + "/", Rel: "self", Type: "application/json"},
+			{Href: r.BaseURL + "/api", Rel: "service-desc", Type: mOAS, Title: "The API definition (OpenAPI 3.0)"},
+			{Href: r.BaseURL + "/api?f=html", Rel: "service-doc", Type: "text/html", Title: "The API documentation"},
 			{Href: r.BaseURL + "/conformance", Rel: "conformance", Type: "application/json"},
 			{Href: r.BaseURL + "/collections", Rel: "data", Type: "application/json"},
 		},
@@ -127,6 +129,7 @@ func (s *Server) conformance(r *Request) *Response {
 	return jsonResponse(http.StatusOK, "application/json", map[string][]string{"conformsTo": append([]string{
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 		"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
 	}, filterConformance...)})
 }

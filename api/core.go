@@ -102,6 +102,8 @@ type Server struct {
 	// ends them (a shutdown would otherwise wait for each client).
 	streams      context.Context
 	closeStreams context.CancelFunc
+	// routes is the router and the source of the API definition.
+	routes []route
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).
@@ -131,7 +133,7 @@ func New(cfg Config) *Server {
 	}
 	streams, closeStreams := context.WithCancel(context.Background())
 	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), queries: cfg.Queries, hexes: cfg.Hexes,
-		indicators: cfg.Indicators, streams: streams, closeStreams: closeStreams}
+		indicators: cfg.Indicators, streams: streams, closeStreams: closeStreams, routes: routeTable()}
 }
 
 // CloseStreams ends every open event stream; call it before shutting the
@@ -161,76 +163,11 @@ func (s *Server) route(ctx context.Context, r *Request) (string, *Response) {
 	if err != nil {
 		return "auth", errorResponse(err)
 	}
-	path := r.Path
 	seg, err := segments(r)
 	if err != nil {
 		return "bad_path", errorResponse(err)
 	}
-	switch {
-	case path == "/healthz":
-		return "healthz", s.healthz(r)
-	case path == "/readyz":
-		return "readyz", s.readyz(r)
-	case path == "/metrics":
-		return "metrics", s.metricsHandler(r)
-	case path == "/conformance":
-		return "conformance", s.conformance(r)
-	case seg[0] == "collections":
-		return s.routeCollections(ctx, r, p, seg[1:])
-	case len(seg) == 2 && seg[0] == "api" && seg[1] == "wall":
-		return "wall", s.wall(r, p)
-	case seg[0] == "api" && isLivePath(seg[1:]):
-		return s.routeLive(ctx, r, p, seg[1:])
-	case seg[0] == "tiles":
-		return "tiles", s.routeTiles(ctx, r, p, seg[1:])
-	case seg[0] == "api":
-		return s.routeAPI(ctx, r, p, seg[1:])
-	case path == "/" && wantsJSON(r):
-		return "landing", s.landing(r)
-	}
-	return "static", s.static(r)
-}
-
-func (s *Server) routeCollections(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
-	switch {
-	case len(seg) == 0 || seg[0] == "":
-		if !readMethod(r) {
-			return "collections", methodNotAllowed("GET")
-		}
-		return "collections", s.collections(r, p)
-	case len(seg) == 1:
-		if !readMethod(r) {
-			return "collection", methodNotAllowed("GET")
-		}
-		return "collection", s.collection(r, p, seg[0])
-	case len(seg) == 2 && seg[1] == "items":
-		switch r.Method {
-		case http.MethodGet, http.MethodHead:
-			return "items", s.items(ctx, r, p, seg[0])
-		case http.MethodPost:
-			return "items_create", s.createItems(ctx, r, p, seg[0])
-		}
-		return "items", methodNotAllowed("GET, POST")
-	case len(seg) == 2 && (seg[1] == "queryables" || seg[1] == "schema"):
-		if !readMethod(r) {
-			return seg[1], methodNotAllowed("GET")
-		}
-		if seg[1] == "queryables" {
-			return "queryables", s.queryables(r, p, seg[0])
-		}
-		return "schema", s.schema(r, p, seg[0])
-	case len(seg) == 3 && seg[1] == "items":
-		switch r.Method {
-		case http.MethodGet, http.MethodHead:
-			return "item", s.item(r, p, seg[0], seg[2])
-		case http.MethodPut:
-			return "item_replace", s.replaceItem(ctx, r, p, seg[0], seg[2])
-		case http.MethodDelete:
-			return "item_delete", s.deleteItem(ctx, r, p, seg[0], seg[2])
-		}
-		return "item", methodNotAllowed("GET, PUT, DELETE")
-	}
-	return "collections", errorResponse(notFound("no such resource: " + quote(r.Path)))
+	return s.dispatch(ctx, r, p, seg)
 }
 
 // segments splits the raw path and decodes each segment on its own.

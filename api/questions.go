@@ -12,24 +12,6 @@ import (
 	"bando/spatial/query"
 )
 
-// routeAPI serves /api/…: the map questions (query, h3) and, as they land,
-// the live twin and the indicators.
-func (s *Server) routeAPI(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
-	if s.queries == nil || s.hexes == nil || s.indicators == nil {
-		return "api", errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
-			Message: "this server has no index to ask"})
-	}
-	switch {
-	case len(seg) == 1 && seg[0] == "query":
-		return "query", s.query(ctx, r, p)
-	case len(seg) == 1 && seg[0] == "h3":
-		return "h3", s.h3(ctx, r, p)
-	case len(seg) >= 1 && seg[0] == "indicators":
-		return "indicators", s.routeIndicators(ctx, r, p, seg[1:])
-	}
-	return "api", errorResponse(notFound("no such resource: " + quote(r.Path)))
-}
-
 // query answers POST /api/query (a JSON query body) and GET /api/query
 // (the URL form, see queryFromURL) with features or grouped figures, as
 // JSON or, with f=csv or Accept: text/csv, CSV.

@@ -10,21 +10,6 @@ import (
 	"bando/tiles"
 )
 
-func (s *Server) routeTiles(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
-	if !readMethod(r) {
-		return methodNotAllowed("GET")
-	}
-	switch {
-	case isAggTilePath(seg):
-		return s.aggTile(ctx, r, p, seg)
-	case len(seg) == 1 && strings.HasSuffix(seg[0], ".json"):
-		return s.tileJSON(r, p, strings.TrimSuffix(seg[0], ".json"))
-	case len(seg) == 4:
-		return s.tile(ctx, r, p, seg)
-	}
-	return errorResponse(notFound("tiles are at /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt (or .mlt) and /tiles/{layer}.json; aggregates at /tiles/{h3|heat}/{layer}/{z}/{x}/{y}.mvt?agg=… and /tiles/{h3|heat}/{layer}.json"))
-}
-
 func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
 	name := strings.Join(seg[1:], "/")
 	f, negotiated := tileFormat(r, name)

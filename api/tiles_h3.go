@@ -11,17 +11,6 @@ import (
 	"bando/tiles"
 )
 
-// isAggTilePath reports whether the segments after /tiles/ name an
-// aggregate tile, {h3|heat}/{layer}/{z}/{x}/{y}.mvt, or its TileJSON,
-// {h3|heat}/{layer}.json. A layer named h3 or heat keeps its own tiles:
-// they have four segments and its TileJSON one.
-func isAggTilePath(seg []string) bool {
-	if len(seg) != 2 && len(seg) != 5 {
-		return false
-	}
-	return seg[0] == string(tiles.AggHex) || seg[0] == string(tiles.AggHeat)
-}
-
 // aggTile answers GET /tiles/{h3|heat}/{layer}/{z}/{x}/{y}.mvt?agg=… and
 // GET /tiles/{h3|heat}/{layer}.json?agg=…: H3 hexagons or heatmap points
 // with their figure, computed by the map-questions engine.

@@ -11,56 +11,6 @@ import (
 	"bando/layers"
 )
 
-// isLivePath reports whether an /api/… path belongs to the live twin.
-func isLivePath(seg []string) bool {
-	return len(seg) > 0 && (seg[0] == "twin" || seg[0] == "alerts" || seg[0] == "stream")
-}
-
-// routeLive serves the live twin: /api/twin/…, /api/alerts…, /api/stream.
-func (s *Server) routeLive(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
-	if s.cfg.Twin == nil {
-		return "api", errorResponse(notFound("the live twin is not enabled"))
-	}
-	switch {
-	case len(seg) == 2 && seg[0] == "twin" && seg[1] == "state":
-		if !readMethod(r) {
-			return "twin_state", methodNotAllowed("GET")
-		}
-		return "twin_state", s.twinState(ctx, r, p)
-	case len(seg) == 4 && seg[0] == "twin" && seg[1] == "objects" && seg[3] == "track":
-		if !readMethod(r) {
-			return "twin_track", methodNotAllowed("GET")
-		}
-		return "twin_track", s.twinTrack(ctx, r, p, seg[2])
-	case len(seg) == 2 && seg[0] == "twin" && seg[1] == "positions":
-		if r.Method != http.MethodPost {
-			return "twin_positions", methodNotAllowed("POST")
-		}
-		return "twin_positions", s.twinPositions(ctx, r, p)
-	case len(seg) == 2 && seg[0] == "twin" && seg[1] == "observations":
-		if r.Method != http.MethodPost {
-			return "twin_observations", methodNotAllowed("POST")
-		}
-		return "twin_observations", s.twinObservations(ctx, r, p)
-	case len(seg) == 1 && seg[0] == "alerts":
-		if !readMethod(r) {
-			return "alerts", methodNotAllowed("GET")
-		}
-		return "alerts", s.alerts(r, p)
-	case len(seg) == 3 && seg[0] == "alerts" && seg[2] == "ack":
-		if r.Method != http.MethodPost {
-			return "alert_ack", methodNotAllowed("POST")
-		}
-		return "alert_ack", s.ackAlert(ctx, r, p, seg[1])
-	case len(seg) == 1 && seg[0] == "stream":
-		if !readMethod(r) {
-			return "stream", methodNotAllowed("GET")
-		}
-		return "stream", s.stream(r, p)
-	}
-	return "api", errorResponse(notFound("no such resource: " + quote(r.Path)))
-}
-
 // timeParam reads an RFC 3339 query parameter, def when absent.
 func timeParam(r *Request, name string, def time.Time) (time.Time, error) {
 	v := r.Query.Get(name)

@@ -27,6 +27,12 @@ func BenchmarkConcurrentWriters64(b *testing.B) {
 	}
 }
 
+// BenchmarkOneWriter is a lone writer: group commit must not make it wait
+// for company that never comes (one fsync per write, nothing more).
+func BenchmarkOneWriter(b *testing.B) {
+	benchmarkWriters(b, 1, false)
+}
+
 func benchmarkWriters(b *testing.B, writers int, serial bool) {
 	ctx := context.Background()
 	l := testLayer(b)

@@ -43,6 +43,17 @@ type Pebble struct {
 	published chan struct{}   // closed once the last applied group published
 	unsynced  []chan struct{} // closed as each applied group is synced
 
+	// The rejoin wait (see gather in commit.go), under qmu: arrivals
+	// counts queued calls; the last published group woke `woken` calls
+	// when arrivals was `wokeAt`; a gathering leader waits on wantCh until
+	// arrivals reaches want.
+	arrivals uint64
+	wokeAt   uint64
+	woken    int
+	want     uint64
+	wantCh   chan struct{}
+	lastSync atomic.Int64 // nanoseconds of the last group's fsync
+
 	brokenMu sync.Mutex
 	broken   error // set when a commit failed half-way
 
