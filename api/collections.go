@@ -29,6 +29,7 @@ type collectionInfo struct {
 	Extent      extent    `json:"extent"`
 	ItemType    string    `json:"itemType"`
 	CRS         []string  `json:"crs"`
+	StorageCRS  string    `json:"storageCrs"`
 	Links       []link    `json:"links"`
 	Bando       layerInfo `json:"bando"`
 }
@@ -56,7 +57,7 @@ func (s *Server) describe(r *Request, p layers.Principal, l *layers.Layer) colle
 	base := r.BaseURL + "/collections/" + l.ID
 	c := collectionInfo{
 		ID: l.ID, Title: l.Title.VI, Description: l.Description.VI, ItemType: "feature",
-		CRS: []string{crs84},
+		CRS: crsURIs(), StorageCRS: crs84,
 		Links: []link{
 			{Href: base, Rel: "self", Type: "application/json"},
 			{Href: base + "/items", Rel: "items", Type: "application/geo+json"},
@@ -130,6 +131,7 @@ func (s *Server) conformance(r *Request) *Response {
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+		"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 		"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
 	}, filterConformance...)})
 }

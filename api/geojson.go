@@ -7,8 +7,14 @@ import (
 )
 
 // appendFeature writes f as a GeoJSON Feature with only the fields at the
-// visible indexes. Integer ids are written as JSON numbers, others as strings.
-func appendFeature(buf []byte, f *spatial.Feature, l *layers.Layer, visible []int) ([]byte, error) {
+// visible indexes, its geometry in the CRS c. Integer ids are written as
+// JSON numbers, others as strings.
+func appendFeature(buf []byte, f *spatial.Feature, l *layers.Layer, visible []int, c crsChoice) ([]byte, error) {
+	if !c.isCRS84() {
+		moved := *f
+		moved.Geom = c.out(f.Geom)
+		f = &moved
+	}
 	return jsonw.AppendFeature(buf, f, func(i int) string { return l.Fields[i].Name }, visible, nil)
 }
 

@@ -24,6 +24,10 @@ const (
 type page struct {
 	limit, offset int
 	boxes         []orb.Bound // nil: no bbox filter
+	// bboxZone is a bbox given in another CRS than CRS84, as the CRS84
+	// polygon it covers (the engine answers it exactly).
+	bboxZone orb.Polygon
+	crs      crsChoice // of the answer
 }
 
 func parsePage(q Query) (page, error) {
@@ -40,34 +44,55 @@ func parsePage(q Query) (page, error) {
 			return p, badRequest("offset must be a non-negative integer, got " + quote(v))
 		}
 	}
-	if v := q.Get("bbox"); v != "" {
+	bc, err := parseCRS("bbox-crs", q.Get("bbox-crs"))
+	if err != nil {
+		return p, err
+	}
+	if v := q.Get("bbox"); v != "" && bc.isCRS84() {
 		if p.boxes, err = parseBBox(v); err != nil {
 			return p, err
 		}
+	} else if v != "" {
+		n, err := bboxNumbers(v)
+		if err != nil {
+			return p, err
+		}
+		if n[0] > n[2] || n[1] > n[3] {
+			return p, badRequest("bbox: in " + bc.uri + " the lower corner must come first")
+		}
+		p.bboxZone = bc.zone(n)
 	}
-	if c := q.Get("bbox-crs"); c != "" && c != crs84 {
-		return p, badRequest("bbox-crs " + quote(c) + " is not supported; use " + crs84)
-	}
-	return p, nil
+	p.crs, err = parseCRS("crs", q.Get("crs"))
+	return p, err
 }
 
-// parseBBox reads "minx,miny,maxx,maxy" (or the 6-number 3D form). A box
-// whose minx > maxx crosses the antimeridian and becomes two boxes.
-func parseBBox(v string) ([]orb.Bound, error) {
+// bboxNumbers reads "minx,miny,maxx,maxy" (or the 6-number 3D form,
+// heights dropped).
+func bboxNumbers(v string) ([4]float64, error) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 && len(parts) != 6 {
-		return nil, badRequest("bbox needs 4 numbers minx,miny,maxx,maxy, got " + quote(v))
+		return [4]float64{}, badRequest("bbox needs 4 numbers minx,miny,maxx,maxy, got " + quote(v))
 	}
 	n := make([]float64, len(parts))
 	for i, s := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, badRequest("bbox: " + quote(s) + " is not a number")
+			return [4]float64{}, badRequest("bbox: " + quote(s) + " is not a number")
 		}
 		n[i] = f
 	}
 	if len(n) == 6 {
-		n = []float64{n[0], n[1], n[3], n[4]}
+		return [4]float64{n[0], n[1], n[3], n[4]}, nil
+	}
+	return [4]float64{n[0], n[1], n[2], n[3]}, nil
+}
+
+// parseBBox reads "minx,miny,maxx,maxy" (or the 6-number 3D form). A box
+// whose minx > maxx crosses the antimeridian and becomes two boxes.
+func parseBBox(v string) ([]orb.Bound, error) {
+	n, err := bboxNumbers(v)
+	if err != nil {
+		return nil, err
 	}
 	minx, miny, maxx, maxy := n[0], n[1], n[2], n[3]
 	if minx < -180 || maxx > 180 || minx > 180 || maxx < -180 {
@@ -97,7 +122,7 @@ func (s *Server) items(ctx context.Context, r *Request, p layers.Principal, id s
 	if err != nil {
 		return errorResponse(err)
 	}
-	if needsEngine(r.Query) {
+	if needsEngine(r.Query) || pg.bboxZone != nil {
 		return s.filteredItems(ctx, r, p, l, pg)
 	}
 	var feats []*spatial.Feature
@@ -152,7 +177,7 @@ func (s *Server) featureCollectionOf(r *Request, l *layers.Layer, feats []*spati
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		if buf, err = appendFeature(buf, f, l, visible); err != nil {
+		if buf, err = appendFeature(buf, f, l, visible, pg.crs); err != nil {
 			return errorResponse(err)
 		}
 	}
@@ -176,6 +201,7 @@ func (s *Server) featureCollectionOf(r *Request, l *layers.Layer, feats []*spati
 	buf = append(buf, "]}"...)
 	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: buf}
 	resp.Header.Set("Content-Type", "application/geo+json")
+	resp.Header.Set("Content-Crs", "<"+pg.crs.uri+">")
 	return resp
 }
 
@@ -208,15 +234,20 @@ func (s *Server) item(r *Request, p layers.Principal, id, fid string) *Response 
 	if err != nil {
 		return errorResponse(err)
 	}
+	c, err := parseCRS("crs", r.Query.Get("crs"))
+	if err != nil {
+		return errorResponse(err)
+	}
 	f, ok := s.cfg.Index.Get(l.ID, fid)
 	if !ok {
 		return errorResponse(notFound("no feature " + quote(fid) + " in collection " + quote(id)))
 	}
-	buf, err := appendFeature(nil, f, l, fields)
+	buf, err := appendFeature(nil, f, l, fields, c)
 	if err != nil {
 		return errorResponse(err)
 	}
 	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: buf}
 	resp.Header.Set("Content-Type", "application/geo+json")
+	resp.Header.Set("Content-Crs", "<"+c.uri+">")
 	return resp
 }

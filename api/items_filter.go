@@ -15,11 +15,11 @@ import (
 // itemsParams are the query parameters of /collections/{id}/items (OGC API
 // Features Parts 1 and 3); anything else is refused, so that a client
 // never believes it filtered when it did not.
-var itemsParams = []string{"limit", "offset", "bbox", "bbox-crs", "datetime", "properties", "sortby",
+var itemsParams = []string{"limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "properties", "sortby",
 	"filter", "filter-lang", "filter-crs", "f"}
 
 // itemParams are those of a single feature.
-var itemParams = []string{"properties", "f"}
+var itemParams = []string{"properties", "crs", "f"}
 
 // checkParams refuses unknown parameters, naming each.
 func checkParams(q Query, known []string) error {
@@ -83,9 +83,13 @@ func itemsQuery(v Query, l *layers.Layer, pg page) (query.Query, error) {
 		}
 		filters = append(filters, or)
 	}
+	if pg.bboxZone != nil {
+		q.Where = append(q.Where, query.Where{Kind: query.KindZone, Zone: pg.bboxZone})
+	}
 	if v.Has("filter") {
-		if c := v.Get("filter-crs"); c != "" && c != crs84 {
-			return q, badRequest("filter-crs " + quote(c) + " is not supported; use " + crs84)
+		fc, err := parseCRS("filter-crs", v.Get("filter-crs"))
+		if err != nil {
+			return q, err
 		}
 		e, err := cql2.Parse(v.Get("filter"), v.Get("filter-lang"))
 		if err != nil {
@@ -95,6 +99,7 @@ func itemsQuery(v Query, l *layers.Layer, pg page) (query.Query, error) {
 		if err != nil {
 			return q, badRequest(err.Error())
 		}
+		fc.whereIn(w, f)
 		q.Where = append(q.Where, w...)
 		if f != nil {
 			filters = append(filters, f)

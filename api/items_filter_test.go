@@ -100,7 +100,7 @@ func TestItemsRefused(t *testing.T) {
 		{"filter=" + url.QueryEscape("nothing = 2"), `no field "nothing"`},
 		{"sortby=secret", `no field "secret"`},
 		{"properties=secret", `no field "secret"`},
-		{"filter=" + url.QueryEscape("name = 'x'") + "&filter-crs=EPSG:3857", "filter-crs"},
+		{"filter=" + url.QueryEscape("name = 'x'") + "&filter-crs=EPSG:2154", "filter-crs"},
 		{"filter=x&filter-lang=ecql", "unknown filter-lang"},
 		{"datetime=2025-01-01T00:00:00Z", "no time field"},
 	}

@@ -34,18 +34,19 @@ var params = map[string]param{
 	"limit":       {desc: "Features per page", typ: "integer", min: intp(1), max: intp(10000)},
 	"offset":      {desc: "Features to skip", typ: "integer", min: intp(0)},
 	"bbox":        {desc: "minLon,minLat,maxLon,maxLat (CRS84, or bbox-crs)", typ: "number", list: true},
-	"bbox-crs":    {desc: "CRS of bbox", typ: "string"},
+	"bbox-crs":    {desc: "CRS of bbox (an OGC URI from the collection's crs; EPSG:4326 is latitude first)", typ: "string"},
 	"datetime":    {desc: "RFC 3339 instant or interval (a/b, ../b, a/..) on the layer's time field", typ: "string"},
 	"properties":  {desc: "Properties to return, comma-separated", typ: "string", list: true},
 	"sortby":      {desc: "Fields to sort by, comma-separated, with + or - prefixes", typ: "string", list: true},
 	"filter":      {desc: "A CQL2 filter (text or JSON, see filter-lang)", typ: "string"},
 	"filter-lang": {desc: "Language of filter", typ: "string", enum: []string{"cql2-text", "cql2-json"}},
-	"filter-crs":  {desc: "CRS of the filter's geometries", typ: "string"},
+	"filter-crs":  {desc: "CRS of the filter's geometries (an OGC URI from the collection's crs)", typ: "string"},
 
 	// writes
-	"format":   {desc: "Input format, instead of Content-Type", typ: "string", enum: []string{"geojson", "ndjson", "csv", "overpass", "shapefile", "gpkg"}},
-	"partial":  {desc: "true: store the valid features and report the bad ones, instead of refusing the whole request", typ: "boolean"},
-	"crs":      {desc: "CRS of the input when the file does not say (EPSG:4756, EPSG:3405, VN2000:TM3:105.75, …)", typ: "string"},
+	"format":  {desc: "Input format, instead of Content-Type", typ: "string", enum: []string{"geojson", "ndjson", "csv", "overpass", "shapefile", "gpkg"}},
+	"partial": {desc: "true: store the valid features and report the bad ones, instead of refusing the whole request", typ: "boolean"},
+	"crs": {desc: "Reads: the CRS of the answer (an OGC URI: CRS84, EPSG 4326, 3857, 4756, 3405, 3406, 32648, 32649, the VN-2000 TM-3 zones; see the collection's crs). " +
+		"Writes: the CRS of the input when the file does not say (EPSG:4756, EPSG:3405, VN2000:TM3:105.75, …)", typ: "string"},
 	"encoding": {desc: "Text encoding of a Shapefile's DBF (utf-8, cp1258, tcvn3, vni); detected when absent", typ: "string"},
 	"table":    {desc: "The GeoPackage feature table to read (all when absent)", typ: "string"},
 

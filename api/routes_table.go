@@ -128,7 +128,9 @@ func routeTable() []route {
 			summary: "Heatmap points of a layer with their weight (y ends in .mvt)", query: []string{"agg"}, out: []string{mMVT}, serve: serveAggTile},
 		{name: "tilejson", label: "tiles", method: http.MethodGet, path: "/tiles/{layers}.json", tag: "tiles",
 			summary: "TileJSON 3.0 of one layer or of several, comma-separated", query: []string{"encoding#tiles"}, out: []string{mJSON},
-			serve: func(s *Server, c *routeCall) *Response { return s.tileJSON(c.r, c.p, c.seg[1][:len(c.seg[1])-len(".json")]) }},
+			serve: func(s *Server, c *routeCall) *Response {
+				return s.tileJSON(c.r, c.p, c.seg[1][:len(c.seg[1])-len(".json")])
+			}},
 		{name: "tile_mvt", label: "tiles", method: http.MethodGet, path: "/tiles/{layers}/{z}/{x}/{y}.mvt", tag: "tiles",
 			summary: "A Mapbox Vector Tile of one or several layers", query: tileParams, out: []string{mMVT}, serve: serveTile},
 		{name: "tile_mlt", label: "tiles", method: http.MethodGet, path: "/tiles/{layers}/{z}/{x}/{y}.mlt", tag: "tiles",

@@ -19,6 +19,7 @@ package crs
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -39,10 +40,11 @@ type CRS struct {
 	// Note says what was assumed while reading the system (a TOWGS84 of a
 	// .prj replaced by EPSG:6960, a datum recognised by its name), "" if
 	// nothing was.
-	Note  string
-	shift *helmert // to WGS84; nil for WGS84 itself
-	proj  *tmerc   // nil for a geographic system
-	unit  float64  // metres per linear unit of a projected system
+	Note    string
+	shift   *helmert // to WGS84; nil for WGS84 itself
+	proj    *tmerc   // nil for a geographic system
+	webMerc bool     // EPSG:3857's spherical Mercator instead of proj
+	unit    float64  // metres per linear unit of a projected system
 }
 
 // WGS84 is EPSG:4326, longitude and latitude in degrees.
@@ -50,10 +52,10 @@ var WGS84 = &CRS{Name: "EPSG:4326 WGS 84", EPSG: 4326}
 
 // IsWGS84 reports whether coordinates are already WGS84 longitude and
 // latitude, so that nothing needs transforming.
-func (c *CRS) IsWGS84() bool { return c == nil || c.shift == nil && c.proj == nil }
+func (c *CRS) IsWGS84() bool { return c == nil || c.shift == nil && c.proj == nil && !c.webMerc }
 
 // Projected reports whether coordinates are eastings and northings.
-func (c *CRS) Projected() bool { return c != nil && c.proj != nil }
+func (c *CRS) Projected() bool { return c != nil && (c.proj != nil || c.webMerc) }
 
 // ToWGS84 transforms one position to WGS84 longitude and latitude in
 // degrees. Heights are taken as 0 on the ellipsoid, as PROJ does for 2D
@@ -64,6 +66,9 @@ func (c *CRS) ToWGS84(x, y float64) (lon, lat float64) {
 		return x, y
 	}
 	lon, lat = x, y
+	if c.webMerc {
+		return x / wgs84Ellipsoid.a / deg, (2*math.Atan(math.Exp(y/wgs84Ellipsoid.a)) - math.Pi/2) / deg
+	}
 	if c.proj != nil {
 		lon, lat = c.proj.inverse(x*c.unit, y*c.unit)
 	}
@@ -80,41 +85,10 @@ func (c *CRS) Transform(g orb.Geometry) orb.Geometry {
 	if c.IsWGS84() || g == nil {
 		return g
 	}
-	pts := func(ps []orb.Point) {
-		for i, p := range ps {
-			ps[i][0], ps[i][1] = c.ToWGS84(p[0], p[1])
-		}
-	}
-	switch g := g.(type) {
-	case orb.Point:
-		g[0], g[1] = c.ToWGS84(g[0], g[1])
-		return g
-	case orb.MultiPoint:
-		pts(g)
-	case orb.LineString:
-		pts(g)
-	case orb.Ring:
-		pts(g)
-	case orb.MultiLineString:
-		for _, l := range g {
-			pts(l)
-		}
-	case orb.Polygon:
-		for _, r := range g {
-			pts(r)
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			for _, r := range p {
-				pts(r)
-			}
-		}
-	case orb.Collection:
-		for i, m := range g {
-			g[i] = c.Transform(m)
-		}
-	}
-	return g
+	return eachPoint(g, func(p orb.Point) orb.Point {
+		lon, lat := c.ToWGS84(p[0], p[1])
+		return orb.Point{lon, lat}
+	})
 }
 
 // Parse reads a system as given on the command line: "EPSG:3405" (or just

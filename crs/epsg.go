@@ -30,6 +30,8 @@ func FromEPSG(code int) (*CRS, error) {
 	switch code {
 	case 4326:
 		return WGS84, nil
+	case 3857:
+		return WebMercator, nil
 	case 4756:
 		return &CRS{Name: "EPSG:4756 VN-2000", EPSG: 4756, shift: vn}, nil
 	case 3405, 3406:
@@ -46,7 +48,7 @@ func FromEPSG(code int) (*CRS, error) {
 			return TM3(float64(m) / 60), nil
 		}
 	}
-	return nil, fmt.Errorf("%w EPSG:%d: supported are 4326, 4756, 3405, 3406, 32648, 32649 and the VN-2000 TM-3 zones (5896–5899, 9205–9218)", ErrUnknown, code)
+	return nil, fmt.Errorf("%w EPSG:%d: supported are 4326, 3857, 4756, 3405, 3406, 32648, 32649 and the VN-2000 TM-3 zones (5896–5899, 9205–9218)", ErrUnknown, code)
 }
 
 func utm(zone int, shift *helmert) *CRS {
