@@ -63,6 +63,9 @@ func (s *Server) describe(r *Request, p layers.Principal, l *layers.Layer) colle
 			{Href: base + "/items", Rel: "items", Type: "application/geo+json"},
 			{Href: r.BaseURL + "/tiles/" + l.ID + ".json", Rel: "tiles", Type: "application/json", Title: "TileJSON"},
 			{Href: base + "/queryables", Rel: relQueryables, Type: mediaJSONSchema, Title: "Queryables"},
+			// The short relation of the Part 3 drafts, which GDAL up to 3.6
+			// looks for to learn which fields it may filter on the server.
+			{Href: base + "/queryables", Rel: "queryables", Type: "application/json", Title: "Queryables"},
 			{Href: base + "/schema", Rel: relSchema, Type: mediaJSONSchema, Title: "Schema"},
 			{Href: base + "/schema", Rel: "describedBy", Type: mediaJSONSchema, Title: "Schema"},
 		},

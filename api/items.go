@@ -172,12 +172,13 @@ func (s *Server) featureCollection(r *Request, p layers.Principal, l *layers.Lay
 func (s *Server) featureCollectionOf(r *Request, l *layers.Layer, feats []*spatial.Feature, matched int, pg page, visible []int) *Response {
 	buf := make([]byte, 0, 256*len(feats)+256)
 	buf = append(buf, `{"type":"FeatureCollection","features":[`...)
+	out := s.outputFor(l.ID, pg.crs)
 	var err error
 	for i, f := range feats {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		if buf, err = appendFeature(buf, f, l, visible, pg.crs); err != nil {
+		if buf, err = appendFeature(buf, f, l, visible, out); err != nil {
 			return errorResponse(err)
 		}
 	}
@@ -242,7 +243,7 @@ func (s *Server) item(r *Request, p layers.Principal, id, fid string) *Response 
 	if !ok {
 		return errorResponse(notFound("no feature " + quote(fid) + " in collection " + quote(id)))
 	}
-	buf, err := appendFeature(nil, f, l, fields, c)
+	buf, err := appendFeature(nil, f, l, fields, s.outputFor(l.ID, c))
 	if err != nil {
 		return errorResponse(err)
 	}

@@ -119,7 +119,7 @@ func FuzzJSONWriters(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id, field, value string) {
 		l := &layers.Layer{ID: "x", Fields: []layers.Field{{Name: field, Type: "string"}, {Name: "t", Type: "float"}}}
 		feat := &spatial.Feature{ID: id, Geom: orb.Point{1, 2}, Props: []any{value, float64(len(value))}}
-		buf, err := appendFeature(nil, feat, l, []int{0, 1}, crs84Choice)
+		buf, err := appendFeature(nil, feat, l, []int{0, 1}, output{crs: crs84Choice})
 		if err != nil {
 			t.Fatal(err)
 		}

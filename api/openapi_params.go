@@ -39,7 +39,7 @@ var params = map[string]param{
 	"properties":  {desc: "Properties to return, comma-separated", typ: "string", list: true},
 	"sortby":      {desc: "Fields to sort by, comma-separated, with + or - prefixes", typ: "string", list: true},
 	"filter":      {desc: "A CQL2 filter (text or JSON, see filter-lang)", typ: "string"},
-	"filter-lang": {desc: "Language of filter", typ: "string", enum: []string{"cql2-text", "cql2-json"}},
+	"filter-lang": {desc: "Language of filter (cql-text is the draft name of cql2-text, as GDAL 3.6 sends it)", typ: "string", enum: []string{"cql2-text", "cql2-json", "cql-text"}},
 	"filter-crs":  {desc: "CRS of the filter's geometries (an OGC URI from the collection's crs)", typ: "string"},
 
 	// writes

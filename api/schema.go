@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"bando/layers"
 	"bando/spatial/cql2"
@@ -25,7 +26,7 @@ func fieldSchema(f *layers.Field) map[string]any {
 	case layers.TypeString:
 		s["type"] = "string"
 	case layers.TypeInt:
-		s["type"] = "integer"
+		s["type"], s["format"] = "integer", "int64"
 	case layers.TypeFloat:
 		s["type"] = "number"
 	case layers.TypeBool:
@@ -62,13 +63,31 @@ func (s *Server) queryables(r *Request, p layers.Principal, id string) *Response
 		return errorResponse(err)
 	}
 	props := map[string]any{cql2.GeometryName: geometrySchema(l)}
+	// "queryables" is the list form of the Part 3 drafts, which GDAL up to
+	// 3.6 reads to know what it may push to the server; JSON Schema
+	// ignores a keyword it does not know.
+	list := []map[string]string{{"id": cql2.GeometryName, "type": "geometry"}}
 	for _, i := range layers.VisibleFields(p, l) {
-		props[l.Fields[i].Name] = fieldSchema(&l.Fields[i])
+		f := &l.Fields[i]
+		props[f.Name] = fieldSchema(f)
+		list = append(list, map[string]string{"id": f.Name, "type": string(f.Type), "title": f.Title.VI})
 	}
-	return jsonResponse(http.StatusOK, mediaJSONSchema, map[string]any{
+	return jsonResponse(http.StatusOK, schemaMedia(r), map[string]any{
 		"$schema": jsonSchema2020, "$id": r.BaseURL + "/collections/" + l.ID + "/queryables",
 		"type": "object", "title": l.Title.VI, "properties": props, "additionalProperties": false,
+		"queryables": list,
 	})
+}
+
+// schemaMedia is the type of a JSON Schema answer: application/schema+json,
+// unless the client asked for JSON without naming it (GDAL refuses any
+// other type than the ones it lists in Accept).
+func schemaMedia(r *Request) string {
+	a := r.Header.Get("Accept")
+	if a != "" && !strings.Contains(a, mediaJSONSchema) && strings.Contains(a, "application/json") {
+		return "application/json"
+	}
+	return mediaJSONSchema
 }
 
 // schema is /collections/{id}/schema: the JSON Schema of a feature as
@@ -89,7 +108,7 @@ func (s *Server) schema(r *Request, p layers.Principal, id string) *Response {
 			required = append(required, f.Name)
 		}
 	}
-	return jsonResponse(http.StatusOK, mediaJSONSchema, map[string]any{
+	return jsonResponse(http.StatusOK, schemaMedia(r), map[string]any{
 		"$schema": jsonSchema2020, "$id": r.BaseURL + "/collections/" + l.ID + "/schema",
 		"title": l.Title.VI, "type": "object", "required": []string{"type", "geometry", "properties"},
 		"properties": map[string]any{

@@ -123,6 +123,19 @@ func (x *Index) Count(layer string) int {
 	return li.count
 }
 
+// HasMulti reports whether a layer holds a MultiPoint, MultiLineString or
+// MultiPolygon: GeoJSON answers then give every feature of that family as
+// Multi*, so that GIS clients see one geometry type per layer.
+func (x *Index) HasMulti(layer string) bool {
+	li := x.layer(layer, false)
+	if li == nil {
+		return false
+	}
+	li.mu.RLock()
+	defer li.mu.RUnlock()
+	return li.multi > 0
+}
+
 // Version returns the layer version last applied.
 func (x *Index) Version(layer string) uint64 {
 	li := x.layer(layer, false)

@@ -42,6 +42,7 @@ type layerIndex struct {
 	order *btree.BTreeG[orderKey]
 	count int
 	empty int // live features without a geometry (KindNone)
+	multi int // live features of a Multi* kind (GeoJSON output promotes the rest)
 
 	version uint64
 	// loading is set between BeginLoad and EndLoad: deletes then leave a
@@ -157,6 +158,9 @@ func (li *layerIndex) release(sl *slot) {
 	if sl.kind == KindNone {
 		li.empty--
 	}
+	if isMulti(sl.kind) {
+		li.multi--
+	}
 	li.deadPts += int(sl.npts)
 	li.deadRec += int(sl.nrec)
 }
@@ -181,6 +185,9 @@ func (li *layerIndex) encode(s uint32, f *Feature) {
 	sl.numID = ok && n == f.Num
 	if sl.kind == KindNone {
 		li.empty++
+	}
+	if isMulti(sl.kind) {
+		li.multi++
 	}
 }
 

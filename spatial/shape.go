@@ -40,6 +40,10 @@ const (
 // primitives (points, lines, polygons) walks the shape front to back and
 // skips the headers of multi-geometries (parts.go).
 
+func isMulti(k GeomKind) bool {
+	return k == KindMultiPoint || k == KindMultiLineString || k == KindMultiPolygon
+}
+
 func kindOf(g orb.Geometry) GeomKind {
 	switch g.(type) {
 	case orb.Point:

@@ -86,9 +86,13 @@ const (
 )
 
 // Parse reads a filter in lang ("" is CQL2 text, the OGC default).
+// langTextDraft is the draft name of CQL2 text, which GDAL up to 3.6
+// sends (filter-lang=cql-text); the text it writes is CQL2 text.
+const langTextDraft = "cql-text"
+
 func Parse(s, lang string) (Expr, error) {
 	switch lang {
-	case "", LangText:
+	case "", LangText, langTextDraft:
 		return ParseText(s)
 	case LangJSON:
 		return ParseJSON([]byte(s))

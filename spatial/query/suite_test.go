@@ -41,7 +41,10 @@ func TestExactAgainstPostGIS(t *testing.T) {
 	start := time.Now()
 	cat, ix, w := newWorld(t, 2026, 20000, 3000, 3000)
 	w.pool = pool
-	w.e = New(ix, cat, Limits{MaxLimit: 100000, MaxWindow: 100000, MaxZoneVertices: 1 << 20, MaxGroups: 100000})
+	// Exactness, not speed: a generous time limit, since CI machines may be
+	// loaded (one question of 100,000 features hit the default 10 s once).
+	w.e = New(ix, cat, Limits{MaxLimit: 100000, MaxWindow: 100000, MaxZoneVertices: 1 << 20, MaxGroups: 100000,
+		Timeout: 5 * time.Minute})
 	w.loadPostGIS(t, pool)
 	t.Logf("loaded in %v", time.Since(start))
 	rng := rand.New(rand.NewPCG(6, 2026))
