@@ -147,10 +147,13 @@ func cmpID(a, b Hit) int {
 	return strings.Compare(a.id, b.id)
 }
 
-// topN keeps the n least hits seen, in a max-heap.
+// topN keeps the n least hits seen. Until n have come it only appends
+// (a radius or zone page is most often all the matches); it becomes a
+// max-heap when full.
 type topN struct {
 	n    int
 	hits []Hit
+	heap bool
 }
 
 func (t *topN) Len() int           { return len(t.hits) }
@@ -168,8 +171,12 @@ func (t *topN) offer(h Hit) {
 		return
 	}
 	if len(t.hits) < t.n {
-		heap.Push(t, h)
+		t.hits = append(t.hits, h)
 		return
+	}
+	if !t.heap {
+		heap.Init(t)
+		t.heap = true
 	}
 	if cmpHit(h, t.hits[0]) < 0 {
 		t.hits[0] = h

@@ -60,16 +60,6 @@ func hitFor(ref uint32, id string) Hit {
 	return Hit{ref: ref, id: id, num: n, numeric: ok}
 }
 
-// materialise fills in the hits' features from lv, under the same read
-// lock that produced them; the ids then point to the copies.
-func materialise(lv spatial.LayerView, hits []Hit) {
-	for i := range hits {
-		h := &hits[i]
-		h.Feature = lv.View(h.ref).Feature()
-		h.id = h.Feature.ID
-	}
-}
-
 // Group is one group: Key parts in GroupNames order (a unit code or field
 // value; nil when absent or in no unit) and Figures in FigureNames order
 // (int64 for counts and integer sums, minima and maxima; float64
