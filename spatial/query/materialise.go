@@ -1,6 +1,8 @@
 package query
 
 import (
+	"runtime"
+
 	"bando/spatial"
 )
 
@@ -19,9 +21,14 @@ func materialise(lv spatial.LayerView, hits []Hit) {
 	}
 	fs := make([]spatial.Feature, len(hits))
 	// First pass: the text, so that one string holds it all.
-	var text []byte
+	text := make([]byte, 0, 24*len(hits))
 	nprops := 0
 	for i := range hits {
+		if i%touchGroup == 0 {
+			g := hits[i:min(i+touchGroup, len(hits))]
+			touchSlots(lv, g)
+			touchRecords(lv, g)
+		}
 		v := lv.View(hits[i].ref)
 		text = append(text, v.ID()...)
 		ps := v.Props()
@@ -84,4 +91,28 @@ func (t *textBoxes) box(field int, s string) any {
 	row[t.next[field]%uint8(len(row))] = b
 	t.next[field]++
 	return b
+}
+
+// touchSlots and touchRecords load the slots, then the records and
+// points, of a group of hits, so that their cache misses overlap instead
+// of coming one after the other (the loads are independent). What they
+// read is kept alive, so that the loads are not optimised away.
+func touchSlots(lv spatial.LayerView, hs []Hit) {
+	var sink uint64
+	for i := range hs {
+		sink += lv.View(hs[i].ref).Num()
+	}
+	runtime.KeepAlive(sink)
+}
+
+func touchRecords(lv spatial.LayerView, hs []Hit) {
+	var sink uint64
+	for i := range hs {
+		v := lv.View(hs[i].ref)
+		sink += uint64(len(v.ID()))
+		if ps := v.Points(); len(ps) > 0 {
+			sink += uint64(ps[0][0])
+		}
+	}
+	runtime.KeepAlive(sink)
 }
