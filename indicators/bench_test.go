@@ -85,3 +85,8 @@ func BenchmarkRecomputeAfterChange1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTargets is the indicator row of make bench-query's table.
+func BenchmarkTargets(b *testing.B) {
+	b.Run("IndicatorAfter1000/bando", BenchmarkRecomputeAfterChange1M)
+}
