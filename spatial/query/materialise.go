@@ -50,7 +50,11 @@ func materialise(lv spatial.LayerView, hits []Hit) {
 		id := v.ID()
 		f.ID, at = all[at:at+len(id)], at+len(id)
 		f.Num, f.Seq, f.Bound = v.Num(), v.Seq(), v.Bound()
-		f.Geom = v.Geometry()
+		if pts := v.Points(); v.Kind() == spatial.KindPoint && len(pts) == 1 {
+			f.Geom = pts[0] // what Geometry builds, without decoding the shape
+		} else {
+			f.Geom = v.Geometry()
+		}
 		ps := v.Props()
 		if n := ps.Len(); n > 0 {
 			f.Props, props = props[:n:n], props[n:]
