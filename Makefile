@@ -68,10 +68,12 @@ bench: build
 
 # Issue 6's side-by-side table: the questions on 1,000,000 points and the
 # 168 communes, bando vs PostGIS on the same machine (needs BANDO_TEST_PG;
-# loading PostGIS takes about a minute).
+# loading PostGIS takes about a minute); then bando's H3 count of 1M points
+# and an indicator recomputed after 1,000 changed houses, by themselves.
 .PHONY: bench-query
 bench-query:
-	$(GO) test ./spatial/query/ -run '^$$' -bench VsPostGIS -benchtime 3s | $(GO) run ./tools/benchtable
+	{ $(GO) test ./spatial/query/ -run '^$$' -bench VsPostGIS -benchtime 3s; \
+	  $(GO) test ./spatial/hex/ ./indicators/ -run '^$$' -bench Targets -benchtime 10x; } | $(GO) run ./tools/benchtable
 
 # bando against PostGIS (in-process and over HTTP), nginx, ogr2ogr: one table,
 # also written to var/bench-core.md. BENCH_CORE_FLAGS=-quick for a short run.

@@ -46,23 +46,9 @@ type Result struct {
 	TookMS     float64           `json:"took_ms"`
 }
 
-// compute runs the indicator's terms as grouped questions per unit.
-func compute(ctx context.Context, qe *query.Engine, ind *layers.Indicator) (*Result, error) {
-	start := time.Now()
-	units, err := adminUnits(ctx, qe, ind.Admin)
-	if err != nil {
-		return nil, err
-	}
-	num, err := termPerUnit(ctx, qe, ind.Admin, ind.Numerator)
-	if err != nil {
-		return nil, fmt.Errorf("indicator %s: numerator: %w", ind.ID, err)
-	}
-	var den map[string]float64
-	if ind.Denominator != nil {
-		if den, err = termPerUnit(ctx, qe, ind.Admin, *ind.Denominator); err != nil {
-			return nil, fmt.Errorf("indicator %s: denominator: %w", ind.ID, err)
-		}
-	}
+// compute colours the units of an indicator from its terms' figures per
+// unit code.
+func compute(ind *layers.Indicator, units []Unit, num, den map[string]float64, start time.Time) *Result {
 	res := &Result{Indicator: ind, Counts: map[string]int{layers.Green: 0, layers.Yellow: 0, layers.Red: 0, "none": 0}}
 	for _, u := range units {
 		n, hasNum := num[u.Code]
@@ -87,7 +73,7 @@ func compute(ctx context.Context, qe *query.Engine, ind *layers.Indicator) (*Res
 	}
 	res.ComputedAt = time.Now()
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
-	return res, nil
+	return res
 }
 
 // countLike aggregates are 0 over no features; avg, min and max have no
@@ -123,8 +109,8 @@ func adminUnits(ctx context.Context, qe *query.Engine, admin string) ([]Unit, er
 	return units, nil
 }
 
-// termPerUnit is one term's figure per unit code.
-func termPerUnit(ctx context.Context, qe *query.Engine, admin string, t layers.Term) (map[string]float64, error) {
+// termQuery is one term as a grouped question per unit.
+func termQuery(admin string, t layers.Term) (query.Query, error) {
 	body := map[string]any{
 		"layer":     t.Layer,
 		"group_by":  []string{"admin:" + admin},
@@ -135,9 +121,14 @@ func termPerUnit(ctx context.Context, qe *query.Engine, admin string, t layers.T
 	}
 	b, err := json.Marshal(body)
 	if err != nil {
-		return nil, err
+		return query.Query{}, err
 	}
-	q, err := query.Parse(b)
+	return query.Parse(b)
+}
+
+// termPerUnit is one term's figure per unit code, asked whole.
+func termPerUnit(ctx context.Context, qe *query.Engine, admin string, t layers.Term) (map[string]float64, error) {
+	q, err := termQuery(admin, t)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +136,11 @@ func termPerUnit(ctx context.Context, qe *query.Engine, admin string, t layers.T
 	if err != nil {
 		return nil, err
 	}
+	return perUnit(res), nil
+}
+
+// perUnit reads a grouped answer as figure per unit code.
+func perUnit(res *query.Result) map[string]float64 {
 	out := make(map[string]float64, len(res.Groups))
 	for _, g := range res.Groups {
 		code, ok := g.Key[0].(string)
@@ -153,7 +149,7 @@ func termPerUnit(ctx context.Context, qe *query.Engine, admin string, t layers.T
 		}
 		out[code] = number(g.Figures[0])
 	}
-	return out, nil
+	return out
 }
 
 func number(v any) float64 {

@@ -19,10 +19,14 @@ type Engine struct {
 	cat *layers.Catalog
 	log *slog.Logger
 
+	compute sync.Mutex // held through a computation
 	mu      sync.Mutex
 	results map[string]*Result
 	stale   map[string]bool
 	errs    map[string]error
+	states  map[string]*state // per indicator: its tallies and pending ids
+	units   map[string][]Unit // per admin layer, until it changes
+	unitGen map[string]int    // changes seen per layer, so a stale read is not kept
 	stats   Stats
 	wake    chan struct{}
 }
@@ -41,15 +45,17 @@ func New(qe *query.Engine, cat *layers.Catalog, log *slog.Logger) *Engine {
 		log = slog.Default()
 	}
 	e := &Engine{qe: qe, cat: cat, log: log, results: map[string]*Result{}, stale: map[string]bool{},
-		errs: map[string]error{}, wake: make(chan struct{}, 1)}
+		errs: map[string]error{}, states: map[string]*state{}, units: map[string][]Unit{}, unitGen: map[string]int{}, wake: make(chan struct{}, 1)}
 	for _, ind := range cat.Indicators() {
 		e.stale[ind.ID] = true
+		e.states[ind.ID] = newState()
 	}
 	return e
 }
 
-// Changes is the change-feed subscriber: a write to any layer an indicator
-// reads (its terms' layers and its admin layer) marks it stale.
+// Changes is the change-feed subscriber (after the index's): a write to any
+// layer an indicator reads (its terms' layers and its admin layer) marks
+// it stale and the changed ids pending for its tallies.
 func (e *Engine) Changes(cs []store.Change) {
 	touched := map[string]bool{}
 	for _, c := range cs {
@@ -57,8 +63,22 @@ func (e *Engine) Changes(cs []store.Change) {
 	}
 	e.mu.Lock()
 	marked := false
+	for l := range touched {
+		delete(e.units, l) // an admin layer's units may have changed
+		e.unitGen[l]++
+	}
 	for _, ind := range e.cat.Indicators() {
-		if reads(ind, touched) && !e.stale[ind.ID] {
+		if !reads(ind, touched) {
+			continue
+		}
+		if st := e.states[ind.ID]; st != nil {
+			for _, c := range cs {
+				if c.Layer == ind.Admin || c.Layer == ind.Numerator.Layer || ind.Denominator != nil && c.Layer == ind.Denominator.Layer {
+					st.note(ind, c.Layer, c.ID)
+				}
+			}
+		}
+		if !e.stale[ind.ID] {
 			e.stale[ind.ID], marked = true, true
 		}
 	}
@@ -121,11 +141,21 @@ func (e *Engine) refresh(ctx context.Context, id string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One computation of an indicator at a time: its tallies are not
+	// shared (Run's loop and a first Get may meet here).
+	e.compute.Lock()
+	defer e.compute.Unlock()
 	e.mu.Lock()
 	e.stale[id] = false
+	st := e.states[id]
+	if st == nil {
+		st = newState()
+		e.states[id] = st
+	}
+	pending, rebuild := st.take()
 	e.mu.Unlock()
 	start := time.Now()
-	res, err := compute(ctx, e.qe, ind)
+	res, err := e.computeOne(ctx, ind, st, pending, rebuild)
 	took := time.Since(start)
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -140,6 +170,44 @@ func (e *Engine) refresh(ctx context.Context, id string) (*Result, error) {
 	delete(e.errs, id)
 	e.results[id] = res
 	return res, nil
+}
+
+func (e *Engine) computeOne(ctx context.Context, ind *layers.Indicator, st *state, pending map[string]map[string]bool, rebuild bool) (*Result, error) {
+	start := time.Now()
+	units, err := e.adminUnits(ctx, ind.Admin)
+	if err != nil {
+		return nil, err
+	}
+	num, den, err := st.figures(ctx, e.qe, ind, pending, rebuild)
+	if err != nil {
+		e.mu.Lock()
+		st.rebuild = true // the tallies may be half updated
+		e.mu.Unlock()
+		return nil, err
+	}
+	return compute(ind, units, num, den, start), nil
+}
+
+// adminUnits returns the units of an admin layer, remembered until a
+// change to it.
+func (e *Engine) adminUnits(ctx context.Context, admin string) ([]Unit, error) {
+	e.mu.Lock()
+	us, ok := e.units[admin]
+	gen := e.unitGen[admin]
+	e.mu.Unlock()
+	if ok {
+		return us, nil
+	}
+	us, err := adminUnits(ctx, e.qe, admin)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if e.unitGen[admin] == gen {
+		e.units[admin] = us
+	}
+	e.mu.Unlock()
+	return us, nil
 }
 
 // Get returns the last result of an indicator, computing it if there is

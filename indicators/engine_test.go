@@ -144,3 +144,49 @@ func TestRecomputedFromTheFeed(t *testing.T) {
 		t.Errorf("computations %d, want %d: one per burst of changes, none for other layers", got, before+1)
 	}
 }
+
+// TestIncrementalEqualsWhole: after moves, new values, deletes and a
+// write to the admin layer, each handed over as the change feed does, the
+// kept indicator equals one computed whole by a fresh engine.
+func TestIncrementalEqualsWhole(t *testing.T) {
+	cat, idx := world(t)
+	ctx := context.Background()
+	e := New(query.New(idx, cat, query.Limits{}), cat, nil)
+	if _, err := e.refresh(ctx, "temp_share"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string) {
+		t.Helper()
+		got, err := e.refresh(ctx, "temp_share")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := New(query.New(idx, cat, query.Limits{}), cat, nil).refresh(ctx, "temp_share")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Units) != len(want.Units) {
+			t.Fatalf("%s: %d units, want %d", step, len(got.Units), len(want.Units))
+		}
+		for i, u := range want.Units {
+			g := got.Units[i]
+			if g.Code != u.Code || g.Numerator != u.Numerator || *g.Denominator != *u.Denominator || g.Colour != u.Colour {
+				t.Fatalf("%s: unit %s %+v, want %+v", step, u.Code, g, u)
+			}
+		}
+	}
+	// House 1 (temporary) moves to unit 2; house 2 becomes temporary.
+	p, q := orb.Point{1.5, 0.5}, orb.Point{0.3, 0.5}
+	idx.Put("houses", 2, []*spatial.Feature{{ID: "01", Geom: p, Bound: p.Bound(), Props: []any{true}},
+		{ID: "02", Geom: q, Bound: q.Bound(), Props: []any{true}}})
+	e.Changes([]store.Change{{Layer: "houses", ID: "01"}, {Layer: "houses", ID: "02"}})
+	check("after a move and a new value")
+	idx.Delete("houses", 3, []string{"10", "11", "02"})
+	e.Changes([]store.Change{{Layer: "houses", ID: "10"}, {Layer: "houses", ID: "11"}, {Layer: "houses", ID: "02"}})
+	check("after deletes")
+	// Unit 2 grows over unit 1's right half: the tallies are rebuilt.
+	g := orb.Polygon{{{0.5, 0}, {2, 0}, {2, 1}, {0.5, 1}, {0.5, 0}}}
+	idx.Put("units", 2, []*spatial.Feature{{ID: "2", Geom: g, Bound: g.Bound(), Props: []any{"2", "Unit 2"}}})
+	e.Changes([]store.Change{{Layer: "units", ID: "2"}})
+	check("after an admin change")
+}

@@ -20,7 +20,8 @@ type Area struct {
 }
 
 type edge struct {
-	a, b orb.Point
+	a, b     orb.Point
+	ylo, yhi float64 // the edge's height range: most edges are not at a point's height
 }
 
 // stripEdges is about how many edges a strip holds on average.
@@ -44,7 +45,8 @@ func NewArea(g orb.Geometry) *Area {
 	for _, pg := range a.polys {
 		for _, r := range pg {
 			for i := 1; i < len(r); i++ {
-				a.edges = append(a.edges, edge{r[i-1], r[i]})
+				p, q := r[i-1], r[i]
+				a.edges = append(a.edges, edge{a: p, b: q, ylo: math.Min(p[1], q[1]), yhi: math.Max(p[1], q[1])})
 			}
 		}
 	}
@@ -117,6 +119,9 @@ func (a *Area) Locate(p orb.Point) Location {
 		es = a.strips[a.strip(p[1])]
 	}
 	visit := func(e *edge) Location {
+		if p[1] < e.ylo || p[1] > e.yhi {
+			return Exterior // neither on the edge nor crossed by p's ray
+		}
 		if onEdge(e.a, e.b, p) {
 			return Boundary
 		}

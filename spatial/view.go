@@ -228,3 +228,17 @@ func (lv LayerView) Extent() (orb.Bound, bool) {
 	}
 	return lv.li.extent()
 }
+
+// Find returns the view of the feature with the given id, and false when
+// the layer holds none (an incremental figure re-reads the features a
+// change names).
+func (lv LayerView) Find(id string) (FeatureView, bool) {
+	if lv.li == nil || len(lv.li.table.cells) == 0 {
+		return FeatureView{}, false
+	}
+	s, ok := lv.li.lookup(id)
+	if !ok {
+		return FeatureView{}, false
+	}
+	return lv.li.view(s), true
+}

@@ -128,3 +128,8 @@ func BenchmarkCount1MCold(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTargets is the H3 row of make bench-query's table.
+func BenchmarkTargets(b *testing.B) {
+	b.Run("H3Count1M/bando", BenchmarkCount1M)
+}

@@ -28,6 +28,7 @@ type part struct {
 	one   [1]Cell
 	up    []Cell
 	fvals []aggVal
+	sink  Cell // what touch loaded, kept so that the loads stay
 }
 
 // aggVal is one figure of one cell (or, in fvals, one feature's value).
@@ -100,6 +101,9 @@ func (p *part) add(b *batch) error {
 	out := p.r.req.OutRes()
 	na := len(p.aggs)
 	for i := range items {
+		if i%touchGroup == 0 {
+			p.touch(p.cs[i:min(i+touchGroup, len(items))], out)
+		}
 		it := &items[i]
 		var cells []Cell
 		if c := p.cs[i]; c != 0 { // a point
@@ -127,6 +131,19 @@ func (p *part) add(b *batch) error {
 		}
 	}
 	return nil
+}
+
+// touch loads the table slots of the next points' cells together (see
+// PointCells.Lookup): a result of 50,000 cells is a table bigger than the
+// core's caches.
+func (p *part) touch(cs []Cell, out int) {
+	t := p.index
+	mask := len(t.slots) - 1
+	for _, c := range cs {
+		if c != 0 {
+			p.sink |= t.slots[cellSlotOf(c.parent(out), mask)].cell
+		}
+	}
 }
 
 // cover is Cover at the request's res, rolled up to its parent res.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"bando/layers"
 	"bando/spatial"
@@ -74,12 +76,14 @@ func BenchmarkRadius(b *testing.B) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	b.ReportAllocs()
 	n := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		c := benchCom[rng.IntN(len(benchCom))].Bound.Center()
 		res := benchRun(b, e, fmt.Sprintf(`{"layer":"pts","where":[{"radius":{"lon":%v,"lat":%v,"m":500}}],"limit":1000}`, c[0], c[1]))
 		n += res.Matched
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "features/op")
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkZone: drawn zones of about 1 km across.
@@ -88,6 +92,7 @@ func BenchmarkZone(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	b.ReportAllocs()
 	n := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		c := benchCom[rng.IntN(len(benchCom))].Bound.Center()
 		z := starPolygon(rng, c, 0.005, false)
@@ -95,6 +100,7 @@ func BenchmarkZone(b *testing.B) {
 		n += benchRun(b, e, body).Matched
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "features/op")
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkNearest: the 10 nearest points.
@@ -186,4 +192,18 @@ func BenchmarkScanLocate(b *testing.B) {
 			})
 		})
 	}
+}
+
+// reportCPU reports the CPU time per op of every goroutine since cpu0: on
+// the shared machine the wall time says little, this says what a question
+// costs.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+// cpuTime returns the user+system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

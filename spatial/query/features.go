@@ -49,17 +49,21 @@ func (e *Engine) featuresIn(ctx context.Context, pl *plan, lv spatial.LayerView,
 	nw := workers()
 	tops := perWorker(nw, func() *topN { return &topN{n: q.Offset + q.Limit} })
 	counts := make([]int, nw)
+	pend := perWorker(nw, func() *pending { return &pending{lv: lv} })
 	origin := pl.origin
 	err := e.scan(ctx, pl, lv, nw, func(w int, f *feat) {
 		counts[w]++
-		h := newHit(f.v)
+		h := Hit{ref: f.v.Ref()}
 		if origin != nil {
 			h.DistanceM, h.HasDistance = distanceTo(*origin, f), true
 		}
-		tops[w].offer(h)
+		pend[w].add(h, tops[w])
 	})
 	if err != nil {
 		return err
+	}
+	for w, p := range pend {
+		p.flush(tops[w])
 	}
 	all := tops[0]
 	for i, t := range tops {
@@ -74,6 +78,42 @@ func (e *Engine) featuresIn(ctx context.Context, pl *plan, lv spatial.LayerView,
 	slices.SortFunc(hits, cmpHit)
 	res.Features = page(hits, q.Offset, q.Limit)
 	return nil
+}
+
+// pending holds matches until a group of them has its ids read: reading a
+// slot is a cache miss per match on a big layer, and a group's misses
+// overlap when their loads are issued together (touchSlots).
+type pending struct {
+	lv   spatial.LayerView
+	hits [touchGroup]Hit
+	n    int
+}
+
+// touchGroup is how many features' memory loads are issued together.
+const touchGroup = 16
+
+func (p *pending) add(h Hit, t *topN) {
+	p.hits[p.n] = h
+	if p.n++; p.n == len(p.hits) {
+		p.flush(t)
+	}
+}
+
+// flush reads the held matches' ids and offers them to t.
+func (p *pending) flush(t *topN) {
+	hs := p.hits[:p.n]
+	touchSlots(p.lv, hs)
+	for i := range hs {
+		h := &hs[i]
+		v := p.lv.View(h.ref)
+		if n, ok := v.NumericID(); ok {
+			h.num, h.numeric = n, true
+		} else {
+			h.id = v.ID()
+		}
+		t.offer(*h)
+	}
+	p.n = 0
 }
 
 // inIDOrder walks the layer in id order, counting matches and keeping the
@@ -147,10 +187,13 @@ func cmpID(a, b Hit) int {
 	return strings.Compare(a.id, b.id)
 }
 
-// topN keeps the n least hits seen, in a max-heap.
+// topN keeps the n least hits seen. Until n have come it only appends
+// (a radius or zone page is most often all the matches); it becomes a
+// max-heap when full.
 type topN struct {
 	n    int
 	hits []Hit
+	heap bool
 }
 
 func (t *topN) Len() int           { return len(t.hits) }
@@ -168,8 +211,12 @@ func (t *topN) offer(h Hit) {
 		return
 	}
 	if len(t.hits) < t.n {
-		heap.Push(t, h)
+		t.hits = append(t.hits, h)
 		return
+	}
+	if !t.heap {
+		heap.Init(t)
+		t.heap = true
 	}
 	if cmpHit(h, t.hits[0]) < 0 {
 		t.hits[0] = h

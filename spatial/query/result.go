@@ -33,18 +33,21 @@ type Result struct {
 // Hit is one matching feature, with its distance in metres on the WGS84
 // ellipsoid from the query's point when a point is involved.
 type Hit struct {
-	Feature     *spatial.Feature
-	DistanceM   float64
-	HasDistance bool
+	Feature   *spatial.Feature
+	DistanceM float64
 	// While the engine ranks candidates, a hit is only a reference to the
 	// stored feature (ref, and id, read in place under the layer's read
 	// lock); materialise makes Feature for the hits of the page. num and
 	// numeric cache the id's integer value for ordering (spatial.Less
 	// order) without parsing it at every comparison.
-	ref     uint32
-	id      string
-	num     uint64
-	numeric bool
+	//
+	// The fields are laid out so that a Hit is 48 bytes: the ranking
+	// sorts and moves them.
+	id          string
+	num         uint64
+	ref         uint32
+	HasDistance bool // DistanceM is measured
+	numeric     bool
 }
 
 // newHit refers to the feature v, not yet materialised.
@@ -58,16 +61,6 @@ func newHit(v spatial.FeatureView) Hit {
 func hitFor(ref uint32, id string) Hit {
 	n, ok := spatial.NumericID(id)
 	return Hit{ref: ref, id: id, num: n, numeric: ok}
-}
-
-// materialise fills in the hits' features from lv, under the same read
-// lock that produced them; the ids then point to the copies.
-func materialise(lv spatial.LayerView, hits []Hit) {
-	for i := range hits {
-		h := &hits[i]
-		h.Feature = lv.View(h.ref).Feature()
-		h.id = h.Feature.ID
-	}
 }
 
 // Group is one group: Key parts in GroupNames order (a unit code or field

@@ -25,7 +25,7 @@ func (e *Engine) scan(ctx context.Context, pl *plan, lv spatial.LayerView, paral
 			return nil
 		}
 	}
-	if parallel <= 1 || lv.Count() < 20000 {
+	if parallel <= 1 || expected(lv, b) < 20000 {
 		return scanBand(ctx, pl, lv, b, b, b.Min[1], b.Max[1], true, func(f *feat) { fn(0, f) })
 	}
 	// Horizontal bands: a feature belongs to the band holding the bottom of
@@ -68,6 +68,28 @@ func scanBand(ctx context.Context, pl *plan, lv spatial.LayerView, band, whole o
 		return true
 	})
 	return err
+}
+
+// expected estimates the features of lv whose boxes meet b, as if they
+// were spread evenly over the layer's extent: a radius or zone question
+// meets a few hundred, and splitting it into bands costs more than it
+// saves (and its clients are already many).
+func expected(lv spatial.LayerView, b orb.Bound) float64 {
+	ext, ok := lv.Extent()
+	if !ok {
+		return 0
+	}
+	n := float64(lv.Count())
+	w, h := ext.Max[0]-ext.Min[0], ext.Max[1]-ext.Min[1]
+	if w <= 0 || h <= 0 {
+		return n
+	}
+	iw := min(b.Max[0], ext.Max[0]) - max(b.Min[0], ext.Min[0])
+	ih := min(b.Max[1], ext.Max[1]) - max(b.Min[1], ext.Min[1])
+	if iw < 0 || ih < 0 {
+		return 0
+	}
+	return n * (iw / w) * (ih / h)
 }
 
 func workers() int { return runtime.GOMAXPROCS(0) }

@@ -1,7 +1,9 @@
 // Command benchtable passes `go test -bench` output through and ends with
 // a side-by-side table of the sub-benchmarks named …/bando and
 // …/postgis (BenchmarkVsPostGIS): the time per question on each side and
-// how many times faster bando is.
+// how many times faster bando is. Questions with a bando side alone
+// (BenchmarkTargets/…/bando: the H3 count, the indicator recomputation,
+// which PostGIS has no counterpart for) are listed with their time.
 //
 //	go test ./spatial/query/ -run '^$' -bench VsPostGIS | go run ./tools/benchtable
 //

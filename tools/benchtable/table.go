@@ -43,7 +43,9 @@ func (t *table) line(s string) {
 		if err != nil {
 			return
 		}
-		q = strings.TrimPrefix(q, "BenchmarkVsPostGIS/")
+		if _, rest, ok := strings.Cut(q, "/"); ok {
+			q = rest // BenchmarkVsPostGIS/, BenchmarkTargets/
+		}
 		if t.ns[q] == nil {
 			t.ns[q] = map[string]float64{}
 			t.order = append(t.order, q)
