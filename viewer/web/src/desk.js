@@ -12,6 +12,7 @@ import { installPopup } from './popup.js';
 import { renderResults } from './results.js';
 import { resolveStyle, title } from './style.js';
 import { Tools } from './tools.js';
+import { TrackReplay } from './track.js';
 
 export async function desk(collections, lang, setLang) {
   const panelEl = document.getElementById('panel');
@@ -24,7 +25,8 @@ export async function desk(collections, lang, setLang) {
   panel.sectorOf = sector;
   panel.onOpacity = (id, k) => setOpacity(map, groups, id, k);
   panel.attach(map, collections, groups);
-  installPopup(map, collections, groups, () => lang, () => tools?.active());
+  const onVessel = (e) => map.getLayer('live:vessels') && map.queryRenderedFeatures(e.point, { layers: ['live:vessels'] }).length > 0;
+  installPopup(map, collections, groups, () => lang, (e) => tools?.active() || onVessel(e));
   const results = document.getElementById('results');
   const extras = document.getElementById('extras');
   let tools;
@@ -59,6 +61,13 @@ export async function desk(collections, lang, setLang) {
     const refresher = new TileRefresher(map);
     const vessels = byId.vessels ? new Vessels(map, 'vessels') : null;
     vessels?.load();
+    if (vessels) {
+      const replay = new TrackReplay(map, () => lang);
+      window.__replay = replay;
+      map.on('click', 'live:vessels', (e) => { if (!tools?.active() && e.features?.[0]) replay.open(e.features[0].properties); });
+      map.on('mouseenter', 'live:vessels', () => { map.getCanvas().style.cursor = 'pointer'; });
+      map.on('mouseleave', 'live:vessels', () => { map.getCanvas().style.cursor = ''; });
+    }
     new Stream(['positions', 'alerts', 'tiles'], (topic, d) => {
       if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
       else if (topic === 'tiles' && d.layer) refresher.refresh(d.layer);

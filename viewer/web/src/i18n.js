@@ -34,6 +34,7 @@ const TEXT = {
     administrative: 'Hành chính', land: 'Đất đai', housing: 'Nhà ở', infrastructure: 'Hạ tầng', planning: 'Quy hoạch', live: 'Trực tuyến', maritime: 'Biển',
     green: 'đạt', yellow: 'cần chú ý', red: 'không đạt', units: 'đơn vị', vessels: 'tàu', lastFix: 'vị trí cuối',
     no: 'Không',
+    vessel: 'Tàu', speed: 'Tốc độ', course: 'Hướng', fixes: 'Số vị trí', minAgo: 'phút trước', replay: 'Phát lại hành trình', noTrack: 'Chưa có hành trình',
   },
   en: {
     title: 'Province map',
@@ -67,6 +68,7 @@ const TEXT = {
     administrative: 'Administrative', land: 'Land', housing: 'Housing', infrastructure: 'Infrastructure', planning: 'Planning', live: 'Live', maritime: 'Maritime',
     green: 'on target', yellow: 'watch', red: 'off target', units: 'units', vessels: 'vessels', lastFix: 'last fix',
     no: 'No',
+    vessel: 'Vessel', speed: 'Speed', course: 'Course', fixes: 'Fixes', minAgo: 'min ago', replay: 'Replay the track', noTrack: 'No track yet',
   },
 };
 

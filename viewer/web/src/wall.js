@@ -57,7 +57,7 @@ export async function wall(collections, lang, initial) {
   const ticker = document.getElementById('ticker');
   const sceneTitle = document.getElementById('scene-title');
   const clock = document.getElementById('clock');
-  document.getElementById('notice').textContent = `${t('vi', 'reconnecting')} / ${t('en', 'reconnecting')}`;
+  document.getElementById('notice').textContent = `${t('vi', 'reconnecting')} · reconnecting`;
 
   // show switches to scene i: its layers, its camera (flown to), its title
   // and indicators. The map, its sources and layers stay; only visibility
@@ -132,6 +132,7 @@ export async function wall(collections, lang, initial) {
     const refresher = new TileRefresher(map);
     const vessels = groups.vessels ? new Vessels(map, 'vessels', 1.6 * scale) : null;
     vessels?.load();
+    window.__wall.live = () => ({ vessels: vessels?.objects.size ?? 0, fixes: vessels?.fixes ?? 0 });
     await refresh(!initial);
     let wasLost = false;
     new Stream(['wall', 'alerts', 'tiles', 'positions'], (topic, d) => {
