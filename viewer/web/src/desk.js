@@ -13,6 +13,7 @@ import { renderResults } from './results.js';
 import { resolveStyle, title } from './style.js';
 import { Tools } from './tools.js';
 import { TrackReplay } from './track.js';
+import { Aggregates, RESOLUTIONS } from './aggregate.js';
 
 export async function desk(collections, lang, setLang) {
   const panelEl = document.getElementById('panel');
@@ -52,7 +53,20 @@ export async function desk(collections, lang, setLang) {
     }
   }
 
+  const points = collections.filter((c) => c.bando?.geometry === 'Point' && c.bando?.kind !== 'vessel');
+  const agg = { layer: points.find((c) => c.id === 'street_lights')?.id ?? points[0]?.id ?? '', kind: '', res: 'auto' };
+  let aggregates = null;
+  const showAgg = () => aggregates?.set(agg.layer, agg.kind, agg.res).catch((err) => {
+    const o = document.getElementById('agg-info');
+    if (o) o.textContent = err.message;
+  });
+  const aggInfo = (d) => {
+    const o = document.getElementById('agg-info');
+    if (o) o.textContent = !d ? '' : d.error ? d.error : `H3 ${t(lang, 'resolution').toLowerCase()} ${d.res ?? '–'}${d.minCount > 1 ? ` · ${t(lang, 'suppressed')} ${d.minCount}` : ''}`;
+  };
+
   map.once('load', () => {
+    aggregates = new Aggregates(map, aggInfo);
     tools = new Tools(map, {
       onWhere: ask,
       onMeasure: (m) => { document.getElementById('measure').textContent = m.area_m2 !== undefined ? `${fmtNum(m.area_m2 / 1e6, lang, 3)} km² · ${fmtNum(m.perimeter_m / 1000, lang, 2)} km` : `${fmtNum(m.length_m / 1000, lang, 3)} km`; },
@@ -118,9 +132,19 @@ export async function desk(collections, lang, setLang) {
           el('button', { type: 'button', className: 'tool', textContent: t(lang, 'toolTilt'), onclick: () => map.easeTo({ pitch: map.getPitch() > 10 ? 0 : 55, bearing: map.getPitch() > 10 ? 0 : -20 }) })),
         el('output', { id: 'measure' })),
       el('section', {}, el('h2', { textContent: t(lang, 'indicators') }), indSel),
+      points.length ? el('section', { className: 'agg' }, el('h2', { textContent: t(lang, 'aggregate') }),
+        el('select', { id: 'agg-layer', onchange: (e) => { agg.layer = e.target.value; showAgg(); } },
+          points.map((c) => el('option', { value: c.id, textContent: title(c, lang), selected: c.id === agg.layer }))),
+        el('div', { className: 'agg-row' },
+          el('select', { id: 'agg-kind', onchange: (e) => { agg.kind = e.target.value; showAgg(); } },
+            [['', 'aggNone'], ['h3', 'aggHex'], ['heat', 'aggHeat']].map(([v, k]) => el('option', { value: v, textContent: t(lang, k), selected: v === agg.kind }))),
+          el('label', {}, t(lang, 'resolution'), el('select', { id: 'agg-res', onchange: (e) => { agg.res = e.target.value === 'auto' ? 'auto' : Number(e.target.value); showAgg(); } },
+            RESOLUTIONS.map((r) => el('option', { value: r, textContent: r === 'auto' ? t(lang, 'auto') : String(r), selected: r === agg.res }))))),
+        el('output', { id: 'agg-info' })) : null,
       el('section', {}, el('h2', { textContent: t(lang, 'alerts') }), el('ul', { id: 'alerts' })),
       el('section', {}, el('h2', { textContent: t(lang, 'login') }), tok));
     renderAlerts();
+    aggInfo(aggregates?.describe());
   }
 
   const names = [];
@@ -152,5 +176,5 @@ export async function desk(collections, lang, setLang) {
   }
 
   renderExtras();
-  window.__desk = { ask, map, SECTORS, resolveStyle, setVisible, setOpacity, groups };
+  window.__desk = { ask, map, agg: (layer, kind, res) => aggregates.set(layer, kind, res), aggregates: () => aggregates, SECTORS, resolveStyle, setVisible, setOpacity, groups };
 }
