@@ -35,6 +35,7 @@ export async function desk(collections, lang, setLang) {
   const askable = collections.filter((c) => c.bando?.geometry !== undefined && c.bando?.kind !== 'vessel');
   let target = byId.street_lights ? 'street_lights' : askable[0]?.id;
   const indicators = await loadIndicators();
+  let wallState = await api('api/wall').catch(() => null);
   let alerts = await loadAlerts();
 
   async function ask(clause, label) {
@@ -82,8 +83,9 @@ export async function desk(collections, lang, setLang) {
       map.on('mouseenter', 'live:vessels', () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', 'live:vessels', () => { map.getCanvas().style.cursor = ''; });
     }
-    new Stream(['positions', 'alerts', 'tiles'], (topic, d) => {
-      if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
+    new Stream(['positions', 'alerts', 'tiles', 'wall'], (topic, d) => {
+      if (topic === 'wall') { wallState = d; renderWall(); }
+      else if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
       else if (topic === 'tiles' && d.layer) refresher.refresh(d.layer);
       else if (topic === 'alerts') { alerts = [d, ...alerts.filter((a) => a.id !== d.id)].slice(0, 200); renderAlerts(); }
     });
@@ -114,6 +116,24 @@ export async function desk(collections, lang, setLang) {
       } }) : null)) : [el('li', { className: 'note', textContent: t(lang, 'noAlerts') })]));
   }
 
+  // The wall control: pin one of the wall's scenes or let them rotate
+  // (PUT /api/wall, a write token); every wall follows on the stream.
+  function renderWall() {
+    const box = document.getElementById('wall-control');
+    if (!box || !wallState?.scenes?.length) return;
+    const current = wallState.rotate ? '' : wallState.scene;
+    const sel = el('select', { id: 'wall-scene', disabled: !auth.token, title: auth.token ? '' : t(lang, 'loginHint'), onchange: async (e) => {
+      const v = e.target.value;
+      try {
+        wallState = await api('api/wall', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(v ? { scene: v, rotate: false } : { rotate: true }) });
+      } catch (err) { alert(err.message); }
+      renderWall();
+    } },
+    el('option', { value: '', textContent: t(lang, 'wallRotate'), selected: !current }),
+    wallState.scenes.map((sc) => el('option', { value: sc.id, textContent: sc.title?.[lang] ?? sc.title?.vi ?? sc.id, selected: sc.id === current })));
+    box.replaceChildren(el('h2', { textContent: t(lang, 'wallScene') }), sel);
+  }
+
   function renderExtras() {
     const search = el('input', { type: 'search', id: 'search', placeholder: t(lang, 'search') });
     const hits = el('ul', { className: 'hits' });
@@ -142,8 +162,10 @@ export async function desk(collections, lang, setLang) {
             RESOLUTIONS.map((r) => el('option', { value: r, textContent: r === 'auto' ? t(lang, 'auto') : String(r), selected: r === agg.res }))))),
         el('output', { id: 'agg-info' })) : null,
       el('section', {}, el('h2', { textContent: t(lang, 'alerts') }), el('ul', { id: 'alerts' })),
+      el('section', { id: 'wall-control' }),
       el('section', {}, el('h2', { textContent: t(lang, 'login') }), tok));
     renderAlerts();
+    renderWall();
     aggInfo(aggregates?.describe());
   }
 
