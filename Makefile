@@ -105,11 +105,13 @@ clean:
 
 # The viewer's budgets (issue 9): wall time to idle, JS size without
 # MapLibre, heap after a scene-rotation soak (BENCH_VIEWER_SOAK seconds;
-# 1800 for the 30-minute version). Serves the demo from a fresh directory.
+# 1800 for the 30-minute version). Serves the demo from a fresh directory;
+# the wall signs in with an internal token, so the soak has the live fleet.
 BENCH_VIEWER_SOAK ?= 60
 .PHONY: bench-viewer
 bench-viewer: build
 	cd viewer/web && node scripts/size.mjs
-	@d=$$(mktemp -d); ./$(BIN) serve --addr 127.0.0.1:18599 --data $$d/var > $$d/log 2>&1 & pid=$$!; \
+	@d=$$(mktemp -d); printf 'tokens:\n  - {name: wall, clearance: internal, sha256: %s}\n' $$(./$(BIN) hash-token bench-wall) > $$d/bando.yaml; \
+	 ./$(BIN) serve --addr 127.0.0.1:18599 --data $$d/var --config $$d/bando.yaml > $$d/log 2>&1 & pid=$$!; \
 	 for i in $$(seq 60); do curl -sf -o /dev/null http://127.0.0.1:18599/readyz && break; sleep 1; done; sleep 5; \
-	 node viewer/e2e/bench.mjs http://127.0.0.1:18599/ --soak $(BENCH_VIEWER_SOAK); s=$$?; kill $$pid; rm -rf $$d; exit $$s
+	 node viewer/e2e/bench.mjs http://127.0.0.1:18599/ --soak $(BENCH_VIEWER_SOAK) --token bench-wall; s=$$?; kill $$pid; rm -rf $$d; exit $$s

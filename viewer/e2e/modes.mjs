@@ -96,6 +96,12 @@ async function mode(ctx, name, url, viewport, expect) {
     r.titlePx = await page.evaluate(() => parseFloat(getComputedStyle(document.getElementById('scene-title')).fontSize));
     r.tickerPx = await page.evaluate(() => parseFloat(getComputedStyle(document.getElementById('ticker')).fontSize));
     if (r.tickerPx < 44 * (viewport.height / 1080) - 0.5) failures.push(`wall: ticker text ${r.tickerPx} px < 44 px at 1080p`);
+    // The title bar and the ticker are on screen, and the KPI rail keeps
+    // clear of the scene: no card reaches the centre of the map's free area.
+    r.boxes = await page.evaluate(() => Object.fromEntries(['scene-title', 'ticker', 'kpis'].map((id) => { const b = document.getElementById(id).getBoundingClientRect(); return [id, [b.left, b.top, b.width, b.height].map(Math.round)]; })));
+    for (const id of ['scene-title', 'ticker']) if (!(r.boxes[id][2] > 0 && r.boxes[id][3] > 0)) failures.push(`wall: #${id} is not shown (${r.boxes[id]})`);
+    r.freeCentre = await page.evaluate(() => { const m = window.__map; const p = m.project(m.getCenter()); return [Math.round(p.x), Math.round(p.y)]; });
+    if (r.freeCentre[0] >= r.boxes.kpis[0]) failures.push(`wall: the KPI rail (x ≥ ${r.boxes.kpis[0]}) covers the scene's centre ${r.freeCentre}`);
   }
   for (const e of errors) failures.push(`${name}: console error: ${e}`);
   for (const f of foreign) failures.push(`${name}: request to another host: ${f}`);

@@ -12,6 +12,8 @@ import { installPopup } from './popup.js';
 import { renderResults } from './results.js';
 import { resolveStyle, title } from './style.js';
 import { Tools } from './tools.js';
+import { TrackReplay } from './track.js';
+import { Aggregates, RESOLUTIONS } from './aggregate.js';
 
 export async function desk(collections, lang, setLang) {
   const panelEl = document.getElementById('panel');
@@ -24,7 +26,8 @@ export async function desk(collections, lang, setLang) {
   panel.sectorOf = sector;
   panel.onOpacity = (id, k) => setOpacity(map, groups, id, k);
   panel.attach(map, collections, groups);
-  installPopup(map, collections, groups, () => lang, () => tools?.active());
+  const onVessel = (e) => map.getLayer('live:vessels') && map.queryRenderedFeatures(e.point, { layers: ['live:vessels'] }).length > 0;
+  installPopup(map, collections, groups, () => lang, (e) => tools?.active() || onVessel(e));
   const results = document.getElementById('results');
   const extras = document.getElementById('extras');
   let tools;
@@ -32,6 +35,7 @@ export async function desk(collections, lang, setLang) {
   const askable = collections.filter((c) => c.bando?.geometry !== undefined && c.bando?.kind !== 'vessel');
   let target = byId.street_lights ? 'street_lights' : askable[0]?.id;
   const indicators = await loadIndicators();
+  let wallState = await api('api/wall').catch(() => null);
   let alerts = await loadAlerts();
 
   async function ask(clause, label) {
@@ -50,7 +54,20 @@ export async function desk(collections, lang, setLang) {
     }
   }
 
+  const points = collections.filter((c) => c.bando?.geometry === 'Point' && c.bando?.kind !== 'vessel');
+  const agg = { layer: points.find((c) => c.id === 'street_lights')?.id ?? points[0]?.id ?? '', kind: '', res: 'auto' };
+  let aggregates = null;
+  const showAgg = () => aggregates?.set(agg.layer, agg.kind, agg.res).catch((err) => {
+    const o = document.getElementById('agg-info');
+    if (o) o.textContent = err.message;
+  });
+  const aggInfo = (d) => {
+    const o = document.getElementById('agg-info');
+    if (o) o.textContent = !d ? '' : d.error ? d.error : `H3 ${t(lang, 'resolution').toLowerCase()} ${d.res ?? '–'}${d.minCount > 1 ? ` · ${t(lang, 'suppressed')} ${d.minCount}` : ''}`;
+  };
+
   map.once('load', () => {
+    aggregates = new Aggregates(map, aggInfo);
     tools = new Tools(map, {
       onWhere: ask,
       onMeasure: (m) => { document.getElementById('measure').textContent = m.area_m2 !== undefined ? `${fmtNum(m.area_m2 / 1e6, lang, 3)} km² · ${fmtNum(m.perimeter_m / 1000, lang, 2)} km` : `${fmtNum(m.length_m / 1000, lang, 3)} km`; },
@@ -59,8 +76,16 @@ export async function desk(collections, lang, setLang) {
     const refresher = new TileRefresher(map);
     const vessels = byId.vessels ? new Vessels(map, 'vessels') : null;
     vessels?.load();
-    new Stream(['positions', 'alerts', 'tiles'], (topic, d) => {
-      if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
+    if (vessels) {
+      const replay = new TrackReplay(map, () => lang);
+      window.__replay = replay;
+      map.on('click', 'live:vessels', (e) => { if (!tools?.active() && e.features?.[0]) replay.open(e.features[0].properties); });
+      map.on('mouseenter', 'live:vessels', () => { map.getCanvas().style.cursor = 'pointer'; });
+      map.on('mouseleave', 'live:vessels', () => { map.getCanvas().style.cursor = ''; });
+    }
+    new Stream(['positions', 'alerts', 'tiles', 'wall'], (topic, d) => {
+      if (topic === 'wall') { wallState = d; renderWall(); }
+      else if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
       else if (topic === 'tiles' && d.layer) refresher.refresh(d.layer);
       else if (topic === 'alerts') { alerts = [d, ...alerts.filter((a) => a.id !== d.id)].slice(0, 200); renderAlerts(); }
     });
@@ -91,6 +116,24 @@ export async function desk(collections, lang, setLang) {
       } }) : null)) : [el('li', { className: 'note', textContent: t(lang, 'noAlerts') })]));
   }
 
+  // The wall control: pin one of the wall's scenes or let them rotate
+  // (PUT /api/wall, a write token); every wall follows on the stream.
+  function renderWall() {
+    const box = document.getElementById('wall-control');
+    if (!box || !wallState?.scenes?.length) return;
+    const current = wallState.rotate ? '' : wallState.scene;
+    const sel = el('select', { id: 'wall-scene', disabled: !auth.token, title: auth.token ? '' : t(lang, 'loginHint'), onchange: async (e) => {
+      const v = e.target.value;
+      try {
+        wallState = await api('api/wall', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(v ? { scene: v, rotate: false } : { rotate: true }) });
+      } catch (err) { alert(err.message); }
+      renderWall();
+    } },
+    el('option', { value: '', textContent: t(lang, 'wallRotate'), selected: !current }),
+    wallState.scenes.map((sc) => el('option', { value: sc.id, textContent: sc.title?.[lang] ?? sc.title?.vi ?? sc.id, selected: sc.id === current })));
+    box.replaceChildren(el('h2', { textContent: t(lang, 'wallScene') }), sel);
+  }
+
   function renderExtras() {
     const search = el('input', { type: 'search', id: 'search', placeholder: t(lang, 'search') });
     const hits = el('ul', { className: 'hits' });
@@ -109,9 +152,21 @@ export async function desk(collections, lang, setLang) {
           el('button', { type: 'button', className: 'tool', textContent: t(lang, 'toolTilt'), onclick: () => map.easeTo({ pitch: map.getPitch() > 10 ? 0 : 55, bearing: map.getPitch() > 10 ? 0 : -20 }) })),
         el('output', { id: 'measure' })),
       el('section', {}, el('h2', { textContent: t(lang, 'indicators') }), indSel),
+      points.length ? el('section', { className: 'agg' }, el('h2', { textContent: t(lang, 'aggregate') }),
+        el('select', { id: 'agg-layer', onchange: (e) => { agg.layer = e.target.value; showAgg(); } },
+          points.map((c) => el('option', { value: c.id, textContent: title(c, lang), selected: c.id === agg.layer }))),
+        el('div', { className: 'agg-row' },
+          el('select', { id: 'agg-kind', onchange: (e) => { agg.kind = e.target.value; showAgg(); } },
+            [['', 'aggNone'], ['h3', 'aggHex'], ['heat', 'aggHeat']].map(([v, k]) => el('option', { value: v, textContent: t(lang, k), selected: v === agg.kind }))),
+          el('label', {}, t(lang, 'resolution'), el('select', { id: 'agg-res', onchange: (e) => { agg.res = e.target.value === 'auto' ? 'auto' : Number(e.target.value); showAgg(); } },
+            RESOLUTIONS.map((r) => el('option', { value: r, textContent: r === 'auto' ? t(lang, 'auto') : String(r), selected: r === agg.res }))))),
+        el('output', { id: 'agg-info' })) : null,
       el('section', {}, el('h2', { textContent: t(lang, 'alerts') }), el('ul', { id: 'alerts' })),
+      el('section', { id: 'wall-control' }),
       el('section', {}, el('h2', { textContent: t(lang, 'login') }), tok));
     renderAlerts();
+    renderWall();
+    aggInfo(aggregates?.describe());
   }
 
   const names = [];
@@ -143,5 +198,5 @@ export async function desk(collections, lang, setLang) {
   }
 
   renderExtras();
-  window.__desk = { ask, map, SECTORS, resolveStyle, setVisible, setOpacity, groups };
+  window.__desk = { ask, map, agg: (layer, kind, res) => aggregates.set(layer, kind, res), aggregates: () => aggregates, SECTORS, resolveStyle, setVisible, setOpacity, groups };
 }

@@ -34,6 +34,8 @@ const TEXT = {
     administrative: 'Hành chính', land: 'Đất đai', housing: 'Nhà ở', infrastructure: 'Hạ tầng', planning: 'Quy hoạch', live: 'Trực tuyến', maritime: 'Biển',
     green: 'đạt', yellow: 'cần chú ý', red: 'không đạt', units: 'đơn vị', vessels: 'tàu', lastFix: 'vị trí cuối',
     no: 'Không',
+    aggregate: 'Lưới H3 và bản đồ nhiệt', aggNone: '— không —', aggHex: 'Lục giác H3', aggHeat: 'Bản đồ nhiệt', resolution: 'Độ phân giải', suppressed: 'ẩn ô có ít hơn', auto: 'tự động',
+    vessel: 'Tàu', speed: 'Tốc độ', course: 'Hướng', fixes: 'Số vị trí', minAgo: 'phút trước', replay: 'Phát lại hành trình', noTrack: 'Chưa có hành trình',
   },
   en: {
     title: 'Province map',
@@ -67,6 +69,8 @@ const TEXT = {
     administrative: 'Administrative', land: 'Land', housing: 'Housing', infrastructure: 'Infrastructure', planning: 'Planning', live: 'Live', maritime: 'Maritime',
     green: 'on target', yellow: 'watch', red: 'off target', units: 'units', vessels: 'vessels', lastFix: 'last fix',
     no: 'No',
+    aggregate: 'H3 grid and heatmap', aggNone: '— none —', aggHex: 'H3 hexagons', aggHeat: 'Heatmap', resolution: 'Resolution', suppressed: 'hides cells with fewer than', auto: 'auto',
+    vessel: 'Vessel', speed: 'Speed', course: 'Course', fixes: 'Fixes', minAgo: 'min ago', replay: 'Replay the track', noTrack: 'No track yet',
   },
 };
 

@@ -63,21 +63,29 @@ export function labelPoints(features, field) {
   return { type: 'FeatureCollection', features: out };
 }
 
-// installUnitLabels keeps each label source in step with the loaded tiles.
+// installUnitLabels keeps each label source in step with the loaded tiles:
+// as soon as a unit source has loaded its tiles (so the labels are not a
+// second round of work after the map went idle) and again at idle.
 // specs: [{ source, sourceLayer, target, field }].
 export function installUnitLabels(map, specs) {
   if (!specs.length) return;
   const last = new Map();
-  map.on('idle', () => {
-    for (const s of specs) {
-      if (!map.getSource(s.source)) continue;
-      const fc = labelPoints(map.querySourceFeatures(s.source, { sourceLayer: s.sourceLayer }), s.field);
-      const json = JSON.stringify(fc);
-      // setData makes the map busy and then idle again: only when it changed.
-      if (json !== last.get(s.target)) {
-        last.set(s.target, json);
-        map.getSource(s.target).setData(fc);
-      }
+  const update = (s) => {
+    if (!map.getSource(s.source) || !map.getSource(s.target)) return;
+    const fc = labelPoints(map.querySourceFeatures(s.source, { sourceLayer: s.sourceLayer }), s.field);
+    const json = JSON.stringify(fc);
+    // setData makes the map busy and then idle again: only when it changed.
+    if (json !== last.get(s.target)) {
+      last.set(s.target, json);
+      map.getSource(s.target).setData(fc);
+    }
+  };
+  map.on('idle', () => { for (const s of specs) update(s); });
+  map.on('sourcedata', (e) => {
+    const s = e.isSourceLoaded && e.tile ? specs.find((x) => x.source === e.sourceId) : null;
+    if (s && !s.queued) {
+      s.queued = true;
+      setTimeout(() => { s.queued = false; if (map.getSource(s.source)?.loaded()) update(s); }, 0);
     }
   });
 }

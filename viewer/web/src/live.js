@@ -142,6 +142,8 @@ export class Vessels {
     if (p.lon == null || p.lat == null) return;
     let o = this.objects.get(p.id);
     if (!o) this.objects.set(p.id, (o = { id: p.id, trail: [], props: p.properties ?? {} }));
+    if (o.t === p.t) return; // the same fix again (a reload after a reconnect)
+    this.fixes = (this.fixes ?? 0) + 1;
     Object.assign(o, { lon: p.lon, lat: p.lat, t: p.t, cog: p.cog ?? o.cog ?? 0, sog: p.sog ?? o.sog });
     o.trail.push([p.lon, p.lat]);
     if (o.trail.length > TRAIL) o.trail.shift();

@@ -3,7 +3,7 @@
 // relative to the page, so the viewer never talks to another host.
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './viewer.css';
-import { auth, initToken, loadCollections, pageMode } from './common.js';
+import { api, auth, initToken, loadCollections, pageMode } from './common.js';
 import { desk } from './desk.js';
 import { initialLang, saveLang } from './i18n.js';
 import { publicMap } from './public.js';
@@ -14,6 +14,9 @@ async function main() {
   document.documentElement.dataset.mode = mode;
   auth.token = initToken(mode);
   const lang = initialLang();
+  // The wall asks for its scenes alongside the catalog: the map is made at
+  // the first scene's camera, so no tile is loaded for a view not shown.
+  const scenes = mode === 'wall' ? api('api/wall').catch((err) => { console.warn('bando wall:', err.message); return null; }) : null;
   let collections;
   try {
     collections = await loadCollections();
@@ -24,7 +27,7 @@ async function main() {
     console.error('bando viewer:', err);
     return;
   }
-  if (mode === 'wall') return wall(collections, lang);
+  if (mode === 'wall') return wall(collections, lang, await scenes);
   if (mode === 'public') return publicMap(collections, lang, saveLang);
   return desk(collections, lang, saveLang);
 }

@@ -21,7 +21,9 @@ export function makeMap(container, collections, opts = {}) {
     ...(opts.pixelRatio ? { pixelRatio: opts.pixelRatio } : {}),
     ...(opts.maxCanvasSize ? { maxCanvasSize: opts.maxCanvasSize } : {}),
     fadeDuration: opts.fadeDuration ?? 300,
+    ...(opts.maxTileCacheSize ? { maxTileCacheSize: opts.maxTileCacheSize } : {}),
   });
+  if (opts.viewPadding) map.setPadding(opts.viewPadding);
   map.on('error', (e) => {
     console.warn('bando map:', e.error?.message ?? e);
     opts.onError?.(e);

@@ -11,7 +11,7 @@ export function installPopup(map, collections, groups, getLang, busy = () => fal
   const popup = new Popup({ maxWidth: '340px', className: 'bando-popup' });
 
   map.on('click', (e) => {
-    if (busy()) return; // a map tool owns the click
+    if (busy(e)) return; // a map tool (or a live vessel) owns the click
     const layers = clickable.filter((id) => map.getLayer(id));
     const [f] = map.queryRenderedFeatures(e.point, { layers });
     if (!f) return;

@@ -29,6 +29,7 @@ const BY_KIND = {
   sensor: { color: '#0f9d8a', radius: 5 },
   vessel: { color: '#1d4ed8', radius: 4 },
 };
+const DIM_ON_DARK = new Set(['maritime', 'water']);
 const DEFAULT_HEIGHT = 10; // metres, for a building with no height or levels
 const LEVEL_HEIGHT = 3.2; // metres per storey
 
@@ -110,7 +111,9 @@ function drawLayers(c, s) {
       });
     } else {
       out.push(
-        { id: `${c.id}:fill`, type: 'fill', filter: any ? POLYGONS : undefined, paint: { 'fill-color': s.color, 'fill-opacity': s.opacity } },
+        // No fill antialiasing: the outline layer draws the edge, and
+        // MapLibre would compile and run a second program for it.
+        { id: `${c.id}:fill`, type: 'fill', filter: any ? POLYGONS : undefined, paint: { 'fill-color': s.color, 'fill-opacity': s.opacity, 'fill-antialias': false } },
         { id: `${c.id}:outline`, type: 'line', filter: any ? POLYGONS : undefined, paint: { 'line-color': s.outline, 'line-width': s.width } },
       );
     }
@@ -167,12 +170,16 @@ function labelLayer(c, s, dark) {
 // scales label text (the wall's, legible across the room).
 export function buildStyle(collections, base, opts = {}) {
   const sources = {};
-  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : BACKGROUND } }];
+  // The wall paints its background with CSS (one shader program fewer to
+  // compile before its first frame, which software rendering feels).
+  const layers = opts.noBackground ? [] : [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : BACKGROUND } }];
   const labels = [];
   const groups = {};
   const unitLabelSources = [];
   for (const c of sortCollections(collections)) {
     const s = resolveStyle(c);
+    // Light sea fills glare on the dark wall: dim them, keep the hue.
+    if (opts.dark && DIM_ON_DARK.has(c.bando?.kind)) s.opacity *= 0.4;
     const zoom = c.bando?.zoom ?? {};
     const minzoom = zoom.min ?? 0;
     const maxzoom = zoom.max ?? 14;
@@ -188,7 +195,10 @@ export function buildStyle(collections, base, opts = {}) {
       if (opts.labelSize) l.layout['text-size'] *= opts.labelSize;
       labels.push(l);
     }
-    const visibility = s.hidden ? 'none' : 'visible';
+    // opts.visible (a Set of ids) overrides the catalog: the wall starts
+    // with its first scene's layers only, so no other layer loads tiles.
+    const shown = opts.visible ? opts.visible.has(c.id) : !s.hidden;
+    const visibility = shown ? 'visible' : 'none';
     const ids = [];
     for (const l of [...own, ...(s.label ? [labels.at(-1)] : [])]) {
       if (l.filter === undefined) delete l.filter;
@@ -204,7 +214,7 @@ export function buildStyle(collections, base, opts = {}) {
       unitLabelSources.push({ source: c.id, sourceLayer: c.id, target, field: s.label });
     }
     layers.push(...own);
-    groups[c.id] = { layers: ids, interactive: own.map((l) => l.id), visible: !s.hidden };
+    groups[c.id] = { layers: ids, interactive: own.map((l) => l.id), visible: shown };
   }
   // Labels go above every drawn layer so that no fill covers a name.
   layers.push(...labels);

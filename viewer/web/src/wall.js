@@ -1,14 +1,29 @@
-// The video wall (/wall): dark, full screen, no pointer. A KPI strip of
+// The video wall (/wall): dark, full screen, no pointer. A KPI rail of
 // indicators, an alert ticker, scenes from /api/wall rotating on a timer or
-// pinned from the desk (stream topic wall). One map for the page's life;
-// the stream reconnects and a notice shows while the server is away.
+// pinned from the desk (stream topic wall). One map for the page's life,
+// made at the first scene's camera with only its layers on; the stream
+// reconnects and a notice shows while the server is away.
 import { COLOURS, api, el, fmtDate, fmtNum } from './common.js';
 import { t } from './i18n.js';
 import { kpi, loadIndicators } from './indicators.js';
 import { Stream, TileRefresher, Vessels, loadAlerts } from './live.js';
 import { makeMap, setVisible } from './mapview.js';
 
-export async function wall(collections, lang) {
+const DEFAULT_STATE = { scenes: [], rotate: true, rotate_seconds: 45, scene: '' };
+const MAX_KPIS = 4;
+const MAX_TICKS = 12;
+
+// sceneIndex is the scene to show for state: the pinned one when rotation
+// is off, else the current one (or the first).
+function sceneIndex(state, current) {
+  const pinned = state.scenes.findIndex((s) => s.id === state.scene);
+  if (!state.rotate && pinned >= 0) return pinned;
+  return current >= 0 && current < state.scenes.length ? current : Math.max(0, pinned);
+}
+
+const camera = (sc) => ({ center: sc.center, zoom: sc.zoom, pitch: sc.pitch ?? 0, bearing: sc.bearing ?? 0 });
+
+export async function wall(collections, lang, initial) {
   const q = new URLSearchParams(location.search);
   const w = Number(q.get('w')) || innerWidth;
   const h = Number(q.get('h')) || innerHeight;
@@ -16,78 +31,97 @@ export async function wall(collections, lang) {
   // Emulate a wall of w×h device pixels: the page is laid out at w×h CSS
   // px and scaled down to the window; the canvas is exactly w×h.
   Object.assign(root.style, { width: `${w}px`, height: `${h}px`, transform: `scale(${Math.min(innerWidth / w, innerHeight / h)})` });
-  document.documentElement.style.fontSize = `${(16 * h) / 1080}px`; // text scales with the wall
+  const rem = (16 * h) / 1080; // text scales with the wall
+  document.documentElement.style.fontSize = `${rem}px`;
   const scale = h / 1080;
+
+  let state = { ...DEFAULT_STATE, ...(initial ?? {}) };
+  let shown = state.scenes.length ? sceneIndex(state, -1) : -1;
+  const first = state.scenes[shown];
+  // The KPI rail on the right, the title bar and the ticker: the scene's
+  // camera centres on the map left free between them (see viewer.css).
+  const padding = { top: 6 * rem, bottom: 4.5 * rem, left: 0, right: 36 * rem };
   const { map, groups } = makeMap('map', collections, {
     dark: true, labelSize: 1.6 * scale, interactive: false, pixelRatio: 1, maxCanvasSize: [w, h], fadeDuration: 0,
-    onError: () => {},
+    ...(first ? { view: camera(first), visible: new Set(first.layers) } : {}),
+    viewPadding: padding, maxTileCacheSize: 200, noBackground: true, onError: () => {},
   });
+  const notice = (on) => document.getElementById('notice').classList.toggle('on', on);
   map.on('webglcontextlost', () => notice(true));
   map.on('webglcontextrestored', () => { notice(false); map.triggerRepaint(); });
 
-  let state = { scenes: [], rotate: true, rotate_seconds: 45, scene: '' };
   let indicators = [];
   let alerts = [];
-  let shown = -1;
-  let first = true;
   let timer = null;
   const kpis = document.getElementById('kpis');
   const ticker = document.getElementById('ticker');
   const sceneTitle = document.getElementById('scene-title');
   const clock = document.getElementById('clock');
-  const notice = (on) => document.getElementById('notice').classList.toggle('on', on);
-  document.getElementById('notice').textContent = `${t('vi', 'reconnecting')} / ${t('en', 'reconnecting')}`;
+  document.getElementById('notice').textContent = `${t('vi', 'reconnecting')} · reconnecting`;
 
-  function show(i) {
+  // show switches to scene i: its layers, its camera (flown to), its title
+  // and indicators. The map, its sources and layers stay; only visibility
+  // changes, so a day of rotation adds nothing to the page.
+  function show(i, fly = true) {
     const sc = state.scenes[i];
     if (!sc) return;
     shown = i;
     const on = new Set(sc.layers);
-    for (const id of Object.keys(groups)) setVisible(map, groups, id, on.has(id));
-    // The first scene is cut to (the wall is idle sooner), later ones flown to.
-    const camera = { center: sc.center, zoom: sc.zoom, pitch: sc.pitch, bearing: sc.bearing };
-    if (first) map.jumpTo(camera);
-    else map.flyTo({ ...camera, duration: 2500, essential: true });
-    first = false;
+    for (const id of Object.keys(groups)) if (groups[id].visible !== on.has(id)) setVisible(map, groups, id, on.has(id));
+    if (fly) map.flyTo({ ...camera(sc), duration: 2500, essential: true });
     sceneTitle.textContent = sc.title?.[lang] ?? sc.title?.vi ?? sc.id;
+    root.dataset.scene = sc.id;
     renderKPIs();
   }
 
   function schedule() {
     clearInterval(timer);
     if (!state.scenes.length) return;
-    const pinned = state.scenes.findIndex((s) => s.id === state.scene);
-    if (!state.rotate && pinned >= 0) return show(pinned);
-    if (shown < 0) show(0);
-    timer = setInterval(() => show((shown + 1) % state.scenes.length), state.rotate_seconds * 1000);
+    const i = sceneIndex(state, shown);
+    if (i !== shown || root.dataset.scene !== state.scenes[i].id) show(i);
+    if (state.rotate) timer = setInterval(() => show((shown + 1) % state.scenes.length), state.rotate_seconds * 1000);
   }
-  window.__wall = { next: () => show((shown + 1) % state.scenes.length), state: () => state };
+  window.__wall = { next: () => show((shown + 1) % state.scenes.length), state: () => state, shown: () => state.scenes[shown]?.id };
 
   function renderKPIs() {
     const want = state.scenes[shown]?.indicators;
     const list = want?.length ? indicators.filter((i) => want.includes(i.id)) : indicators;
-    kpis.replaceChildren(...list.slice(0, 4).map((i) => {
+    kpis.replaceChildren(...list.slice(0, MAX_KPIS).map((i) => {
       const k = kpi(i);
       return el('div', { className: `kpi ${k.colour}`, style: `--c:${COLOURS[k.colour]}` },
         el('span', { className: 'kpi-title', textContent: i.title?.[lang] ?? i.id }),
-        el('span', { className: 'kpi-value', textContent: `${fmtNum(k.green, lang)}/${fmtNum(k.rated, lang)}` }),
-        el('span', { className: 'kpi-sub', textContent: `${t(lang, 'red')}: ${fmtNum(k.red, lang)} · ${t(lang, 'yellow')}: ${fmtNum(k.yellow, lang)}` }));
+        el('span', { className: 'kpi-row' },
+          el('span', { className: 'kpi-value', textContent: `${fmtNum(k.green, lang)}/${fmtNum(k.rated, lang)}` }),
+          el('span', { className: 'kpi-unit', textContent: t(lang, 'green') }),
+          el('span', { className: 'kpi-chips' },
+            el('span', { className: 'kpi-chip red', title: t(lang, 'red'), textContent: fmtNum(k.red, lang) }),
+            el('span', { className: 'kpi-chip yellow', title: t(lang, 'yellow'), textContent: fmtNum(k.yellow, lang) }))));
     }));
   }
 
   function renderTicker() {
-    const open = alerts.filter((a) => a.state !== 'resolved').slice(0, 12);
-    ticker.replaceChildren(...(open.length ? open.map((a) => el('span', { className: `tick ${a.level}` }, `● ${a.kind} · ${a.subject ?? ''} · ${fmtDate(a.opened_at, lang)}`)) : [el('span', { className: 'tick', textContent: t(lang, 'noAlerts') })]));
+    const open = alerts.filter((a) => a.state !== 'resolved').slice(0, MAX_TICKS);
+    ticker.replaceChildren(...(open.length
+      ? open.map((a) => el('span', { className: `tick ${a.level}` }, `● ${a.kind} · ${a.subject ?? ''} · ${fmtDate(a.opened_at, lang)}`))
+      : [el('span', { className: 'tick', textContent: t(lang, 'noAlerts') })]));
   }
 
   setInterval(() => { clock.textContent = fmtDate(new Date(), lang); }, 1000);
   clock.textContent = fmtDate(new Date(), lang);
+  if (first) {
+    sceneTitle.textContent = first.title?.[lang] ?? first.title?.vi ?? first.id;
+    root.dataset.scene = first.id;
+  }
 
-  async function refresh() {
+  // refresh reloads the wall state, indicators and alerts (at start and
+  // after the stream comes back: what changed while the server was away).
+  async function refresh(withState) {
     try {
-      state = await api('api/wall');
-      [indicators, alerts] = await Promise.all([loadIndicators(), loadAlerts()]);
+      const [st, ind, al] = await Promise.all([withState ? api('api/wall') : state, loadIndicators(), loadAlerts()]);
+      state = { ...DEFAULT_STATE, ...st };
+      [indicators, alerts] = [ind, al];
       renderTicker();
+      renderKPIs();
       schedule();
     } catch (err) {
       console.warn('bando wall:', err.message);
@@ -98,15 +132,19 @@ export async function wall(collections, lang) {
     const refresher = new TileRefresher(map);
     const vessels = groups.vessels ? new Vessels(map, 'vessels', 1.6 * scale) : null;
     vessels?.load();
-    await refresh();
+    window.__wall.live = () => ({ vessels: vessels?.objects.size ?? 0, fixes: vessels?.fixes ?? 0 });
+    await refresh(!initial);
+    let wasLost = false;
     new Stream(['wall', 'alerts', 'tiles', 'positions'], (topic, d) => {
-      if (topic === 'wall') { state = d; shown = -1; schedule(); }
+      if (topic === 'wall') { state = { ...DEFAULT_STATE, ...d }; schedule(); }
       else if (topic === 'alerts') { alerts = [d, ...alerts.filter((a) => a.id !== d.id)].slice(0, 100); renderTicker(); }
       else if (topic === 'tiles' && d.layer) refresher.refresh(d.layer);
       else if (topic === 'positions' && vessels && d.layer === 'vessels') vessels.fix(d);
     }, (s) => {
       notice(s === 'lost');
-      if (s === 'open' && document.documentElement.dataset.state === 'ready') refresh();
+      root.dataset.stream = s;
+      if (s === 'lost') wasLost = true;
+      if (s === 'open' && wasLost) { wasLost = false; refresh(true); vessels?.load(); }
     });
     document.documentElement.dataset.state = 'ready';
   });
