@@ -68,6 +68,7 @@ func room(live, frac int) int {
 
 func (li *layerIndex) compactPts(frac int) {
 	pts := make([]orb.Point, 0, room(len(li.pts)-li.deadPts, frac))
+	my := make([]float64, 0, cap(pts))
 	for i := range li.slots {
 		sl := &li.slots[i]
 		if sl.kind == kindFree {
@@ -75,9 +76,10 @@ func (li *layerIndex) compactPts(frac int) {
 		}
 		start := uint32(len(pts))
 		pts = append(pts, li.pts[sl.pts:sl.pts+sl.npts]...)
+		my = append(my, li.my[sl.pts:sl.pts+sl.npts]...)
 		sl.pts = start
 	}
-	li.pts, li.deadPts = pts, 0
+	li.pts, li.my, li.deadPts = pts, my, 0
 	li.compactions++
 }
 
