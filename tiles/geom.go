@@ -178,7 +178,8 @@ func (r *renderer) line(l []orb.Point, ys []float64, ps *parts) {
 		pts := r.clipA[start:end]
 		start = end
 		if r.simplify {
-			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			// Every piece lies within the line's box.
+			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, SimplifyTolerance)
 			pts = r.simplified
 		}
 		if q := cleanLine(r.quantizeAll(pts)); q != nil {
@@ -199,7 +200,8 @@ func (r *renderer) polygon(p [][]orb.Point, ys []float64, ps *parts) {
 		ys = ys[len(ring):]
 		pts := clipRingInto(proj, bound, r.sq, &r.clipA, &r.clipB)
 		if r.simplify && len(pts) > 3 {
-			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			// The clipped ring lies within the ring's box.
+			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, SimplifyTolerance)
 			pts = r.simplified
 		}
 		rings = append(rings, r.quantizeAll(pts))
