@@ -114,7 +114,20 @@ func (e *layerEncoder) intern(s string) string {
 	return unsafe.String(&e.strs[start], len(s))
 }
 
+// scanKeys is the number of keys up to which keyIndex looks a key up by
+// a scan rather than the map: a layer has a few fields, every feature
+// looks each of them up, and comparing the same few field names (often
+// the very same string) is cheaper than hashing them.
+const scanKeys = 16
+
 func (e *layerEncoder) keyIndex(k string) uint32 {
+	if len(e.keys) <= scanKeys {
+		for i, have := range e.keys {
+			if have == k {
+				return uint32(i)
+			}
+		}
+	}
 	i, ok := e.keyIdx[k]
 	if !ok {
 		i = uint32(len(e.keys))
