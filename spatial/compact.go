@@ -46,7 +46,8 @@ const growRoom = 8
 // trim gives each arena exactly the capacity it needs (after a load,
 // when appends have left up to a quarter of the capacity unused).
 func (li *layerIndex) trim() {
-	if cap(li.pts) > len(li.pts)-li.deadPts+len(li.pts)/16 {
+	// The y slab grows by its own appends: its spare capacity counts too.
+	if cap(li.pts) > len(li.pts)-li.deadPts+len(li.pts)/16 || cap(li.my) > len(li.my)-li.deadPts+len(li.my)/16 {
 		li.compactPts(0)
 	}
 	if cap(li.rec) > len(li.rec)-li.deadRec+len(li.rec)/16 {
