@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"bando/layers"
@@ -20,6 +21,19 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	ingest   *prometheus.CounterVec
+	// byKey and byRoute hold the children of requests and latency once
+	// looked up: every request observes both, and the vectors' lookup
+	// (hashing the label values under a lock, formatting the status)
+	// cost more than the cached tile it measured. The label values are few
+	// (routes, methods and statuses the server itself names).
+	byKey   sync.Map // requestKey → prometheus.Counter
+	byRoute sync.Map // route → prometheus.Observer
+}
+
+// requestKey is the labels of one requests counter.
+type requestKey struct {
+	route, method string
+	status        int
 }
 
 func newMetrics(cfg Config) *metrics {
@@ -72,8 +86,17 @@ func newMetrics(cfg Config) *metrics {
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(route).Observe(d.Seconds())
+	k := requestKey{route, method, status}
+	c, ok := m.byKey.Load(k)
+	if !ok {
+		c, _ = m.byKey.LoadOrStore(k, m.requests.WithLabelValues(route, method, strconv.Itoa(status)))
+	}
+	c.(prometheus.Counter).Inc()
+	o, ok := m.byRoute.Load(route)
+	if !ok {
+		o, _ = m.byRoute.LoadOrStore(route, m.latency.WithLabelValues(route))
+	}
+	o.(prometheus.Observer).Observe(d.Seconds())
 }
 
 // ingested counts features stored into layer l, under the label layerLabel

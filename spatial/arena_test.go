@@ -54,6 +54,7 @@ func TestArenaRoundTrip(t *testing.T) {
 			if got == in || len(got.Props) > 0 && &got.Props[0] == &in.Props[0] {
 				t.Fatal("Get returned the caller's memory")
 			}
+			checkMercatorY(t, x, "l")
 		})
 	}
 }

@@ -46,7 +46,8 @@ const growRoom = 8
 // trim gives each arena exactly the capacity it needs (after a load,
 // when appends have left up to a quarter of the capacity unused).
 func (li *layerIndex) trim() {
-	if cap(li.pts) > len(li.pts)-li.deadPts+len(li.pts)/16 {
+	// The y slab grows by its own appends: its spare capacity counts too.
+	if cap(li.pts) > len(li.pts)-li.deadPts+len(li.pts)/16 || cap(li.my) > len(li.my)-li.deadPts+len(li.my)/16 {
 		li.compactPts(0)
 	}
 	if cap(li.rec) > len(li.rec)-li.deadRec+len(li.rec)/16 {
@@ -68,6 +69,7 @@ func room(live, frac int) int {
 
 func (li *layerIndex) compactPts(frac int) {
 	pts := make([]orb.Point, 0, room(len(li.pts)-li.deadPts, frac))
+	my := make([]float64, 0, cap(pts))
 	for i := range li.slots {
 		sl := &li.slots[i]
 		if sl.kind == kindFree {
@@ -75,9 +77,10 @@ func (li *layerIndex) compactPts(frac int) {
 		}
 		start := uint32(len(pts))
 		pts = append(pts, li.pts[sl.pts:sl.pts+sl.npts]...)
+		my = append(my, li.my[sl.pts:sl.pts+sl.npts]...)
 		sl.pts = start
 	}
-	li.pts, li.deadPts = pts, 0
+	li.pts, li.my, li.deadPts = pts, my, 0
 	li.compactions++
 }
 

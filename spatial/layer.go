@@ -15,6 +15,7 @@ import (
 //
 //   - pts holds every coordinate of every feature, lon/lat float64 pairs
 //     (orb.Point is [2]float64: the slice is one flat float64 array);
+//   - my holds, parallel to pts, each point's Web Mercator y (mercator.go);
 //   - rec holds per feature its id, its geometry's shape (kinds and counts,
 //     see shape.go) and its properties (props.go), as bytes;
 //   - slots holds per feature the offsets into both, its bound, number,
@@ -32,6 +33,7 @@ type layerIndex struct {
 	slots []slot
 	free  []uint32 // slots to reuse
 	pts   []orb.Point
+	my    []float64 // MercatorY of pts[i][1], same indexes as pts
 	rec   []byte
 	// deadPts and deadRec count the arena elements no live slot refers to.
 	deadPts, deadRec int
@@ -174,6 +176,7 @@ func (li *layerIndex) encode(s uint32, f *Feature) {
 	sl.rec = uint32(len(li.rec))
 	li.rec = appendRecord(li.rec, f.ID, f.Geom, f.Props)
 	li.pts = appendPoints(li.pts, f.Geom)
+	li.my = appendMercatorY(li.my, li.pts[sl.pts:])
 	if len(li.pts) > math.MaxUint32 || len(li.rec) > math.MaxUint32 {
 		panic("spatial: a layer's arena outgrew 2^32 elements")
 	}

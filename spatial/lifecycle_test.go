@@ -108,6 +108,7 @@ func TestArenaCompaction(t *testing.T) {
 	if li.compactions == 0 {
 		t.Fatal("30 rewrites of every feature compacted nothing")
 	}
+	checkMercatorY(t, x, "l")
 	if live != n*11 || maxPts > 2*live+minCompact+n*11 {
 		t.Fatalf("points: %d live, arena grew to %d", live, maxPts)
 	}
@@ -126,6 +127,7 @@ func TestArenaCompaction(t *testing.T) {
 	if len(li.slots) > 10 || x.Count("l") != 10 || len(li.pts) > 10*11 {
 		t.Fatalf("after deletes: %d slots, %d features, %d points", len(li.slots), x.Count("l"), len(li.pts))
 	}
+	checkMercatorY(t, x, "l")
 	if _, max := li.extent(); !max {
 		t.Fatal("no extent")
 	}

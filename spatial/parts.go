@@ -17,6 +17,7 @@ import (
 //	}
 type Parts struct {
 	r    shapeReader
+	my   []float64 // the MercatorY of r.pts, advanced with it
 	part Part
 }
 
@@ -30,6 +31,9 @@ type Part struct {
 	// Points holds every point of the part: the point, the line's points,
 	// or the polygon's rings one after the other.
 	Points []orb.Point
+	// Y holds MercatorY(p[1]) of each point of Points, same indexes,
+	// prepared when the feature was written (read only).
+	Y []float64
 	// lens holds the uvarint ring lengths of a polygon.
 	lens   []byte
 	nrings int
@@ -45,21 +49,18 @@ func (ps *Parts) Next() bool {
 			r.count() // the children follow, each with its kind
 			continue
 		case KindPoint:
-			ps.part = Part{Kind: k, Points: r.pts[:1:1]}
-			r.pts = r.pts[1:]
+			ps.part = ps.take(k, 1)
 			return true
 		case KindLineString:
-			n := r.count()
-			ps.part = Part{Kind: k, Points: r.pts[:n:n]}
-			r.pts = r.pts[n:]
+			ps.part = ps.take(k, r.count())
 			return true
 		case KindRing, KindBound:
 			n := 5
 			if k == KindRing {
 				n = r.count()
 			}
-			ps.part = Part{Kind: k, Points: r.pts[:n:n], nrings: 1}
-			r.pts = r.pts[n:]
+			ps.part = ps.take(k, n)
+			ps.part.nrings = 1
 			return true
 		case KindPolygon:
 			ps.part = ps.polygon()
@@ -77,8 +78,15 @@ func (ps *Parts) polygon() Part {
 	for range nr {
 		total += r.count()
 	}
-	p := Part{Kind: KindPolygon, Points: r.pts[:total:total], lens: lens, nrings: nr}
-	r.pts = r.pts[total:]
+	p := ps.take(KindPolygon, total)
+	p.lens, p.nrings = lens, nr
+	return p
+}
+
+// take returns a part of kind k of the next n points.
+func (ps *Parts) take(k GeomKind, n int) Part {
+	p := Part{Kind: k, Points: ps.r.pts[:n:n], Y: ps.my[:n:n]}
+	ps.r.pts, ps.my = ps.r.pts[n:], ps.my[n:]
 	return p
 }
 

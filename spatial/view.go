@@ -71,10 +71,17 @@ func (v FeatureView) Points() []orb.Point {
 	return v.li.pts[sl.pts : sl.pts+sl.npts : sl.pts+sl.npts]
 }
 
+// MercatorY returns MercatorY of the latitude of every point of Points,
+// same indexes, as prepared when the feature was written (read only).
+func (v FeatureView) MercatorY() []float64 {
+	sl := v.slot()
+	return v.li.my[sl.pts : sl.pts+sl.npts : sl.pts+sl.npts]
+}
+
 // Parts returns an iterator over the geometry's primitives.
 func (v FeatureView) Parts() Parts {
 	shape, _ := v.record()
-	return Parts{r: shapeReader{shape: shape, pts: v.Points()}}
+	return Parts{r: shapeReader{shape: shape, pts: v.Points()}, my: v.MercatorY()}
 }
 
 // Props returns an iterator over the property values in schema order.

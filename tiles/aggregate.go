@@ -297,7 +297,11 @@ func (r *renderer) hexagon(ring orb.Ring) (tileGeom, bool) {
 	ps.rings = ps.rings[:0]
 	r.grid = r.grid[:0]
 	r.views = append(r.views[:0], ring)
-	r.polygon(r.views, ps)
+	r.ys = r.ys[:0]
+	for _, p := range ring {
+		r.ys = append(r.ys, latToWorld(p[1]))
+	}
+	r.polygon(r.views, r.ys, ps)
 	if len(ps.rings) == 0 {
 		return tileGeom{}, false
 	}

@@ -95,6 +95,7 @@ func BenchmarkGzip(b *testing.B) {
 	for b.Loop() {
 		gzipBytes(tl.Bytes())
 	}
+	b.ReportMetric(float64(len(gzipBytes(tl.Bytes())))/float64(len(tl.Bytes())), "gzip/raw")
 }
 
 // BenchmarkClipRing clips a 10,000-vertex circle that straddles the square.

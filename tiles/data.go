@@ -2,8 +2,9 @@ package tiles
 
 import (
 	"bytes"
-	"compress/gzip"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Tile is a rendered vector tile. Tiles come from the cache and are shared
@@ -50,12 +51,22 @@ func (t Tile) Gzip() []byte {
 
 // gzipBytes compresses at BestSpeed: on a dense tile it is about seven times
 // faster than the default level for a body about 15% larger, and a live
-// layer's tiles are re-rendered (and re-compressed) often.
+// layer's tiles are re-rendered (and re-compressed) often. The writers
+// are klauspost's (faster than the standard library's at the same level)
+// and pooled: a new one allocates its compressor's tables, several times
+// the size of a tile.
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b)/2 + 64)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid
-	_, _ = zw.Write(b)                                 // bytes.Buffer writes do not fail
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	_, _ = zw.Write(b) // bytes.Buffer writes do not fail
 	_ = zw.Close()
+	gzipPool.Put(zw)
 	return buf.Bytes()
 }
+
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // the level is valid
+	return zw
+}}

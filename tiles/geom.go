@@ -55,6 +55,7 @@ type renderer struct {
 // by render points into them and is valid until the next render.
 type scratch struct {
 	projected    []orb.Point   // one projected part
+	ys           []float64     // Mercator y of points not from the store
 	clipA, clipB []orb.Point   // Sutherland–Hodgman passes, line pieces
 	ends         []int         // ends of line pieces in clipA
 	simplified   []orb.Point   // Douglas–Peucker output
@@ -132,31 +133,33 @@ func (r *renderer) collect(p spatial.Part, ps *parts) {
 	case spatial.KindPoint:
 		ps.had[geomPoint] = true
 		if pt := p.Points[0]; r.lonlat.Contains(pt) {
-			ps.points = append(ps.points, r.quantize(r.proj.point(pt)))
+			ps.points = append(ps.points, r.quantize(r.proj.pointY(pt, p.Y[0])))
 		}
 	case spatial.KindLineString:
 		ps.had[geomLine] = true
-		r.line(p.Points, ps)
+		r.line(p.Points, p.Y, ps)
 	default:
 		ps.had[geomPolygon] = true
 		r.views = p.Rings(r.views[:0])
-		r.polygon(r.views, ps)
+		r.polygon(r.views, p.Y, ps)
 	}
 }
 
 // project returns the points in tile units, in the projection buffer, and
 // their bounding box (as orb's Bound of them, computed on the way; an
-// empty input gives an empty bound).
-func (r *renderer) project(pts []orb.Point) ([]orb.Point, orb.Bound) {
+// empty input gives an empty bound). ys holds the stored MercatorY of
+// each point's latitude (spatial.Part.Y).
+func (r *renderer) project(pts []orb.Point, ys []float64) ([]orb.Point, orb.Bound) {
 	buf := r.projected[:0]
 	if len(pts) == 0 {
 		r.projected = buf
 		return buf, orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}
 	}
-	q := r.proj.point(pts[0])
+	ys = ys[:len(pts)]
+	q := r.proj.pointY(pts[0], ys[0])
 	b := orb.Bound{Min: q, Max: q}
-	for _, p := range pts {
-		q := r.proj.point(p)
+	for i, p := range pts {
+		q := r.proj.pointY(p, ys[i])
 		b.Min[0], b.Max[0] = min(b.Min[0], q[0]), max(b.Max[0], q[0])
 		b.Min[1], b.Max[1] = min(b.Min[1], q[1]), max(b.Max[1], q[1])
 		buf = append(buf, q)
@@ -165,16 +168,18 @@ func (r *renderer) project(pts []orb.Point) ([]orb.Point, orb.Bound) {
 	return buf, b
 }
 
-// line projects, clips, simplifies and quantizes one line string.
-func (r *renderer) line(l []orb.Point, ps *parts) {
-	proj, bound := r.project(l)
+// line projects, clips, simplifies and quantizes one line string (ys: the
+// Mercator y of its points).
+func (r *renderer) line(l []orb.Point, ys []float64, ps *parts) {
+	proj, bound := r.project(l, ys)
 	r.clipA, r.ends = clipLineInto(r.clipA[:0], r.ends[:0], proj, bound, r.sq)
 	start := 0
 	for _, end := range r.ends {
 		pts := r.clipA[start:end]
 		start = end
 		if r.simplify {
-			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			// Every piece lies within the line's box.
+			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, SimplifyTolerance)
 			pts = r.simplified
 		}
 		if q := cleanLine(r.quantizeAll(pts)); q != nil {
@@ -186,14 +191,17 @@ func (r *renderer) line(l []orb.Point, ps *parts) {
 // polygon projects, clips, simplifies and quantizes one polygon, and makes
 // the result valid (cleanPolygon): it adds nothing when the exterior
 // degenerates, and may add several polygons (each exterior followed by
-// its holes) when repairing the rings splits it.
-func (r *renderer) polygon(p [][]orb.Point, ps *parts) {
+// its holes) when repairing the rings splits it. ys holds the Mercator y of
+// the rings' points, one ring after the other.
+func (r *renderer) polygon(p [][]orb.Point, ys []float64, ps *parts) {
 	rings := r.rings[:0]
 	for _, ring := range p {
-		proj, bound := r.project(ring)
+		proj, bound := r.project(ring, ys)
+		ys = ys[len(ring):]
 		pts := clipRingInto(proj, bound, r.sq, &r.clipA, &r.clipB)
 		if r.simplify && len(pts) > 3 {
-			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			// The clipped ring lies within the ring's box.
+			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, SimplifyTolerance)
 			pts = r.simplified
 		}
 		rings = append(rings, r.quantizeAll(pts))

@@ -26,7 +26,8 @@ type layerEncoder struct {
 	strs []byte // the bytes of the string values (see intern)
 
 	// scratch buffers reused between features
-	body []byte
+	body  []byte
+	layer []byte // the layer message body, while encodeTile writes the tile
 	tags []uint32
 	cmds []uint32
 }
@@ -114,7 +115,20 @@ func (e *layerEncoder) intern(s string) string {
 	return unsafe.String(&e.strs[start], len(s))
 }
 
+// scanKeys is the number of keys up to which keyIndex looks a key up by
+// a scan rather than the map: a layer has a few fields, every feature
+// looks each of them up, and comparing the same few field names (often
+// the very same string) is cheaper than hashing them.
+const scanKeys = 16
+
 func (e *layerEncoder) keyIndex(k string) uint32 {
+	if len(e.keys) <= scanKeys {
+		for i, have := range e.keys {
+			if have == k {
+				return uint32(i)
+			}
+		}
+	}
 	i, ok := e.keyIdx[k]
 	if !ok {
 		i = uint32(len(e.keys))
@@ -161,11 +175,12 @@ func (e *layerEncoder) appendLayer(b []byte) []byte {
 	for _, k := range e.keys {
 		b = appendStringField(b, layerKeys, k)
 	}
-	var vb []byte
+	vb := e.body[:0] // the features are written: reuse their scratch
 	for _, v := range e.values {
 		vb = appendValue(vb[:0], v)
 		b = appendBytesField(b, layerValues, vb)
 	}
+	e.body = vb
 	b = appendVarintField(b, layerExtent, uint64(e.extent))
 	return appendVarintField(b, layerVersion, mvtVersion)
 }
@@ -174,14 +189,28 @@ func (e *layerEncoder) appendLayer(b []byte) []byte {
 // leaving out layers without features (the spec asks encoders not to write
 // them). With no features at all it returns nil: an empty tile is an empty
 // body.
+//
+// Each layer's body is written into its encoder's reused buffer first, so
+// that the tile, which outlives the encoders (the cache keeps it), is
+// allocated once at its exact size rather than grown by doubling.
 func encodeTile(ls []*layerEncoder) []byte {
-	var out, body []byte
+	size := 0
 	for _, e := range ls {
 		if e.count == 0 {
 			continue
 		}
-		body = e.appendLayer(body[:0])
-		out = appendBytesField(out, tileLayers, body)
+		e.layer = e.appendLayer(e.layer[:0])
+		n := len(e.layer)
+		size += uvarintLen(uint64(tileLayers)<<3|wireBytes) + uvarintLen(uint64(n)) + n
+	}
+	if size == 0 {
+		return nil
+	}
+	out := make([]byte, 0, size)
+	for _, e := range ls {
+		if e.count > 0 {
+			out = appendBytesField(out, tileLayers, e.layer)
+		}
 	}
 	return out
 }

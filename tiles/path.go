@@ -21,8 +21,13 @@ func ParsePath(s string) (Coord, error) {
 	if !ok {
 		return Coord{}, fmt.Errorf("%w: path %q: want {z}/{x}/{y}%s", ErrBadTile, s, PathSuffix)
 	}
-	parts := strings.Split(rest, "/")
-	if len(parts) != 3 {
+	// Two cuts rather than a split: a cached tile's request does nothing
+	// else that allocates this much.
+	var parts [3]string
+	var ok1, ok2 bool
+	parts[0], rest, ok1 = strings.Cut(rest, "/")
+	parts[1], parts[2], ok2 = strings.Cut(rest, "/")
+	if !ok1 || !ok2 || strings.Contains(parts[2], "/") {
 		return Coord{}, fmt.Errorf("%w: path %q: want {z}/{x}/{y}%s", ErrBadTile, s, PathSuffix)
 	}
 	var v [3]int

@@ -44,12 +44,7 @@ func (dp *dpScratch) simplify(dst, pts []orb.Point, tolerance float64) []orb.Poi
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		far, farD := -1, tol2
-		for k := s.i + 1; k < s.j; k++ {
-			if d := segmentDist2(pts[k], pts[s.i], pts[s.j]); d > farD {
-				far, farD = k, d
-			}
-		}
+		far := farthest(pts, s.i, s.j, tol2)
 		if far < 0 {
 			continue
 		}
@@ -65,16 +60,41 @@ func (dp *dpScratch) simplify(dst, pts []orb.Point, tolerance float64) []orb.Poi
 	return dst
 }
 
-// segmentDist2 is the squared distance from p to segment ab (to point a when
-// the segment is degenerate, as it is for the two ends of a closed ring).
-func segmentDist2(p, a, b orb.Point) float64 {
-	dx, dy := b[0]-a[0], b[1]-a[1]
-	px, py := p[0]-a[0], p[1]-a[1]
-	l2 := dx*dx + dy*dy
-	if l2 > 0 {
-		t := (px*dx + py*dy) / l2
-		t = max(0, min(t, 1))
-		px, py = px-t*dx, py-t*dy
+// simplifyInto is dp.simplify with the points' bounding box known: when
+// the box's diagonal is within the tolerance, no point can lie farther
+// than it from a segment between two others, so Douglas–Peucker keeps
+// just the ends and the scan is skipped. A small margin keeps the shortcut
+// on the side where the scan's rounding could not have kept a point.
+func (dp *dpScratch) simplifyInto(dst, pts []orb.Point, b orb.Bound, tolerance float64) []orb.Point {
+	if len(pts) > 2 {
+		w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+		if w*w+h*h <= tolerance*tolerance*(1-1e-9) {
+			return append(dst, pts[0], pts[len(pts)-1])
+		}
 	}
-	return px*px + py*py
+	return dp.simplify(dst, pts, tolerance)
+}
+
+// farthest returns the index of the point strictly between i and j
+// farthest from segment pts[i]pts[j] and more than √tol2 from it, or -1.
+// The distance is to the segment (to pts[i] when the segment is
+// degenerate, as it is for the two ends of a closed ring), its terms
+// computed once per segment.
+func farthest(pts []orb.Point, i, j int, tol2 float64) int {
+	a, b := pts[i], pts[j]
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l2 := dx*dx + dy*dy
+	far, farD := -1, tol2
+	for k := i + 1; k < j; k++ {
+		px, py := pts[k][0]-a[0], pts[k][1]-a[1]
+		if l2 > 0 {
+			t := (px*dx + py*dy) / l2
+			t = max(0, min(t, 1))
+			px, py = px-t*dx, py-t*dy
+		}
+		if d := px*px + py*py; d > farD {
+			far, farD = k, d
+		}
+	}
+	return far
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"bando/spatial"
 )
 
 // Tile grid constants.
@@ -19,7 +21,7 @@ const (
 	// PostGIS ST_AsMVTGeom's default.
 	DefaultBuffer = 256
 	// MaxLatitude is the latitude at which Web Mercator's square world ends.
-	MaxLatitude = 85.05112877980659
+	MaxLatitude = spatial.MaxMercatorLat
 	// earthRadius is the WGS84 semi-major axis used by EPSG:3857, in metres.
 	earthRadius = 6378137.0
 	// mercatorHalf is half the width of the EPSG:3857 world, in metres.
@@ -130,19 +132,23 @@ func (c Coord) projection(extent int) projection {
 }
 
 func (pr projection) point(p orb.Point) orb.Point {
-	return orb.Point{lonToWorld(p[0])*pr.scale - pr.x0, latToWorld(p[1])*pr.scale - pr.y0}
+	return pr.pointY(p, latToWorld(p[1]))
+}
+
+// pointY is point with the latitude's world fraction y = latToWorld(p[1])
+// already known (the store keeps it for every point: spatial.MercatorY).
+func (pr projection) pointY(p orb.Point, y float64) orb.Point {
+	return orb.Point{lonToWorld(p[0])*pr.scale - pr.x0, y*pr.scale - pr.y0}
 }
 
 // lonToWorld maps longitude to the world fraction 0 (−180°) .. 1 (+180°).
 func lonToWorld(lon float64) float64 { return (lon + 180) / 360 }
 
 // latToWorld maps latitude to the world fraction 0 (north edge) .. 1 (south
-// edge), clamping to the Mercator limit so the poles stay finite.
-func latToWorld(lat float64) float64 {
-	lat = max(-MaxLatitude, min(lat, MaxLatitude))
-	s := math.Sin(lat * math.Pi / 180)
-	return 0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)
-}
+// edge), clamping to the Mercator limit so the poles stay finite. It is
+// spatial.MercatorY, the function the store prepares every point's y with,
+// so the two never differ.
+func latToWorld(lat float64) float64 { return spatial.MercatorY(lat) }
 
 func worldToLon(x float64) float64 { return x*360 - 180 }
 
