@@ -47,6 +47,10 @@ type renderer struct {
 	// keepAll makes every selected feature appear even when its geometry
 	// collapses on the grid (the layer's maximum zoom).
 	keepAll bool
+	// tolerance is the Douglas–Peucker tolerance in tile units, and plan
+	// the layer's generalisation at this zoom, if any (generalize.go).
+	tolerance float64
+	plan      *genPlan
 
 	scratch
 }
@@ -78,6 +82,7 @@ func newRenderer(c Coord, buffer, extent int, simplify, keepAll bool) *renderer 
 	r.sq = squareFor(buffer, extent)
 	r.lonlat = c.BufferedBound(buffer, extent)
 	r.simplify, r.keepAll = simplify, keepAll
+	r.tolerance, r.plan = SimplifyTolerance, nil
 	return r
 }
 
@@ -174,7 +179,7 @@ func (r *renderer) line(l []orb.Point, ps *parts) {
 		pts := r.clipA[start:end]
 		start = end
 		if r.simplify {
-			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			r.simplified = r.dp.simplify(r.simplified[:0], pts, r.tolerance)
 			pts = r.simplified
 		}
 		if q := cleanLine(r.quantizeAll(pts)); q != nil {
@@ -193,7 +198,7 @@ func (r *renderer) polygon(p [][]orb.Point, ps *parts) {
 		proj, bound := r.project(ring)
 		pts := clipRingInto(proj, bound, r.sq, &r.clipA, &r.clipB)
 		if r.simplify && len(pts) > 3 {
-			r.simplified = r.dp.simplify(r.simplified[:0], pts, SimplifyTolerance)
+			r.simplified = r.dp.simplify(r.simplified[:0], pts, r.tolerance)
 			pts = r.simplified
 		}
 		rings = append(rings, r.quantizeAll(pts))
