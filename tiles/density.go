@@ -17,8 +17,8 @@ import (
 //
 //   - "count": how many features have their bounding-box centre in it;
 //   - "area_share": the share of the cell their bounding boxes cover,
-//     rounded to 1/1000 and at most 1 (a box is counted whole in the cell
-//     of its centre).
+//     rounded to 1/1000, at least 0.001 and at most 1 (a box is counted
+//     whole in the cell of its centre).
 //
 // Each feature counts in exactly one tile of a zoom, the one holding its
 // centre, so the tiles of a zoom add up to the layer, and a write changes
@@ -147,7 +147,7 @@ func renderDensity(ctx context.Context, lv spatial.LayerView, c Coord, o tileOpt
 		if plan.drop != nil && plan.drop[id] {
 			continue
 		}
-		share := math.Round(min(1, areas[k]/cellArea)*1000) / 1000
+		share := max(0.001, math.Round(min(1, areas[k]/cellArea)*1000)/1000)
 		props[0] = tag{key: "count", value: valueKey{kind: 'i', n: uint64(cnt)}}
 		props[1] = tag{key: "area_share", value: valueKey{kind: 'f', n: math.Float64bits(share)}}
 		part[0] = g.ring(i, j)
