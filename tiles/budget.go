@@ -51,47 +51,50 @@ func (b budget) fits(bytes, features int) bool {
 }
 
 // fitTile renders the tile again with every layer's bytes scaled down in
-// proportion, so that together they fit the tile-wide budget.
-func fitTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coord, o tileOptions, f Format, over []byte) ([]byte, error) {
-	var encs []layerSink
-	defer func() {
-		for _, e := range encs {
-			e.release()
-		}
-	}()
-	sizes := make([]int, len(reqs))
-	total := 0
-	for i, req := range reqs {
-		e, err := renderLayerBudget(ctx, idx, req, c, o, f)
-		if err != nil {
-			return nil, err
-		}
-		encs = append(encs, e)
-		if e != nil {
-			sizes[i], _ = sinkSize(f, e)
-			total += sizes[i]
+// proportion, so that together they fit the tile-wide budget. encs are the
+// layers as first rendered, one per request at or above its layer's min
+// zoom; fitTile releases them.
+func fitTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coord, o tileOptions, f Format, encs []layerSink, over int) ([]byte, error) {
+	var live []layerRequest
+	for _, req := range reqs {
+		if c.Z >= req.layer.Zoom.Min {
+			live = append(live, req)
 		}
 	}
-	room := o.tileBytes - layerOverhead*len(reqs)
-	kept := encs[:0]
+	sizes := make([]int, len(encs))
+	total := 0
 	for i, e := range encs {
-		if e == nil {
+		sizes[i], _ = sinkSize(f, e)
+		total += sizes[i]
+	}
+	room := o.tileBytes - layerOverhead*len(encs)
+	var err error
+	for i, e := range encs {
+		if err != nil {
+			e.release()
+			encs[i] = nil
 			continue
 		}
-		b := budget{bytes: max(1, int(int64(sizes[i])*int64(room)/int64(max(total, 1)))), features: reqs[i].layer.Generalize.MaxFeatures}
-		if lb := reqs[i].layer.Generalize.MaxBytes; lb > 0 {
-			b.bytes = min(b.bytes, lb)
+		g := live[i].layer.Generalize
+		b := budget{bytes: max(1, int(int64(sizes[i])*int64(room)/int64(max(total, 1)))), features: g.MaxFeatures}
+		if g.MaxBytes > 0 {
+			b.bytes = min(b.bytes, g.MaxBytes)
 		}
-		fitted, err := fitLayer(ctx, idx, reqs[i], c, o, f, e, b)
-		if err != nil {
-			encs = kept
-			return nil, err
-		}
-		kept = append(kept, fitted)
+		encs[i], err = fitLayer(ctx, idx, live[i], c, o, f, e, b)
 	}
-	encs = kept
+	if err != nil {
+		for _, e := range encs {
+			if e != nil {
+				e.release()
+			}
+		}
+		return nil, err
+	}
 	tile := encodeSinks(f, encs)
-	slog.Debug("tiles: tile over budget, least visible features dropped", "tile", c.String(), "bytes", len(over), "now", len(tile), "budget", o.tileBytes)
+	for _, e := range encs {
+		e.release()
+	}
+	slog.Debug("tiles: tile over budget, least visible features dropped", "tile", c.String(), "bytes", over, "now", len(tile), "budget", o.tileBytes)
 	return tile, nil
 }
 
@@ -133,7 +136,8 @@ func fitLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Coord
 	// each round by how far the last render missed.
 	target := math.Inf(1)
 	if b.bytes > 0 {
-		target = float64(b.bytes) * float64(estTotal) / float64(max(size, 1))
+		// A little under the budget, so that one render usually fits.
+		target = 0.97 * float64(b.bytes) * float64(estTotal) / float64(max(size, 1))
 	}
 	for round := 0; round < maxFitRounds; round++ {
 		req.drop = chooseDrop(items, target, b.features)

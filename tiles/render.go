@@ -44,11 +44,11 @@ func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c 
 		}
 	}
 	tile := encodeSinks(f, encs)
+	if o.tileBytes > 0 && len(tile) > o.tileBytes {
+		return fitTile(ctx, idx, reqs, c, o, f, encs, len(tile)) // releases encs
+	}
 	for _, e := range encs {
 		e.release()
-	}
-	if o.tileBytes > 0 && len(tile) > o.tileBytes {
-		return fitTile(ctx, idx, reqs, c, o, f, tile)
 	}
 	return tile, nil
 }
