@@ -47,6 +47,7 @@ type cellGrid struct {
 	// unitsPerLat is, per row, tile units per degree of latitude.
 	unitsPerLat []float64
 	unitsPerLon float64
+	rowsPerLat  float64 // rows per degree of latitude, on average
 }
 
 var gridPool = sync.Pool{New: func() any { return new(cellGrid) }}
@@ -62,6 +63,7 @@ func newCellGrid(c Coord, cells, extent int) *cellGrid {
 	for j := 0; j <= cells; j++ {
 		g.latEdge = append(g.latEdge, worldToLat((float64(c.Y)+float64(j)/float64(cells))/n))
 	}
+	g.rowsPerLat = float64(cells) / (g.latEdge[0] - g.latEdge[cells])
 	g.unitsPerLat = g.unitsPerLat[:0]
 	cellUnits := float64(extent) / float64(cells)
 	for j := range cells {
@@ -79,24 +81,18 @@ func (g *cellGrid) cell(lon, lat float64) (i, j int, ok bool) {
 	if !(fi >= 0 && fi < float64(g.cells)) || !(lat <= g.latEdge[0] && lat > g.latEdge[g.cells]) {
 		return 0, 0, false
 	}
-	// Rows are evenly spaced in Mercator y, not in latitude: find the row
-	// among the edges (descending latitudes).
-	j = rowOf(g.latEdge, lat)
-	return int(fi), j, true
-}
-
-// rowOf returns the row j with edges[j] ≥ lat > edges[j+1].
-func rowOf(edges []float64, lat float64) int {
-	lo, hi := 0, len(edges)-2
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if edges[mid] >= lat {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
+	// Rows are evenly spaced in Mercator y, not in latitude: guess the
+	// row linearly in latitude (off by at most a row or two within one
+	// tile), then step to the one whose edges hold lat.
+	j = int((g.latEdge[0] - lat) * g.rowsPerLat)
+	j = max(0, min(j, g.cells-1))
+	for j > 0 && lat > g.latEdge[j] {
+		j--
 	}
-	return lo
+	for j < g.cells-1 && lat <= g.latEdge[j+1] {
+		j++
+	}
+	return int(fi), j, true
 }
 
 // ring returns the square of cell (i, j) in tile units, clockwise on

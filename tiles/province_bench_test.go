@@ -3,6 +3,9 @@ package tiles_test
 import (
 	"testing"
 
+	"github.com/paulmach/orb"
+
+	"bando/spatial"
 	"bando/tiles"
 )
 
@@ -10,10 +13,24 @@ import (
 // the most parcels: the province-wide view, drawn as density cells
 // (generalize.density in the demo catalog). Run it over the issue's
 // million parcels with BANDO_BENCH_PARCELS=1000000; the z12 tile (the
-// first zoom of the parcels themselves) is reported beside it.
+// first zoom of the parcels themselves) is reported beside it, and, as the
+// baseline run side by side, "scan": the index's bounding-box scan of the
+// z8 tile alone (every density tile must make it), so the ratio is what
+// the cells cost on top on this machine at this moment.
 func BenchmarkRenderProvince(b *testing.B) {
 	idx := parcelIndex(b)
 	s := uncached(b, idx)
+	top := densest(idx, 8)
+	b.Run("scan", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			idx.ReadLayer("parcels", func(lv spatial.LayerView) {
+				lv.ScanBound(top.Bound(), func(_ spatial.FeatureView, _ orb.Bound) bool { n++; return true })
+			})
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/tile")
+		b.ReportMetric(float64(n)/float64(b.N), "features")
+	})
 	for _, z := range []int{8, 10, 12} {
 		c := densest(idx, z)
 		b.Run(c.String(), func(b *testing.B) {
