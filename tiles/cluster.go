@@ -71,19 +71,34 @@ func (r *renderer) renderClusters(ctx context.Context, lv spatial.LayerView, req
 	if plan.sumVisible {
 		sum = plan.rule.Sum
 	}
-	for start := 0; start < len(members); {
-		end := start + 1
-		for end < len(members) && members[end].cell == members[start].cell {
-			end++
+	// Lone points first, in number order, then clusters in cell order: ids
+	// ascend through the layer, as the renderer's do elsewhere (MLT's id
+	// column is delta-coded, and decoders mishandle large negative deltas).
+	var lone []clusterMember
+	for start, end := 0, 0; start < len(members); start = end {
+		if end = groupEnd(members, start); end-start == 1 {
+			lone = append(lone, members[start])
 		}
-		if end-start == 1 {
-			r.lonePoint(lv, req, members[start], plan, e)
-		} else {
+	}
+	slices.SortFunc(lone, func(a, b clusterMember) int { return cmp.Compare(a.num, b.num) })
+	for _, m := range lone {
+		r.lonePoint(lv, req, m, plan, e)
+	}
+	for start, end := 0, 0; start < len(members); start = end {
+		if end = groupEnd(members, start); end-start > 1 {
 			r.cluster(lv, req.layer, c, g, members[start:end], sum, plan, e)
 		}
-		start = end
 	}
 	return nil
+}
+
+// groupEnd returns the end of the run of members in the cell of ms[start].
+func groupEnd(ms []clusterMember, start int) int {
+	end := start + 1
+	for end < len(ms) && ms[end].cell == ms[start].cell {
+		end++
+	}
+	return end
 }
 
 // lonePoint writes a cell's only point as itself.
