@@ -42,7 +42,8 @@ type cellGrid struct {
 	c        Coord
 	cells    int
 	extent   int
-	colScale float64   // world x fraction to columns of the zoom
+	colScale float64   // degrees east of −180° to columns of the zoom
+	col0     float64   // the tile's first column
 	latEdge  []float64 // latitudes of the row edges, north to south (cells+1)
 	// unitsPerLat is, per row, tile units per degree of latitude.
 	unitsPerLat []float64
@@ -56,7 +57,8 @@ func newCellGrid(c Coord, cells, extent int) *cellGrid {
 	g := gridPool.Get().(*cellGrid)
 	g.c, g.cells, g.extent = c, cells, extent
 	b := c.Bound()
-	g.colScale = float64(uint64(1)<<uint(c.Z)) * float64(cells)
+	g.colScale = float64(uint64(1)<<uint(c.Z)) * float64(cells) / 360
+	g.col0 = float64(c.X * cells)
 	g.unitsPerLon = float64(extent) / (b.Max[0] - b.Min[0])
 	n := float64(uint64(1) << uint(c.Z))
 	g.latEdge = g.latEdge[:0]
@@ -77,7 +79,7 @@ func newCellGrid(c Coord, cells, extent int) *cellGrid {
 func (g *cellGrid) cell(lon, lat float64) (i, j int, ok bool) {
 	// Columns come from the zoom's world grid, as CoordOf does, so that
 	// neighbouring tiles agree on which one holds a centre on their edge.
-	fi := math.Floor(lonToWorld(lon)*g.colScale) - float64(g.c.X*g.cells)
+	fi := math.Floor((lon+180)*g.colScale) - g.col0
 	if !(fi >= 0 && fi < float64(g.cells)) || !(lat <= g.latEdge[0] && lat > g.latEdge[g.cells]) {
 		return 0, 0, false
 	}
