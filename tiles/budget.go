@@ -12,7 +12,7 @@ import (
 
 // The tile budget: a layer may declare generalize.max_bytes and
 // max_features, and the server bounds every tile (Config.TileBytes, 500 KB
-// by default). A layer or tile over its budget is rendered again without
+// by default, and Config.TileFeatures, none by default). A layer or tile over its budget is rendered again without
 // its least visible features — the smallest polygons by area, the
 // shortest lines, single points before clusters and the emptiest density
 // cells; ties go to the lower id — until it fits. Tiles within budget,
@@ -50,6 +50,33 @@ func (b budget) fits(bytes, features int) bool {
 	return (b.bytes == 0 || bytes <= b.bytes) && (b.features == 0 || features <= b.features)
 }
 
+// overBudget reports whether the encoded tile, or its layers' features
+// together, exceed the tile-wide budget.
+func (o tileOptions) overBudget(tile []byte, encs []layerSink) bool {
+	if o.tileBytes > 0 && len(tile) > o.tileBytes {
+		return true
+	}
+	if o.tileFeatures == 0 {
+		return false
+	}
+	n := 0
+	for _, e := range encs {
+		n += sinkFeatures(e)
+	}
+	return n > o.tileFeatures
+}
+
+// sinkFeatures returns the features written to a layer so far.
+func sinkFeatures(e layerSink) int {
+	switch s := e.(type) {
+	case *layerEncoder:
+		return s.count
+	case *mltSink:
+		return s.l.Len()
+	}
+	return 0
+}
+
 // fitTile renders the tile again with every layer's bytes scaled down in
 // proportion, so that together they fit the tile-wide budget. encs are the
 // layers as first rendered, one per request at or above its layer's min
@@ -61,11 +88,12 @@ func fitTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coo
 			live = append(live, req)
 		}
 	}
-	sizes := make([]int, len(encs))
-	total := 0
+	sizes, counts := make([]int, len(encs)), make([]int, len(encs))
+	total, totalFeatures := 0, 0
 	for i, e := range encs {
-		sizes[i], _ = sinkSize(f, e)
+		sizes[i], counts[i] = sinkSize(f, e)
 		total += sizes[i]
+		totalFeatures += counts[i]
 	}
 	room := o.tileBytes - layerOverhead*len(encs)
 	var err error
@@ -76,9 +104,13 @@ func fitTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coo
 			continue
 		}
 		g := live[i].layer.Generalize
-		b := budget{bytes: max(1, int(int64(sizes[i])*int64(room)/int64(max(total, 1)))), features: g.MaxFeatures}
-		if g.MaxBytes > 0 {
-			b.bytes = min(b.bytes, g.MaxBytes)
+		b := budget{bytes: g.MaxBytes, features: g.MaxFeatures}
+		if o.tileBytes > 0 {
+			b.bytes = minBound(b.bytes, max(1, int(int64(sizes[i])*int64(room)/int64(max(total, 1)))))
+		}
+		if o.tileFeatures > 0 {
+			// Floors keep the sum within the budget; a layer gets one at least.
+			b.features = minBound(b.features, max(1, counts[i]*o.tileFeatures/max(totalFeatures, 1)))
 		}
 		encs[i], err = fitLayer(ctx, idx, live[i], c, o, f, e, b)
 	}
@@ -98,15 +130,17 @@ func fitTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coo
 	return tile, nil
 }
 
+// minBound is the tighter of two bounds where 0 is none.
+func minBound(a, b int) int {
+	if a == 0 || b > 0 && b < a {
+		return b
+	}
+	return a
+}
+
 // sinkSize returns the bytes of the layer encoded alone and its features.
 func sinkSize(f Format, e layerSink) (bytes, features int) {
-	switch s := e.(type) {
-	case *layerEncoder:
-		features = s.count
-	case *mltSink:
-		features = s.l.Len()
-	}
-	return len(encodeSinks(f, []layerSink{e})), features
+	return len(encodeSinks(f, []layerSink{e})), sinkFeatures(e)
 }
 
 // fitLayer returns e if it fits b, else a new rendering of the layer

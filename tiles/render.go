@@ -23,8 +23,9 @@ type layerRequest struct {
 // tileOptions are the rendering settings shared by every tile of a server.
 type tileOptions struct {
 	buffer, extent int
-	// tileBytes is the tile-wide byte budget, 0 for none (budget.go).
-	tileBytes int
+	// tileBytes and tileFeatures are the tile-wide budget, 0 for none
+	// (budget.go).
+	tileBytes, tileFeatures int
 }
 
 // renderTile encodes tile c in format f with one layer per request, in
@@ -44,7 +45,7 @@ func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c 
 		}
 	}
 	tile := encodeSinks(f, encs)
-	if o.tileBytes > 0 && len(tile) > o.tileBytes {
+	if o.overBudget(tile, encs) {
 		return fitTile(ctx, idx, reqs, c, o, f, encs, len(tile)) // releases encs
 	}
 	for _, e := range encs {

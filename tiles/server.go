@@ -47,6 +47,8 @@ type Config struct {
 	// least visible features first (budget.go). 0 means DefaultTileBytes,
 	// a negative value none.
 	TileBytes int
+	// TileFeatures is the tile-wide feature budget; 0 means none.
+	TileFeatures int
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -107,7 +109,7 @@ func New(cfg Config) *Server {
 		panic(err)
 	}
 	cfg = cfg.withDefaults()
-	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent, tileBytes: cfg.TileBytes}
+	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent, tileBytes: cfg.TileBytes, tileFeatures: max(0, cfg.TileFeatures)}
 	return &Server{
 		index:    cfg.Index,
 		catalog:  cfg.Catalog,
