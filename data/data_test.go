@@ -32,7 +32,7 @@ var want = []struct {
 	{"roads", 2990, layers.Public, layers.Zoom{Min: 9, Max: 18}},
 	{"buildings", 4715, layers.Public, layers.Zoom{Min: 9, Max: 18}},
 	{"ports", 51, layers.Public, layers.Zoom{Min: 6, Max: 16}},
-	{"parcels", 20000, layers.Internal, layers.Zoom{Min: 12, Max: 18}},
+	{"parcels", 20000, layers.Internal, layers.Zoom{Min: 8, Max: 18}},
 	{"houses", 50000, layers.Public, layers.Zoom{Min: 13, Max: 18}},
 	{"street_lights", 5604, layers.Public, layers.Zoom{Min: 13, Max: 18}},
 	{"schools", 4116, layers.Public, layers.Zoom{Min: 11, Max: 18}},

@@ -99,6 +99,10 @@ type Layer struct {
 	// tiles `bando serve` serves for this layer instead of rendering the
 	// index; a relative path is relative to the working directory.
 	Archive string `yaml:"archive,omitempty" json:"-"`
+	// Generalize declares the generalisation of the layer's tiles below
+	// its maximum zoom (generalize.go).
+	// TileJSON states it per zoom (the "generalization" object).
+	Generalize Generalize `yaml:"generalize,omitempty" json:"-"`
 
 	fieldIndex map[string]int
 }
@@ -151,6 +155,9 @@ func (l *Layer) Validate() error {
 		if i := l.FieldIndex(l.Time); i < 0 || l.Fields[i].Type != TypeTime {
 			return fmt.Errorf("layers: layer %q: time %q must name a field of type time", l.ID, l.Time)
 		}
+	}
+	if err := l.validateGeneralize(); err != nil {
+		return fmt.Errorf("layers: layer %q: %w", l.ID, err)
 	}
 	return nil
 }

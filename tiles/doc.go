@@ -32,8 +32,13 @@
 //     re-enters becomes several lines of one feature), and points kept when
 //     they lie in the buffered lon/lat bound.
 //  4. Simplification: below the layer's maximum zoom, Douglas–Peucker with
-//     a tolerance of SimplifyTolerance (1 tile unit). At the maximum zoom,
-//     none.
+//     the catalog's generalize.simplify tolerance (default 1/8 px, one
+//     tile unit: SimplifyTolerance). At the maximum zoom, none. Below it,
+//     the catalog's generalisation also leaves out polygons and lines under
+//     min_area / min_length, draws density cells or clusters instead of the
+//     features at the zooms it says, and chooses the fields per zoom; every
+//     tile keeps within its byte and feature budget (generalize.go,
+//     density.go, cluster.go, budget.go).
 //  5. Quantization to the integer grid (round half away from zero), then
 //     removal of consecutive duplicate points. A ring with fewer than three
 //     distinct points or zero area is dropped (a polygon whose exterior is

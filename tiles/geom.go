@@ -47,6 +47,10 @@ type renderer struct {
 	// keepAll makes every selected feature appear even when its geometry
 	// collapses on the grid (the layer's maximum zoom).
 	keepAll bool
+	// tolerance is the Douglas–Peucker tolerance in tile units, and plan
+	// the layer's generalisation at this zoom, if any (generalize.go).
+	tolerance float64
+	plan      *genPlan
 
 	scratch
 }
@@ -79,6 +83,7 @@ func newRenderer(c Coord, buffer, extent int, simplify, keepAll bool) *renderer 
 	r.sq = squareFor(buffer, extent)
 	r.lonlat = c.BufferedBound(buffer, extent)
 	r.simplify, r.keepAll = simplify, keepAll
+	r.tolerance, r.plan = SimplifyTolerance, nil
 	return r
 }
 
@@ -179,7 +184,7 @@ func (r *renderer) line(l []orb.Point, ys []float64, ps *parts) {
 		start = end
 		if r.simplify {
 			// Every piece lies within the line's box.
-			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, SimplifyTolerance)
+			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, r.tolerance)
 			pts = r.simplified
 		}
 		if q := cleanLine(r.quantizeAll(pts)); q != nil {
@@ -201,7 +206,7 @@ func (r *renderer) polygon(p [][]orb.Point, ys []float64, ps *parts) {
 		pts := clipRingInto(proj, bound, r.sq, &r.clipA, &r.clipB)
 		if r.simplify && len(pts) > 3 {
 			// The clipped ring lies within the ring's box.
-			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, SimplifyTolerance)
+			r.simplified = r.dp.simplifyInto(r.simplified[:0], pts, bound, r.tolerance)
 			pts = r.simplified
 		}
 		rings = append(rings, r.quantizeAll(pts))

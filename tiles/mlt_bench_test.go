@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"bando/layers"
-	"bando/spatial"
 )
 
 // BenchmarkTileFormat renders the demo tile set (see demoTiles) uncached,
@@ -103,13 +102,9 @@ func recordTile(tb testing.TB, s *Server, dt demoTile) []*recordedLayer {
 			continue
 		}
 		rl := &recordedLayer{name: id}
-		r := newRenderer(dt.c, s.opts.buffer, s.opts.extent, dt.c.Z < l.Zoom.Max, dt.c.Z >= l.Zoom.Max)
-		s.index.ReadLayer(id, func(lv spatial.LayerView) {
-			if err := r.renderLayer(context.Background(), lv, req, recorder{rl}); err != nil {
-				tb.Fatal(err)
-			}
-		})
-		r.release()
+		if err := renderLayerInto(context.Background(), s.index, req, dt.c, s.opts, recorder{rl}); err != nil {
+			tb.Fatal(err)
+		}
 		out = append(out, rl)
 	}
 	return out

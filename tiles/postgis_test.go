@@ -68,9 +68,9 @@ func TestPolygonsMatchPostGIS(t *testing.T) {
 				comparePGTile(t, ctx, pool, srv, table, l.ID, c, &st)
 			}
 			t.Logf("%s: %d tiles, %d features by PostGIS, %d bando polygons, %d invalid (PostGIS output: %d invalid); "+
-				"one side only (≤ %d units²): %d bando, %d PostGIS; %d areas ≥ %d units² compared, %d outside 1%% (largest difference %.3f%%)",
+				"one side only (≤ %d units²): %d bando, %d PostGIS; %d under min_area; %d areas ≥ %d units² compared, %d outside 1%% (largest difference %.3f%%)",
 				tc.layer, st.tiles, st.pgFeatures, st.polygons, st.invalid, st.pgInvalid, maxOneSideArea,
-				st.onlyBando, st.onlyPG, st.compared, minComparedArea, st.outliers, 100*st.maxDiff)
+				st.onlyBando, st.onlyPG, st.underMinArea, st.compared, minComparedArea, st.outliers, 100*st.maxDiff)
 			if st.tiles < tc.tiles/2 || st.compared == 0 {
 				t.Fatalf("the sample did not cover the data: %d tiles with features, %d areas compared", st.tiles, st.compared)
 			}
@@ -97,6 +97,7 @@ const maxOneSideArea = 64
 type pgStats struct {
 	tiles, pgFeatures, polygons, invalid, pgInvalid int
 	onlyBando, onlyPG, compared, outliers           int
+	underMinArea                                    int // left out by generalize.min_area
 	maxDiff                                         float64
 }
 
@@ -200,10 +201,13 @@ func collectPoints(g orb.Geometry, out *[]orb.Point) {
 
 // pgFeature is one feature of a tile as a WKT polygon in tile coordinates.
 type pgFeature struct {
-	wkt    string
-	area   float64
-	valid  bool
-	reason string
+	wkt  string
+	area float64
+	// fullArea is the feature's whole area in square tile units, before
+	// clipping and snapping: what generalize.min_area is about.
+	fullArea float64
+	valid    bool
+	reason   string
 }
 
 // comparePGTile compares one tile of one layer.
@@ -254,6 +258,10 @@ func comparePGTile(t *testing.T, ctx context.Context, pool *pgxpool.Pool, srv *S
 			st.onlyPG++
 			continue
 		}
+		if r := rule(t, srv, layer, c.Z); w.fullArea < r.MinArea*math.Pow(float64(srv.Extent())/PixelsPerTile, 2) {
+			st.underMinArea++
+			continue
+		}
 		t.Errorf("%s %s feature %d: in PostGIS's tile (area %.0f) but not bando's", layer, c, id, w.area)
 	}
 }
@@ -261,8 +269,10 @@ func comparePGTile(t *testing.T, ctx context.Context, pool *pgxpool.Pool, srv *S
 // pgTileFeatures returns PostGIS's polygons for tile c by feature id.
 func pgTileFeatures(t *testing.T, ctx context.Context, pool *pgxpool.Pool, table string, c Coord) map[uint64]pgFeature {
 	t.Helper()
-	rows, err := pool.Query(ctx, `SELECT num, ST_AsText(g), ST_Area(g), ST_IsValid(g), ST_IsValidReason(g) FROM (
-		SELECT num, ST_AsMVTGeom(geom, ST_TileEnvelope($1, $2, $3), 4096, 256, true) AS g FROM `+table+`
+	rows, err := pool.Query(ctx, `SELECT num, ST_AsText(g), ST_Area(g), full_area, ST_IsValid(g), ST_IsValidReason(g) FROM (
+		SELECT num, ST_AsMVTGeom(geom, ST_TileEnvelope($1, $2, $3), 4096, 256, true) AS g,
+		  ST_Area(geom) / ((ST_XMax(e) - ST_XMin(e)) / 4096) ^ 2 AS full_area
+		FROM `+table+`, ST_TileEnvelope($1, $2, $3) e
 		WHERE geom && ST_TileEnvelope($1, $2, $3, margin => 256.0 / 4096)) s WHERE g IS NOT NULL`, c.Z, c.X, c.Y)
 	if err != nil {
 		t.Fatalf("PostGIS tile %s: %v", c, err)
@@ -271,7 +281,7 @@ func pgTileFeatures(t *testing.T, ctx context.Context, pool *pgxpool.Pool, table
 	for rows.Next() {
 		var num int64
 		var f pgFeature
-		if err := rows.Scan(&num, &f.wkt, &f.area, &f.valid, &f.reason); err != nil {
+		if err := rows.Scan(&num, &f.wkt, &f.area, &f.fullArea, &f.valid, &f.reason); err != nil {
 			t.Fatal(err)
 		}
 		out[uint64(num)] = f

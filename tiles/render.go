@@ -16,11 +16,16 @@ import (
 type layerRequest struct {
 	layer  *layers.Layer
 	fields []int
+	// drop holds the ids a tile budget leaves out (budget.go), or nil.
+	drop map[uint64]bool
 }
 
 // tileOptions are the rendering settings shared by every tile of a server.
 type tileOptions struct {
 	buffer, extent int
+	// tileBytes and tileFeatures are the tile-wide budget, 0 for none
+	// (budget.go).
+	tileBytes, tileFeatures int
 }
 
 // renderTile encodes tile c in format f with one layer per request, in
@@ -28,7 +33,7 @@ type tileOptions struct {
 func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c Coord, o tileOptions, f Format) ([]byte, error) {
 	encs := make([]layerSink, 0, len(reqs))
 	for _, req := range reqs {
-		e, err := renderLayer(ctx, idx, req, c, o, f)
+		e, err := renderLayerBudget(ctx, idx, req, c, o, f)
 		if err != nil {
 			for _, e := range encs {
 				e.release()
@@ -40,6 +45,9 @@ func renderTile(ctx context.Context, idx *spatial.Index, reqs []layerRequest, c 
 		}
 	}
 	tile := encodeSinks(f, encs)
+	if o.overBudget(tile, encs) {
+		return fitTile(ctx, idx, reqs, c, o, f, encs, len(tile)) // releases encs
+	}
 	for _, e := range encs {
 		e.release()
 	}
@@ -60,28 +68,48 @@ const checkEvery = 256
 // that collapses is kept in a minimal form (see renderer.fallback), so the
 // tile's features are exactly the selected ones.
 func renderLayer(ctx context.Context, idx *spatial.Index, req layerRequest, c Coord, o tileOptions, f Format) (layerSink, error) {
-	l := req.layer
 	// Above the layer's max zoom tiles are still served, at full detail:
 	// clients overzoom, but a direct request for z > max must not look as if
 	// the features were not there.
-	if c.Z < l.Zoom.Min {
+	if c.Z < req.layer.Zoom.Min {
 		return nil, nil
 	}
+	e := newSink(f, req.layer.ID, o.extent)
+	if err := renderLayerInto(ctx, idx, req, c, o, e); err != nil {
+		e.release()
+		return nil, err
+	}
+	return e, nil
+}
+
+// renderLayerInto renders the layer's features (or, at zooms the catalog
+// generalises so, its density cells or clusters) into e.
+func renderLayerInto(ctx context.Context, idx *spatial.Index, req layerRequest, c Coord, o tileOptions, e layerSink) error {
+	l := req.layer
+	plan := newPlan(l, c.Z, o.extent)
+	plan.drop = req.drop
+	req.fields = plan.fields(req.fields)
 	maxZoom := c.Z >= l.Zoom.Max
 	r := newRenderer(c, o.buffer, o.extent, !maxZoom, maxZoom)
 	defer r.release()
-	e := newSink(f, l.ID, o.extent)
+	plan.apply(r)
 	var err error
 	// The layer's read lock is held while its features are selected,
 	// sorted and encoded: they are read in place, never copied.
 	idx.ReadLayer(l.ID, func(lv spatial.LayerView) {
-		err = r.renderLayer(ctx, lv, req, e)
+		switch plan.rule.Mode {
+		case layers.ModeDensity:
+			err = renderDensity(ctx, lv, c, o, plan, e)
+		case layers.ModeCluster:
+			err = r.renderClusters(ctx, lv, req, c, o, plan, e)
+		default:
+			err = r.renderLayer(ctx, lv, req, e)
+		}
 	})
 	if err != nil {
-		e.release()
-		return nil, fmt.Errorf("tiles: render %s %s: %w", l.ID, c, err)
+		return fmt.Errorf("tiles: render %s %s: %w", l.ID, c, err)
 	}
-	return e, nil
+	return nil
 }
 
 // featureRef is one selected feature: its number, first sort key, and its
@@ -102,6 +130,9 @@ func (r *renderer) renderLayer(ctx context.Context, lv spatial.LayerView, req la
 			}
 		}
 		v := lv.View(fr.ref)
+		if r.plan != nil && r.plan.skip(v, r.proj, &r.views) {
+			continue
+		}
 		gs := r.render(v)
 		if len(gs) == 0 {
 			continue

@@ -43,6 +43,12 @@ type Config struct {
 	Archives map[string]Archive
 	// Aggregates configures the H3 and heat tiles (aggregate.go).
 	Aggregates AggConfig
+	// TileBytes is the tile-wide byte budget: a tile over it loses its
+	// least visible features first (budget.go). 0 means DefaultTileBytes,
+	// a negative value none.
+	TileBytes int
+	// TileFeatures is the tile-wide feature budget; 0 means none.
+	TileFeatures int
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -58,6 +64,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CacheBytes == 0 {
 		c.CacheBytes = DefaultCacheBytes
+	}
+	switch {
+	case c.TileBytes == 0:
+		c.TileBytes = DefaultTileBytes
+	case c.TileBytes < 0:
+		c.TileBytes = 0
 	}
 	return c
 }
@@ -97,7 +109,7 @@ func New(cfg Config) *Server {
 		panic(err)
 	}
 	cfg = cfg.withDefaults()
-	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent}
+	opts := tileOptions{buffer: cfg.Buffer, extent: cfg.Extent, tileBytes: cfg.TileBytes, tileFeatures: max(0, cfg.TileFeatures)}
 	return &Server{
 		index:    cfg.Index,
 		catalog:  cfg.Catalog,

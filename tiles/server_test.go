@@ -181,7 +181,8 @@ func TestTileLayersOrderAndDuplicates(t *testing.T) {
 // TestTileFeatureSetMatchesBruteForce checks selection: at a layer's
 // maximum zoom a tile holds exactly the features whose geometry intersects
 // its buffered bound (checked by brute force over every feature), and below
-// it a subset that misses only features collapsing on the grid.
+// it a subset that misses only features collapsing on the grid or under
+// the layer's min_area / min_length (generalize).
 func TestTileFeatureSetMatchesBruteForce(t *testing.T) {
 	fs := randomFeatures(1, 600, hue, 0.02)
 	s := testServer(t, Config{}, map[string][]*spatial.Feature{"buildings": fs})
@@ -221,7 +222,7 @@ func TestTileFeatureSetMatchesBruteForce(t *testing.T) {
 					dropped++
 					if z == 16 {
 						t.Errorf("%v: feature %d intersects the buffered tile but is missing at max zoom", c, id)
-					} else if f := fs[id-1]; !tiny(c, f.Geom, s.Extent()) {
+					} else if f := fs[id-1]; !tiny(c, f.Geom, s.Extent()) && !belowVisibleSize(c, f.Geom, s.Extent(), rule(t, s, "buildings", z)) {
 						t.Errorf("%v: feature %d of visible size dropped at zoom %d", c, id, z)
 					}
 				}
@@ -232,6 +233,16 @@ func TestTileFeatureSetMatchesBruteForce(t *testing.T) {
 		t.Errorf("checked %d features, dropped %d: the test data no longer exercises the collapse policy", checked, dropped)
 	}
 	t.Logf("checked %d (tile, feature) pairs; %d tiny features dropped below max zoom", checked, dropped)
+}
+
+// rule returns the generalisation of a layer of s at zoom z.
+func rule(t *testing.T, s *Server, layer string, z int) layers.ZoomRule {
+	t.Helper()
+	l, err := s.catalog.Get(layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.GeneralizeAt(z)
 }
 
 // tiny reports whether every part of g spans under two tile units both

@@ -33,6 +33,9 @@ type TileJSON struct {
 	Encoding     string        `json:"encoding"`
 	// Formats maps each format's name ("mvt", "mlt") to its tile URLs.
 	Formats map[string][]string `json:"formats"`
+	// Generalization says which zooms are generalised and how
+	// (generalize_tilejson.go).
+	Generalization *Generalization `json:"generalization,omitempty"`
 }
 
 // VectorLayer describes one layer of the tiles. Fields maps each field the
@@ -96,10 +99,11 @@ func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f F
 			MaxZoom:     l.Zoom.Max,
 			Fields:      tileFields(p, l),
 		}},
-		Buffer:   s.opts.buffer,
-		Extent:   s.opts.extent,
-		Encoding: f.String(),
-		Formats:  map[string][]string{"mvt": {base + MVT.Suffix()}, "mlt": {base + MLT.Suffix()}},
+		Buffer:         s.opts.buffer,
+		Extent:         s.opts.extent,
+		Encoding:       f.String(),
+		Formats:        map[string][]string{"mvt": {base + MVT.Suffix()}, "mlt": {base + MLT.Suffix()}},
+		Generalization: s.generalization(p, l),
 	}
 	out, err := json.Marshal(doc)
 	if err != nil {
