@@ -66,6 +66,9 @@ func (s *Server) TileJSON(p layers.Principal, layerID, baseURL string) ([]byte, 
 // TileJSONFormat is TileJSON with "tiles" in format f (the other formats
 // stay listed in "formats").
 func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f Format) ([]byte, error) {
+	if strings.Contains(layerID, ",") {
+		return s.combinedTileJSON(p, strings.Split(layerID, ","), baseURL, f)
+	}
 	l, err := s.visibleLayer(p, layerID)
 	if err != nil {
 		return nil, err
@@ -73,6 +76,15 @@ func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f F
 	if a, ok := s.archiveOf(l.ID); ok {
 		return s.archiveTileJSON(l, a, baseURL)
 	}
+	out, err := json.Marshal(s.layerTileJSON(p, l, baseURL, f))
+	if err != nil {
+		return nil, fmt.Errorf("tiles: tilejson %s: %w", l.ID, err)
+	}
+	return out, nil
+}
+
+// layerTileJSON is the document of one layer served from the index.
+func (s *Server) layerTileJSON(p layers.Principal, l *layers.Layer, baseURL string, f Format) TileJSON {
 	b, ok := s.index.Extent(l.ID)
 	if !ok {
 		b = worldBounds
@@ -81,7 +93,7 @@ func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f F
 	b.Max[1] = min(b.Max[1], MaxLatitude)
 	c := b.Center()
 	base := strings.TrimRight(baseURL, "/") + "/tiles/" + l.ID + "/{z}/{x}/{y}"
-	doc := TileJSON{
+	return TileJSON{
 		TileJSON:    "3.0.0",
 		Name:        either(l.Title.VI, l.Title.EN),
 		Description: either(l.Description.VI, l.Description.EN),
@@ -105,11 +117,6 @@ func (s *Server) TileJSONFormat(p layers.Principal, layerID, baseURL string, f F
 		Formats:        map[string][]string{"mvt": {base + MVT.Suffix()}, "mlt": {base + MLT.Suffix()}},
 		Generalization: s.generalization(p, l),
 	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: tilejson %s: %w", l.ID, err)
-	}
-	return out, nil
 }
 
 // tileFields maps the fields p may see to their type in the tile.
