@@ -49,11 +49,11 @@ func routeTable() []route {
 			out: []string{mProm}, serve: func(s *Server, c *routeCall) *Response { return s.metricsHandler(c.r) }},
 
 		{name: "collections", method: http.MethodGet, path: "/collections", tag: "features", summary: "The layers this principal may see",
-			query: []string{"f"}, out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.collections(c.r, c.p) }},
+			query: []string{"f"}, out: []string{mJSON, mHTML}, serve: (*Server).serveCollections},
 		{name: "collection", method: http.MethodGet, path: "/collections/{collectionId}", tag: "features", summary: "One layer's description",
-			query: []string{"f"}, out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.collection(c.r, c.p, c.seg[1]) }},
+			query: []string{"f"}, out: []string{mJSON, mHTML}, serve: (*Server).serveCollection},
 		{name: "items", method: http.MethodGet, path: "/collections/{collectionId}/items", tag: "features", summary: "Features of a layer, filtered and paged",
-			query: itemsParams, out: []string{mGeoJSON}, serve: func(s *Server, c *routeCall) *Response { return s.items(c.ctx, c.r, c.p, c.seg[1]) }},
+			query: itemsParams, out: []string{mGeoJSON, mHTML}, serve: (*Server).serveItems},
 		{name: "items_create", method: http.MethodPost, path: "/collections/{collectionId}/items", tag: "features", status: http.StatusCreated,
 			summary: "Add or upsert features (GeoJSON, NDJSON, CSV, Overpass JSON, zipped Shapefile, GeoPackage; gzip allowed)",
 			query:   []string{"format", "partial", "crs", "encoding", "table"},
@@ -64,7 +64,7 @@ func routeTable() []route {
 		{name: "schema", method: http.MethodGet, path: "/collections/{collectionId}/schema", tag: "features", summary: "The layer's feature schema (JSON Schema)",
 			out: []string{mediaJSONSchema}, serve: func(s *Server, c *routeCall) *Response { return s.schema(c.r, c.p, c.seg[1]) }},
 		{name: "item", method: http.MethodGet, path: "/collections/{collectionId}/items/{featureId}", tag: "features", summary: "One feature",
-			query: itemParams, out: []string{mGeoJSON}, serve: func(s *Server, c *routeCall) *Response { return s.item(c.r, c.p, c.seg[1], c.seg[3]) }},
+			query: itemParams, out: []string{mGeoJSON, mHTML}, serve: (*Server).serveItem},
 		{name: "item_replace", method: http.MethodPut, path: "/collections/{collectionId}/items/{featureId}", tag: "features", summary: "Replace one feature (fields the writer may not see keep their values)",
 			body: []string{mGeoJSON}, out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response {
 				return s.replaceItem(c.ctx, c.r, c.p, c.seg[1], c.seg[3])
