@@ -32,6 +32,8 @@ func readArchive(c *collector, format Format, r io.Reader) error {
 		return readShapefileZip(c, ra)
 	case GeoPackage:
 		return readGeoPackage(c, ra)
+	case KMZ:
+		return readKMZ(c, ra)
 	}
 	return fmt.Errorf("ingest: %s is not an archive format", format)
 }

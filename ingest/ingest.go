@@ -37,6 +37,9 @@ const (
 	Shapefile Format = "shapefile"
 	// GeoPackage is an OGC GeoPackage (SQLite) file.
 	GeoPackage Format = "gpkg"
+	// KML is an OGC KML 2.2 document; KMZ a zip holding one.
+	KML Format = "kml"
+	KMZ Format = "kmz"
 )
 
 // Options tune Prepare.
@@ -98,7 +101,7 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	}
 	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
-	if format == Shapefile || format == GeoPackage {
+	if format == Shapefile || format == GeoPackage || format == KMZ {
 		if err := readArchive(c, format, r); err != nil {
 			return nil, nil, err
 		}
@@ -123,6 +126,8 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 		err = readCSV(c, br)
 	case Overpass:
 		err = readOverpass(c, br)
+	case KML:
+		err = readKML(c, br)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -254,6 +259,10 @@ func FormatFromContentType(ct string) (Format, error) {
 		return Shapefile, nil
 	case "application/geopackage+sqlite3", "application/x-sqlite3", "application/vnd.sqlite3":
 		return GeoPackage, nil
+	case "application/vnd.google-earth.kml+xml", "application/kml+xml":
+		return KML, nil
+	case "application/vnd.google-earth.kmz":
+		return KMZ, nil
 	}
 	return "", fmt.Errorf("%w %s", ErrUnsupportedType, quoteExcerpt(mt))
 }
@@ -276,8 +285,12 @@ func parseFormatName(name string) (Format, error) {
 		return Shapefile, nil
 	case "gpkg", "geopackage":
 		return GeoPackage, nil
+	case "kml":
+		return KML, nil
+	case "kmz":
+		return KMZ, nil
 	}
-	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv, overpass, shapefile or gpkg", ErrUnknownFormat, quoteExcerpt(name))
+	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv, overpass, shapefile, gpkg, kml or kmz", ErrUnknownFormat, quoteExcerpt(name))
 }
 
 // FormatFromPath picks a format from a file name. A ".gz" suffix is looked
@@ -299,6 +312,10 @@ func FormatFromPath(path string) (Format, error) {
 		return Shapefile, nil
 	case strings.HasSuffix(name, ".gpkg"):
 		return GeoPackage, nil
+	case strings.HasSuffix(name, ".kml"):
+		return KML, nil
+	case strings.HasSuffix(name, ".kmz"):
+		return KMZ, nil
 	}
 	return "", fmt.Errorf("ingest: cannot tell the format of %s from its name", quoteExcerpt(path))
 }

@@ -40,6 +40,7 @@ const (
 	RuleUnparsedTag = "tag-value"      // an OSM tag value that does not convert (dropped)
 	RuleShapefile   = "shapefile"      // a zip, .shp, .shx or .dbf that does not read
 	RuleGeoPackage  = "gpkg"           // a GeoPackage, table or geometry blob that does not read
+	RuleKML         = "kml"            // a KML or KMZ document that does not read
 	RuleCRS         = "crs"            // a coordinate system that cannot be transformed to WGS84
 )
 

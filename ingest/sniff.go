@@ -28,6 +28,10 @@ func formatMismatch(f Format, br *bufio.Reader) string {
 		if json {
 			return "the body is JSON, not CSV: declare the format geojson, ndjson or overpass"
 		}
+	case KML:
+		if json {
+			return "the body is JSON, not KML: declare the format geojson, ndjson or overpass"
+		}
 	case GeoJSON, Overpass:
 		if !json {
 			return "the body does not start with a JSON object, it starts with " +
