@@ -104,6 +104,9 @@ type Server struct {
 	closeStreams context.CancelFunc
 	// routes is the router and the source of the API definition.
 	routes []route
+	// streamTick is how often an event stream pushes its write deadline
+	// ahead (0: writeTimeout/3); tests shorten it.
+	streamTick time.Duration
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).

@@ -76,14 +76,21 @@ func (s *Server) writeStream(ctx *fasthttp.RequestCtx, resp *Response) {
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
 		done := make(chan struct{})
 		defer close(done)
-		go extendWriteDeadline(conn, done)
+		go extendWriteDeadline(conn, done, s.streamTick)
 		_ = stream(streams, w)
 	})
 }
 
-func extendWriteDeadline(conn net.Conn, done <-chan struct{}) {
+// extendWriteDeadline pushes conn's write deadline writeTimeout ahead every
+// tick (writeTimeout/3 unless a test sets Server.streamTick) until done.
+// It never stops at the first push: fasthttp may set its own deadline
+// after the stream has started.
+func extendWriteDeadline(conn net.Conn, done <-chan struct{}, tick time.Duration) {
+	if tick <= 0 {
+		tick = writeTimeout / 3
+	}
 	_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-	t := time.NewTicker(writeTimeout / 3)
+	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
 		select {

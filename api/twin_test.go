@@ -298,13 +298,14 @@ func TestStreamOverHTTP(t *testing.T) {
 
 // TestStreamOutlivesWriteTimeout: fasthttp sets a response's write
 // deadline once, so without pushing it ahead a stream open longer than
-// WriteTimeout is cut mid-chunk. With a 300 ms WriteTimeout, an alert
-// sent after 1 s still arrives.
+// WriteTimeout is cut mid-chunk. With a 300 ms WriteTimeout (pushed ahead
+// every 50 ms), an alert sent after 1 s still arrives.
 func TestStreamOutlivesWriteTimeout(t *testing.T) {
 	e := newTwinServer(t, t.TempDir())
 	defer e.st.Close()
 	fs := e.s.HTTPServer(slog.New(slog.DiscardHandler))
 	fs.WriteTimeout = 300 * time.Millisecond
+	e.s.streamTick = 50 * time.Millisecond
 	addr := serveLoopback(t, fs)
 	resp, err := http.Get("http://" + addr + "/api/stream?topics=alerts")
 	if err != nil {
