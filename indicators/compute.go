@@ -2,8 +2,9 @@
 // per admin unit, coloured green / yellow / red against its thresholds —
 // through the one query model, and keeps them current from the change feed:
 // a write to a layer an indicator reads marks it stale, and a background
-// loop recomputes it once for however many writes came in meanwhile.
-// Requests read the last result; they never trigger a computation of
+// loop recomputes it once for however many writes came in meanwhile —
+// incrementally: each term is a query.Tally that re-reads only the
+// features the feed named (tally.go). Requests read the last result; they never trigger a computation of
 // their own, except for the very first one of an indicator.
 package indicators
 

@@ -100,6 +100,12 @@
 // ST_Intersects(u.geom, ST_PointOnSurface(f.geom)) ORDER BY <id order>
 // LIMIT 1).
 //
+// Engine.NewTally keeps such a grouped question — one figure of count,
+// sum, avg, area_m2 or length_m per unit of one admin layer — current
+// feature by feature: Tally.Update re-reads the features a change names
+// and moves their contributions (the indicators use it; min and max
+// cannot be taken apart and are refused with ErrNotIncremental).
+//
 // Result.MarshalJSON writes a GeoJSON FeatureCollection (numberMatched,
 // numberReturned, distance_m among the properties) or
 // {"groups": [{"key": {"communes": "26734", "status": "fault"}, "count": 12,

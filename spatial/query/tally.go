@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"math"
 
 	"bando/layers"
 	"bando/spatial"
@@ -34,12 +35,20 @@ type Tally struct {
 	byID  map[string]contrib
 }
 
-// contrib is one feature's part of its unit's figures.
+// contrib is one feature's part of its unit's figures, in 16 bytes (a
+// tally of 1,000,000 houses holds 1,000,000 of them).
 type contrib struct {
 	unit int32
-	kind uint8 // the figure's value: 0 none (a null), 1 int, 2 float
-	i    int64
-	f    float64
+	kind uint8  // the figure's value: 0 none (a null), 1 int, 2 float
+	v    uint64 // the int64, or the float64's bits
+}
+
+func (c contrib) int() int64 { return int64(c.v) }
+func (c contrib) float() float64 {
+	if c.kind == 1 {
+		return float64(int64(c.v))
+	}
+	return math.Float64frombits(c.v)
 }
 
 // ErrNotIncremental: the question cannot be kept by a Tally; run it whole.
@@ -134,15 +143,15 @@ func (t *Tally) contribution(f *feat) contrib {
 	switch ag.op {
 	case "count":
 	case "area_m2":
-		c.kind, c.f = 2, geo.Area(f.geom())
+		c.kind, c.v = 2, math.Float64bits(geo.Area(f.geom()))
 	case "length_m":
-		c.kind, c.f = 2, geo.Length(f.geom())
+		c.kind, c.v = 2, math.Float64bits(geo.Length(f.geom()))
 	default:
 		switch p := f.v.Prop(ag.field); p.Kind() {
 		case spatial.PropInt:
-			c.kind, c.i, c.f = 1, p.Int(), float64(p.Int())
+			c.kind, c.v = 1, uint64(p.Int())
 		case spatial.PropFloat:
-			c.kind, c.f = 2, p.Float()
+			c.kind, c.v = 2, p.FloatBits()
 		}
 	}
 	return c
@@ -157,8 +166,10 @@ func (t *Tally) apply(c contrib, sign int64) {
 	}
 	x := &a.figs[0]
 	x.n += sign
-	x.sumI += sign * c.i
-	x.sumF += float64(sign) * c.f
+	if c.kind == 1 {
+		x.sumI += sign * c.int()
+	}
+	x.sumF += float64(sign) * c.float()
 }
 
 func (t *Tally) remember(v spatial.FeatureView, c contrib) {
