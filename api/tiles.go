@@ -13,12 +13,16 @@ import (
 func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg []string) *Response {
 	name := strings.Join(seg[1:], "/")
 	f, negotiated := tileFormat(r, name)
-	if base, ok := strings.CutSuffix(name, f.Suffix()); ok {
-		name = base
-	} else if base, ok := strings.CutSuffix(name, ".pbf"); ok {
-		name = base // .pbf is the older name of the MVT tiles
+	path := name // already "z/x/y.mvt", the usual case: no copy
+	if f != tiles.MVT || !strings.HasSuffix(name, tiles.PathSuffix) {
+		if base, ok := strings.CutSuffix(name, f.Suffix()); ok {
+			name = base
+		} else if base, ok := strings.CutSuffix(name, ".pbf"); ok {
+			name = base // .pbf is the older name of the MVT tiles
+		}
+		path = name + tiles.PathSuffix
 	}
-	c, err := tiles.ParsePath(name + tiles.PathSuffix)
+	c, err := tiles.ParsePath(path)
 	if err != nil {
 		return errorResponse(err)
 	}

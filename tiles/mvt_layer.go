@@ -28,8 +28,8 @@ type layerEncoder struct {
 	// scratch buffers reused between features
 	body  []byte
 	layer []byte // the layer message body, while encodeTile writes the tile
-	tags []uint32
-	cmds []uint32
+	tags  []uint32
+	cmds  []uint32
 }
 
 var encoderPool = sync.Pool{New: func() any {
