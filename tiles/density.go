@@ -3,6 +3,7 @@ package tiles
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -49,6 +50,18 @@ type cellGrid struct {
 	unitsPerLat []float64
 	unitsPerLon float64
 	rowsPerLat  float64 // rows per degree of latitude, on average
+	// counts and areas are renderDensity's tallies, reused via gridPool.
+	counts []int32
+	areas  []float64
+}
+
+// tallies returns zeroed per-cell tallies for n cells.
+func (g *cellGrid) tallies(n int) ([]int32, []float64) {
+	g.counts = slices.Grow(g.counts[:0], n)[:n]
+	g.areas = slices.Grow(g.areas[:0], n)[:n]
+	clear(g.counts)
+	clear(g.areas)
+	return g.counts, g.areas
 }
 
 var gridPool = sync.Pool{New: func() any { return new(cellGrid) }}
@@ -110,8 +123,7 @@ func renderDensity(ctx context.Context, lv spatial.LayerView, c Coord, o tileOpt
 	g := newCellGrid(c, plan.rule.Cells, o.extent)
 	defer gridPool.Put(g)
 	n := g.cells * g.cells
-	counts := make([]int32, n)
-	areas := make([]float64, n)
+	counts, areas := g.tallies(n)
 	seen := 0
 	var err error
 	lv.ScanBound(c.Bound(), func(_ spatial.FeatureView, b orb.Bound) bool {
