@@ -124,7 +124,9 @@ export async function wall(collections, lang, initial) {
       early = null;
       const [st, [ind, al]] = await Promise.all([withState ? api('api/wall') : state, figures]);
       state = { ...DEFAULT_STATE, ...st };
-      [indicators, alerts] = [ind, al];
+      // A server just back may not have its figures yet: keep the last good ones.
+      if (ind.length || !indicators.length) indicators = ind;
+      alerts = al;
       renderTicker();
       renderKPIs();
       schedule();
