@@ -57,7 +57,8 @@ try {
     const live0 = await live();
     const start = Date.now();
     const means = [await rotation()];
-    while (Date.now() - start < soak) means.push(await rotation());
+    // At least two rotations, so that the end is never the baseline itself.
+    while (means.length < 2 || Date.now() - start < soak) means.push(await rotation());
     const live1 = await live();
     const [base, end] = [means[0], means.at(-1)];
     const mib = (b) => (b / 1048576).toFixed(1);
