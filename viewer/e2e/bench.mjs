@@ -37,9 +37,12 @@ try {
     times.push(Date.now() - t0);
   }
   // The soak: the wall changes scene every few seconds (as its timer would,
-  // faster). The baseline is taken once every scene has been shown twice,
-  // so the map's tile caches, glyphs and shaders are warm — the state of a
-  // wall after its first minutes — then the soak runs for --soak seconds.
+  // faster), with the live fleet moving. The heap is read (after a full GC)
+  // at every scene and averaged over each whole rotation, so that scenes of
+  // different weight do not pass for growth or shrinkage. The baseline is
+  // the first rotation after two warm-up rotations (tile caches, glyphs and
+  // shaders warm: the state of a wall after its first minutes); the end is
+  // the last rotation once --soak seconds have passed.
   const soak = Number(opt.soak) * 1000;
   const warm = Math.min(...times.slice(1));
   console.log(`wall 1920×1080 time to idle: ${warm} ms warm (cold ${times[0]} ms, loads ${times.join(', ')} ms), budget ≤ 2500 ms${warm <= 2500 ? '' : '  OVER BUDGET'}`);
@@ -48,22 +51,19 @@ try {
     const heap = async () => { await page.evaluate(() => window.gc?.()); return page.evaluate(() => performance.memory.usedJSHeapSize); };
     const step = async () => { await page.evaluate(() => window.__wall.next()); await page.waitForTimeout(2600); await page.evaluate(idle); await page.waitForTimeout(dwell); };
     const scenes = await page.evaluate(() => window.__wall.state().scenes.length);
+    const rotation = async () => { let sum = 0; for (let i = 0; i < scenes; i++) { await step(); sum += await heap(); } return sum / scenes; };
     for (let i = 0; i < 2 * scenes; i++) await step();
-    const base = await heap();
-    const live0 = await page.evaluate(() => window.__wall.live?.() ?? { vessels: 0, fixes: 0 });
-    const samples = [];
+    const live = () => page.evaluate(() => window.__wall.live?.() ?? { vessels: 0, fixes: 0 });
+    const live0 = await live();
     const start = Date.now();
-    let n = 0;
-    while (Date.now() - start < soak) {
-      await step();
-      n++;
-      if (n % scenes === 0) samples.push(await heap());
-    }
-    const end = await heap();
-    const live = await page.evaluate(() => window.__wall.live?.() ?? { vessels: 0, fixes: 0 });
+    const means = [await rotation()];
+    // At least two rotations, so that the end is never the baseline itself.
+    while (means.length < 2 || Date.now() - start < soak) means.push(await rotation());
+    const live1 = await live();
+    const [base, end] = [means[0], means.at(-1)];
     const mib = (b) => (b / 1048576).toFixed(1);
     const change = ((end - base) / base) * 100;
-    console.log(`JS heap over a ${opt.soak} s soak (${n} scene changes after ${2 * scenes} warm-up changes; ${live.vessels} live vessels, ${live.fixes - live0.fixes} fixes during it): ${mib(base)} → ${mib(end)} MiB, change ${change.toFixed(1)} % (budget ±10 %)${Math.abs(change) <= 10 ? '' : '  OVER BUDGET'}; after each rotation ${samples.map(mib).join(', ')} MiB`);
+    console.log(`JS heap over a ${opt.soak} s soak (${means.length} rotations of ${scenes} scenes after 2 warm-up rotations; ${live1.vessels} live vessels, ${live1.fixes - live0.fixes} fixes): ${mib(base)} → ${mib(end)} MiB, change ${change.toFixed(1)} % (budget ±10 %)${Math.abs(change) <= 10 ? '' : '  OVER BUDGET'}; rotation means ${means.map(mib).join(', ')} MiB`);
   }
 } finally {
   await ctx.close();

@@ -90,6 +90,11 @@ async function mode(ctx, name, url, viewport, expect) {
     r.zoneMatched = Number(await page.getAttribute('#results', 'data-matched'));
     r.zoneRows = await page.locator('#results tbody tr').count();
     if (!(r.zoneMatched > 0) || !r.zoneRows) failures.push(`desk: a drawn zone showed no results (${r.zoneMatched}, ${r.zoneRows} rows)`);
+    // Let the map and the compositor settle: a shot taken while the new
+    // panel is being composited shows unpainted (white) raster tiles.
+    await page.evaluate(idle);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(opt.out, 'viewer-desk-zone.png') });
   }
   if (name === 'wall') {

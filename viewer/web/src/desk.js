@@ -34,9 +34,11 @@ export async function desk(collections, lang, setLang) {
   const byId = Object.fromEntries(collections.map((c) => [c.id, c]));
   const askable = collections.filter((c) => c.bando?.geometry !== undefined && c.bando?.kind !== 'vessel');
   let target = byId.street_lights ? 'street_lights' : askable[0]?.id;
-  const indicators = await loadIndicators();
-  let wallState = await api('api/wall').catch(() => null);
-  let alerts = await loadAlerts();
+  // Registered before any await: the map may load while the figures come.
+  const mapLoaded = new Promise((resolve) => map.once('load', resolve));
+  const [indicators, alerts0, wallState0] = await Promise.all([loadIndicators(), loadAlerts(), api('api/wall').catch(() => null)]);
+  let alerts = alerts0;
+  let wallState = wallState0;
 
   async function ask(clause, label) {
     const q = { layer: target, where: [clause] };
@@ -66,7 +68,7 @@ export async function desk(collections, lang, setLang) {
     if (o) o.textContent = !d ? '' : d.error ? d.error : `H3 ${t(lang, 'resolution').toLowerCase()} ${d.res ?? '–'}${d.minCount > 1 ? ` · ${t(lang, 'suppressed')} ${d.minCount}` : ''}`;
   };
 
-  map.once('load', () => {
+  mapLoaded.then(() => {
     aggregates = new Aggregates(map, aggInfo);
     tools = new Tools(map, {
       onWhere: ask,

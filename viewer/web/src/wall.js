@@ -81,7 +81,8 @@ export async function wall(collections, lang, initial) {
     if (i !== shown || root.dataset.scene !== state.scenes[i].id) show(i);
     if (state.rotate) timer = setInterval(() => show((shown + 1) % state.scenes.length), state.rotate_seconds * 1000);
   }
-  window.__wall = { next: () => show((shown + 1) % state.scenes.length), state: () => state, shown: () => state.scenes[shown]?.id };
+  // next steps to the next scene and restarts the timer (the bench's soak).
+  window.__wall = { next: () => { show((shown + 1) % state.scenes.length); schedule(); }, state: () => state, shown: () => state.scenes[shown]?.id };
 
   function renderKPIs() {
     const want = state.scenes[shown]?.indicators;
@@ -115,11 +116,17 @@ export async function wall(collections, lang, initial) {
 
   // refresh reloads the wall state, indicators and alerts (at start and
   // after the stream comes back: what changed while the server was away).
+  // The first figures are asked for at once, while the map loads.
+  let early = Promise.all([loadIndicators(), loadAlerts()]);
   async function refresh(withState) {
     try {
-      const [st, ind, al] = await Promise.all([withState ? api('api/wall') : state, loadIndicators(), loadAlerts()]);
+      const figures = early ?? Promise.all([loadIndicators(), loadAlerts()]);
+      early = null;
+      const [st, [ind, al]] = await Promise.all([withState ? api('api/wall') : state, figures]);
       state = { ...DEFAULT_STATE, ...st };
-      [indicators, alerts] = [ind, al];
+      // A server just back may not have its figures yet: keep the last good ones.
+      if (ind.length || !indicators.length) indicators = ind;
+      alerts = al;
       renderTicker();
       renderKPIs();
       schedule();
