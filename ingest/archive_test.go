@@ -102,14 +102,7 @@ func TestIngestGDALFixtures(t *testing.T) {
 // projected with EPSG:6960, bando inverts it) and every name.
 func checkFixture(t *testing.T, path string, format Format, want int) {
 	t.Helper()
-	src, _, err := Prepare(layer(t, "wards"), GeoJSON, bytes.NewReader(readTestdata(t, "inputs/wards_hcm.geojson")), Options{IDField: "code"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byCode := map[any]*spatial.Feature{}
-	for _, f := range src {
-		byCode[f.Props[0]] = f
-	}
+	byCode := wardsByCode(t)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -142,6 +135,20 @@ func checkFixture(t *testing.T, path string, format Format, want int) {
 
 // maxVertexDelta is the largest coordinate difference between two
 // geometries of the same shape, +Inf if their vertex counts differ.
+// wardsByCode loads the source wards (the fixtures' origin) by code.
+func wardsByCode(t *testing.T) map[any]*spatial.Feature {
+	t.Helper()
+	src, _, err := Prepare(layer(t, "wards"), GeoJSON, bytes.NewReader(readTestdata(t, "inputs/wards_hcm.geojson")), Options{IDField: "code"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCode := map[any]*spatial.Feature{}
+	for _, f := range src {
+		byCode[f.Props[0]] = f
+	}
+	return byCode
+}
+
 func maxVertexDelta(a, b orb.Geometry) float64 {
 	pa, pb := flatten(a), flatten(b)
 	if len(pa) != len(pb) {

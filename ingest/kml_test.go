@@ -6,22 +6,13 @@ import (
 	"os"
 	"strings"
 	"testing"
-
-	"bando/spatial"
 )
 
 // TestIngestKML loads the real wards as GDAL writes them in KML and KMZ
 // (testdata/gdal/wards.kml: ogr2ogr -f KML; wards.kmz: -f LIBKML) and
 // compares every code, name and vertex with the source GeoJSON.
 func TestIngestKML(t *testing.T) {
-	src, _, err := Prepare(layer(t, "wards"), GeoJSON, bytes.NewReader(readTestdata(t, "inputs/wards_hcm.geojson")), Options{IDField: "code"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byCode := map[any]*spatial.Feature{}
-	for _, f := range src {
-		byCode[f.Props[0]] = f
-	}
+	byCode := wardsByCode(t)
 	for _, c := range []struct {
 		path   string
 		format Format
@@ -34,8 +25,8 @@ func TestIngestKML(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(feats) != len(src) || len(rep.Rejected) > 0 {
-			t.Fatalf("%s: %d features (%d rejected: %+v), want %d", c.path, len(feats), len(rep.Rejected), rep.Rejected, len(src))
+		if len(feats) != len(byCode) || len(rep.Rejected) > 0 {
+			t.Fatalf("%s: %d features (%d rejected: %+v), want %d", c.path, len(feats), len(rep.Rejected), rep.Rejected, len(byCode))
 		}
 		for _, g := range feats {
 			s := byCode[g.Props[0]]

@@ -94,22 +94,30 @@ func startServerBin(t *testing.T, bin, data, cfg string, args ...string) *server
 	addr := ln.Addr().String()
 	ln.Close()
 	s := &server{t: t, base: "http://" + addr, data: data, cfg: cfg, log: &bytes.Buffer{}}
-	all := append([]string{"serve", "--addr", addr, "--data", data, "--config", cfg}, args...)
+	s.launch(bin, args...)
+	return s
+}
+
+// launch runs bin serve on s's address, data directory and config, and
+// waits until it is ready.
+func (s *server) launch(bin string, args ...string) {
+	s.t.Helper()
+	addr := strings.TrimPrefix(s.base, "http://")
+	all := append([]string{"serve", "--addr", addr, "--data", s.data, "--config", s.cfg}, args...)
 	s.cmd = exec.Command(bin, all...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
-	t.Cleanup(s.kill)
+	s.t.Cleanup(s.kill)
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		if st, _ := s.get("/readyz", ""); st == 200 {
-			return s
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("server not ready; log:\n%s", s.log)
-	return nil
+	s.t.Fatalf("server not ready; log:\n%s", s.log)
 }
 
 func (s *server) kill() {

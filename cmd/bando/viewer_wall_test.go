@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"bando/internal/testenv"
 )
@@ -122,21 +121,7 @@ func TestWallSurvivesRestart(t *testing.T) {
 func restartServer(t *testing.T, s *server) *server {
 	t.Helper()
 	s.kill()
-	addr := strings.TrimPrefix(s.base, "http://")
 	n := &server{t: t, base: s.base, data: s.data, cfg: s.cfg, log: s.log}
-	n.cmd = exec.Command(binPath, "serve", "--addr", addr, "--data", s.data, "--config", s.cfg)
-	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
-	if err := n.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.kill)
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		if st, _ := n.get("/readyz", ""); st == 200 {
-			return n
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server not ready after restart; log:\n%s", n.log)
-	return nil
+	n.launch(binPath)
+	return n
 }
