@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,30 @@ func TestHTMLPages(t *testing.T) {
 	}
 	if r := call(s, "GET", "/collections/pois/items?f=xml", "", "", ""); r.Status != 400 {
 		t.Errorf("f=xml: %d", r.Status)
+	}
+}
+
+// TestFeatureLinks: a single feature links itself and its collection
+// (/req/core/f-links), and stays valid JSON.
+func TestFeatureLinks(t *testing.T) {
+	s := newTestServer(t)
+	body := `{"type":"Feature","id":"a b","properties":{"name":"x"},"geometry":{"type":"Point","coordinates":[106.7,10.77]}}`
+	if r := call(s, "POST", "/collections/pois/items", "s3cret", "application/geo+json", body); r.Status != 201 {
+		t.Fatalf("POST: %d %s", r.Status, r.Body)
+	}
+	r := call(s, "GET", "/collections/pois/items/a%20b", "", "", "")
+	var f struct {
+		Type  string `json:"type"`
+		Links []struct{ Rel, Type, Href string }
+	}
+	if err := json.Unmarshal(r.Body, &f); err != nil || f.Type != "Feature" {
+		t.Fatalf("%v: %s", err, r.Body)
+	}
+	rels := map[string]string{}
+	for _, l := range f.Links {
+		rels[l.Rel] = l.Href
+	}
+	if rels["self"] != "http://test/collections/pois/items/a%20b" || rels["collection"] != "http://test/collections/pois" {
+		t.Errorf("links %+v", f.Links)
 	}
 }

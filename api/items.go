@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -206,6 +207,21 @@ func (s *Server) featureCollectionOf(r *Request, l *layers.Layer, feats []*spati
 	return resp
 }
 
+// appendFeatureLinks puts the links a single feature must carry
+// (/req/core/f-links: itself and its collection) into the Feature object
+// buf ends with.
+func appendFeatureLinks(buf []byte, collection, fid string) []byte {
+	self := collection + "/items/" + url.PathEscape(fid)
+	buf = buf[:len(buf)-1] // the Feature's closing brace
+	buf = append(buf, `,"links":[{"rel":"self","type":"application/geo+json","href":`...)
+	buf = appendJSONString(buf, self)
+	buf = append(buf, `},{"rel":"alternate","type":"text/html","href":`...)
+	buf = appendJSONString(buf, self+"?f=html")
+	buf = append(buf, `},{"rel":"collection","type":"application/json","href":`...)
+	buf = appendJSONString(buf, collection)
+	return append(buf, "}]}"...)
+}
+
 func (s *Server) pageLinks(r *Request, id string, pg page, matched int) []link {
 	at := func(offset int) string {
 		q := r.Query.Values()
@@ -247,6 +263,7 @@ func (s *Server) item(r *Request, p layers.Principal, id, fid string) *Response 
 	if err != nil {
 		return errorResponse(err)
 	}
+	buf = appendFeatureLinks(buf, r.BaseURL+"/collections/"+url.PathEscape(l.ID), fid)
 	resp := &Response{Status: http.StatusOK, Header: http.Header{}, Body: buf}
 	resp.Header.Set("Content-Type", "application/geo+json")
 	resp.Header.Set("Content-Crs", "<"+c.uri+">")
