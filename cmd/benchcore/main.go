@@ -146,6 +146,9 @@ func (e *env) runSuite(ctx context.Context) error {
 	case "tiles":
 		return e.tilesRun(ctx)
 	case "core":
+		if err := e.usePlainCatalog(); err != nil {
+			return err
+		}
 		if !e.opt.skipPN {
 			if err := e.parcelsRun(ctx); err != nil {
 				return fmt.Errorf("parcels: %w", err)
