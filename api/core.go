@@ -102,8 +102,10 @@ type Server struct {
 	// ends them (a shutdown would otherwise wait for each client).
 	streams      context.Context
 	closeStreams context.CancelFunc
-	// routes is the router and the source of the API definition.
-	routes []route
+	// routes is the router and the source of the API definition;
+	// byFirst indexes it by first path segment.
+	routes  []route
+	byFirst map[string][]int
 	// streamTick is how often an event stream pushes its write deadline
 	// ahead (0: writeTimeout/3); tests shorten it.
 	streamTick time.Duration
@@ -135,8 +137,9 @@ func New(cfg Config) *Server {
 		}
 	}
 	streams, closeStreams := context.WithCancel(context.Background())
+	routes := routeTable()
 	return &Server{cfg: cfg, metrics: newMetrics(cfg), started: time.Now(), queries: cfg.Queries, hexes: cfg.Hexes,
-		indicators: cfg.Indicators, streams: streams, closeStreams: closeStreams, routes: routeTable()}
+		indicators: cfg.Indicators, streams: streams, closeStreams: closeStreams, routes: routes, byFirst: routesByFirst(routes)}
 }
 
 // CloseStreams ends every open event stream; call it before shutting the

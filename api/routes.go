@@ -100,7 +100,7 @@ func (rt *route) metricName() string {
 // prefixes, which answer a JSON 404.
 func (s *Server) dispatch(ctx context.Context, r *Request, p layers.Principal, seg []string) (string, *Response) {
 	var allow []string
-	for i := range s.routes {
+	for _, i := range s.byFirst[seg[0]] {
 		rt := &s.routes[i]
 		if !rt.match(seg) {
 			continue
@@ -145,6 +145,21 @@ func (s *Server) unavailable(n need) *Response {
 		return errorResponse(notFound("the live twin is not enabled"))
 	}
 	return nil
+}
+
+// routesByFirst indexes the table by its routes' first segment, so that a
+// request is matched against the few routes under its prefix (a tile
+// request scanned all forty of them, 10 % of a cached tile's cost), in
+// table order. No route starts with a parameter.
+func routesByFirst(rs []route) map[string][]int {
+	out := map[string][]int{}
+	for i, rt := range rs {
+		if rt.segs[0].param != "" {
+			panic("api: route " + rt.path + " starts with a parameter")
+		}
+		out[rt.segs[0].lit] = append(out[rt.segs[0].lit], i)
+	}
+	return out
 }
 
 // compileRoutes returns the table with every path compiled.
