@@ -11,7 +11,8 @@ import (
 // The router is this table: route dispatches from it and /api describes
 // it (openapi.go), so the API definition cannot drift from what is served.
 // A route's path is an OpenAPI template; {name} is one path segment, and
-// {name}.ext one that must end in .ext. Routes are tried in order; the
+// {name}.ext one that must end in .ext. The routes under the request's
+// first segment are tried in table order; the
 // first whose path matches decides, and a method it does not have is a
 // 405 listing the methods of every route on that path.
 
@@ -50,7 +51,7 @@ const (
 
 // segment is one compiled segment of a route's path.
 type segment struct {
-	lit    string // a literal segment, when param is false
+	lit    string // a literal segment, when param is ""
 	param  string
 	suffix string // a param segment's required ending (".json")
 }
