@@ -139,7 +139,7 @@ type geoJSONPage struct {
 	} `json:"links"`
 }
 
-// itemsPage renders the JSON answer json (a FeatureCollection, or one
+// itemsPage renders a JSON answer (a FeatureCollection, or one
 // Feature when one is set) as a table and a map.
 func (s *Server) itemsPage(r *Request, p layers.Principal, l *layers.Layer, answer *Response, one bool) *Response {
 	if answer.Status != http.StatusOK {
@@ -242,14 +242,15 @@ func (s *Server) serveCollection(c *routeCall) *Response {
 	}, func() *Response { return s.collection(c.r, c.p, c.seg[1]) })
 }
 
+// The HTML of features is made from their JSON answer (one query path).
 func (s *Server) serveItems(c *routeCall) *Response {
-	answer := s.items(c.ctx, c.r, c.p, c.seg[1])
-	return s.negotiated(c, func() *Response { return s.featurePage(c, answer, false) }, func() *Response { return answer })
+	answer := func() *Response { return s.items(c.ctx, c.r, c.p, c.seg[1]) }
+	return s.negotiated(c, func() *Response { return s.featurePage(c, answer(), false) }, answer)
 }
 
 func (s *Server) serveItem(c *routeCall) *Response {
-	answer := s.item(c.r, c.p, c.seg[1], c.seg[3])
-	return s.negotiated(c, func() *Response { return s.featurePage(c, answer, true) }, func() *Response { return answer })
+	answer := func() *Response { return s.item(c.r, c.p, c.seg[1], c.seg[3]) }
+	return s.negotiated(c, func() *Response { return s.featurePage(c, answer(), true) }, answer)
 }
 
 func (s *Server) featurePage(c *routeCall, answer *Response, one bool) *Response {

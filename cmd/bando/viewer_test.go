@@ -14,12 +14,7 @@ import (
 // communes render with labels, the centre's buildings render, no console
 // error, and no request leaves bando.
 func TestViewerInChromium(t *testing.T) {
-	node := testenv.Node(t)
-	chromium := testenv.Chromium(t)
-	e2e, _ := filepath.Abs("../../viewer/e2e")
-	if _, err := os.Stat(filepath.Join(e2e, "node_modules", "playwright-core")); err != nil {
-		testenv.Missing(t, "viewer/e2e/node_modules (run `make tools`)")
-	}
+	node, chromium, e2e := browserTools(t)
 	dir := t.TempDir()
 	srv := startServer(t, dir+"/var", writeConfig(t, dir, ""))
 	shot := filepath.Join(dir, "viewer.png")
@@ -40,4 +35,16 @@ func TestViewerInChromium(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("viewer modes check failed: %v\n%s", err, out)
 	}
+}
+
+// browserTools returns node, Chromium and viewer/e2e (the browser checks,
+// with their packages), or skips loudly (fails in CI) without them.
+func browserTools(t *testing.T) (node, chromium, e2e string) {
+	t.Helper()
+	node, chromium = testenv.Node(t), testenv.Chromium(t)
+	e2e, _ = filepath.Abs("../../viewer/e2e")
+	if _, err := os.Stat(filepath.Join(e2e, "node_modules", "playwright-core")); err != nil {
+		testenv.Missing(t, "viewer/e2e/node_modules (run `make tools`)")
+	}
+	return node, chromium, e2e
 }

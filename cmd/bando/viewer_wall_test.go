@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"bando/internal/testenv"
 )
 
 // TestWallSurvivesRestart runs the video wall in headless Chromium
@@ -23,12 +21,7 @@ func TestWallSurvivesRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test (-short)")
 	}
-	node := testenv.Node(t)
-	chromium := testenv.Chromium(t)
-	e2e, _ := filepath.Abs("../../viewer/e2e")
-	if _, err := os.Stat(filepath.Join(e2e, "node_modules", "playwright-core")); err != nil {
-		testenv.Missing(t, "viewer/e2e/node_modules (run `make tools`)")
-	}
+	node, chromium, e2e := browserTools(t)
 	dir := t.TempDir()
 	srv := startServer(t, dir+"/var", writeConfig(t, dir, ""))
 	arts, _ := filepath.Abs("../../var/viewer")

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { ARGS, idle, painted } from './page.mjs';
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,34 +26,6 @@ const root = new URL(positionals[0]);
 const failures = [];
 const summary = { ok: false, modes: {}, failures };
 const internal = opt.internal.split(',').filter(Boolean);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking'];
-
-function idle() {
-  return new Promise((resolve) => {
-    const map = window.__map;
-    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once('idle', () => setTimeout(check, 100)));
-    check();
-  });
-}
-
-function painted() {
-  const map = window.__map;
-  return new Promise((resolve) => {
-    map.once('render', () => {
-      const gl = map.getCanvas().getContext('webgl2');
-      const w = gl.drawingBufferWidth;
-      const h = gl.drawingBufferHeight;
-      const px = new Uint8Array(w * h * 4);
-      gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-      const colours = new Set();
-      for (let i = 0; i < px.length; i += 4 * 97) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-      const bySource = {};
-      for (const f of map.queryRenderedFeatures()) bySource[f.source] = (bySource[f.source] ?? 0) + 1;
-      resolve({ w, h, colours: colours.size, bySource });
-    });
-    map.triggerRepaint();
-  });
-}
 
 async function mode(ctx, name, url, viewport, expect) {
   const page = await ctx.newPage();

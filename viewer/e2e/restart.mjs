@@ -17,41 +17,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { ARGS, idle, painted } from './page.mjs';
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
   options: { out: { type: 'string', default: '' }, chromium: { type: 'string', default: '/usr/bin/chromium' } },
 });
 const root = new URL(positionals[0]);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking'];
 const say = (o) => console.log(JSON.stringify(o));
-
-function idle() {
-  return new Promise((resolve) => {
-    const map = window.__map;
-    const check = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once('idle', () => setTimeout(check, 100)));
-    check();
-  });
-}
-
-// painted counts the distinct colours of the frame the map draws now
-// (sampled), to tell a kept frame from a blank canvas.
-function painted() {
-  const map = window.__map;
-  return new Promise((resolve) => {
-    map.once('render', () => {
-      const gl = map.getCanvas().getContext('webgl2');
-      const w = gl.drawingBufferWidth;
-      const h = gl.drawingBufferHeight;
-      const px = new Uint8Array(w * h * 4);
-      gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-      const colours = new Set();
-      for (let i = 0; i < px.length; i += 4 * 97) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-      resolve(colours.size);
-    });
-    map.triggerRepaint();
-  });
-}
 
 const state = () => ({
   notice: document.getElementById('notice').classList.contains('on'),
@@ -70,14 +43,14 @@ try {
   await page.waitForFunction(() => document.documentElement.dataset.state === 'ready', null, { timeout: 90000 });
   await page.evaluate(idle);
   await page.waitForFunction(() => document.getElementById('wall').dataset.stream === 'open', null, { timeout: 30000 });
-  say({ step: 'loaded', colours: await page.evaluate(painted), ...(await page.evaluate(state)) });
+  say({ step: 'loaded', colours: (await page.evaluate(painted)).colours, ...(await page.evaluate(state)) });
 
   const lines = readline.createInterface({ input: process.stdin });
   for await (const line of lines) {
     const [cmd, arg] = line.trim().split(/\s+/);
     if (cmd === 'down') {
       await page.waitForFunction(() => document.getElementById('notice').classList.contains('on'), null, { timeout: 30000 });
-      const colours = await page.evaluate(painted);
+      const colours = (await page.evaluate(painted)).colours;
       const shot = opt.out ? path.join(opt.out, 'viewer-wall-server-down.png') : undefined;
       if (shot) await page.screenshot({ path: shot });
       const visible = await page.evaluate(() => getComputedStyle(document.getElementById('notice')).visibility === 'visible');
@@ -85,14 +58,14 @@ try {
     } else if (cmd === 'up') {
       // The stream retries with a backoff of at most 15 s.
       await page.waitForFunction(() => !document.getElementById('notice').classList.contains('on') && document.getElementById('wall').dataset.stream === 'open', null, { timeout: 45000 });
-      say({ step: 'up', colours: await page.evaluate(painted), ...(await page.evaluate(state)) });
+      say({ step: 'up', colours: (await page.evaluate(painted)).colours, ...(await page.evaluate(state)) });
     } else if (cmd === 'scene') {
       await page.waitForFunction((id) => document.getElementById('wall').dataset.scene === id, arg, { timeout: 30000 });
       await page.waitForTimeout(3000); // the flight to the scene
       await page.evaluate(idle);
       const shot = opt.out ? path.join(opt.out, 'viewer-wall-after-restart.png') : undefined;
       if (shot) await page.screenshot({ path: shot });
-      say({ step: 'scene', colours: await page.evaluate(painted), title: await page.textContent('#scene-title'), shot, ...(await page.evaluate(state)) });
+      say({ step: 'scene', colours: (await page.evaluate(painted)).colours, title: await page.textContent('#scene-title'), shot, ...(await page.evaluate(state)) });
       break;
     }
   }
