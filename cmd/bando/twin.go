@@ -23,12 +23,24 @@ type TwinConfig struct {
 	// Webhook, when set, receives every alert change as a JSON POST with
 	// an Idempotency-Key header, through the durable outbox.
 	Webhook string `yaml:"webhook"`
+	// MQTT, when its broker is set, receives every alert change on a topic
+	// with QoS 1, through the same durable outbox.
+	MQTT MQTTSinkConfig `yaml:"mqtt"`
 	// MaxAheadSeconds refuses fixes this far after the wall clock
 	// (default 300; -1 accepts any future time).
 	MaxAheadSeconds int `yaml:"max_ahead_seconds"`
 	// Simulate is the size of the synthetic fleet a demo directory's twin
 	// sails live (default 40; 0 turns it off); see startSimulation.
 	Simulate *int `yaml:"simulate"`
+}
+
+// MQTTSinkConfig is the twin's MQTT alert sink.
+type MQTTSinkConfig struct {
+	Broker   string `yaml:"broker"`    // host:port, optionally mqtt://
+	Topic    string `yaml:"topic"`     // default bando/alerts
+	ClientID string `yaml:"client_id"` // default bando-alerts
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
 }
 
 func (c TwinConfig) rules(cat *layers.Catalog) (twin.Rules, error) {
@@ -65,8 +77,14 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 		return nil, nil, err
 	}
 	var sinks []twin.SinkTarget
+	closeSinks := func() {}
 	if cfg.Twin.Webhook != "" {
 		sinks = append(sinks, &twin.Webhook{URL: cfg.Twin.Webhook})
+	}
+	if m := cfg.Twin.MQTT; m.Broker != "" {
+		sink := &twin.MQTTSink{Broker: m.Broker, Topic: m.Topic, ClientID: m.ClientID, Username: m.Username, Password: m.Password}
+		closeSinks = sink.Close // connected lazily by the outbox, closed once it has stopped
+		sinks = append(sinks, sink)
 	}
 	ob, err := twin.NewOutbox(ctx, st, sinks, log)
 	if err != nil {
@@ -105,7 +123,7 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 			}
 		}
 	}()
-	return tw, func() { cancel(); wg.Wait() }, nil
+	return tw, func() { cancel(); wg.Wait(); closeSinks() }, nil
 }
 
 // tileEvents tells the stream which parts of which layers changed.

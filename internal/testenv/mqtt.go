@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eclipse/paho.golang/paho"
 )
 
 // MQTT returns the host:port of the MQTT broker for tests (BANDO_TEST_MQTT,
@@ -34,4 +37,27 @@ func MQTT(t testing.TB) string {
 func MQTTPrefix(t testing.TB) string {
 	t.Helper()
 	return fmt.Sprintf("bando-test/%d-%x", os.Getpid(), rand.Uint64())
+}
+
+// Subscribe returns a channel of the messages published (QoS 1) on topic
+// from now on; the test's cleanup disconnects.
+func Subscribe(t *testing.T, broker, topic string) <-chan *paho.Publish {
+	t.Helper()
+	conn, err := net.Dial("tcp", broker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *paho.Publish, 16)
+	c := paho.NewClient(paho.ClientConfig{Conn: conn, OnPublishReceived: []func(paho.PublishReceived) (bool, error){
+		func(pr paho.PublishReceived) (bool, error) { got <- pr.Packet; return true, nil }}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.Connect(ctx, &paho.Connect{ClientID: fmt.Sprintf("sub-%x", rand.Uint64()), CleanStart: true, KeepAlive: 30}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Disconnect(&paho.Disconnect{}) })
+	return got
 }
