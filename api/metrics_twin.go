@@ -8,7 +8,7 @@ import (
 
 // twinCollector exposes the live twin's counts: positions and observations
 // by source and outcome (accepted, duplicate, out_of_order,
-// implausible_future, implausible_jump, implausible_null), and alerts by
+// implausible_future, implausible_jump, implausible_null, implausible_land), and alerts by
 // state. Sources and outcomes name no layer, so /metrics stays anonymous.
 type twinCollector struct {
 	tw          *twin.Twin

@@ -15,7 +15,8 @@ import (
 
 // The fixture sea: one port at (107.0, 10.0); zone bands by longitude —
 // coastal (ven bờ, province 79) 107.0–107.1, inshore (lộng) 107.1–107.4,
-// offshore (khơi) 107.4–109. Latitudes 9–11.
+// offshore (khơi) 107.4–109. Latitudes 9–11. Land west of 107.0 (to
+// 106.0), its coast the meridian 107.0.
 const fixtureCatalog = `layers:
   - id: vessels
     title: {vi: Tàu cá, en: Fishing vessels}
@@ -82,6 +83,20 @@ const fixtureCatalog = `layers:
     access: public
     zoom: {min: 0, max: 18}
     attribution: test
+  - id: land
+    title: {vi: Đất liền, en: Land}
+    kind: admin
+    geometry: Polygon
+    access: public
+    zoom: {min: 0, max: 18}
+    attribution: test
+  - id: coast
+    title: {vi: Bờ biển, en: Coast}
+    kind: maritime
+    geometry: LineString
+    access: public
+    zoom: {min: 0, max: 18}
+    attribution: test
 `
 
 var t0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -106,6 +121,9 @@ func fixtureIndex(t testing.TB) (*layers.Catalog, *spatial.Index) {
 	idx.Put("zone_offshore", 1, []*spatial.Feature{poly("o1", band(107.4, 109))})
 	idx.Put("fishing_zones", 1, []*spatial.Feature{poly("vb79", band(107.0, 107.1), "ven_bo", "79"),
 		poly("l", band(107.1, 107.4), "long", nil), poly("k", band(107.4, 109), "khoi", nil)})
+	idx.Put("land", 1, []*spatial.Feature{poly("land", band(106.0, 107.0))})
+	coast := orb.LineString{{107.0, 9}, {107.0, 11}}
+	idx.Put("coast", 1, []*spatial.Feature{{ID: "coast", Geom: coast, Bound: coast.Bound()}})
 	s := orb.Point{107.6, 10.0}
 	idx.Put("sensors", 1, []*spatial.Feature{{ID: "s1", Geom: s, Bound: s.Bound(), Props: []any{nil, nil, nil}}})
 	return cat, idx

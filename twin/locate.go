@@ -23,6 +23,8 @@ type spot struct {
 	// any such zone holds it.
 	coastal           []string
 	inshore, offshore bool
+	// deepLand: the point is on land far from the water (LandRule).
+	deepLand bool
 }
 
 // parallelFrom is the batch size from which locate uses every core.
@@ -56,7 +58,7 @@ func (t *Twin) locate(ps []feeds.Position) []spot {
 func (t *Twin) spotAt(lon, lat float64) spot {
 	r := &t.cfg.Rules
 	pt := orb.Point{lon, lat}
-	s := spot{port: t.portDistance(lon, lat)}
+	s := spot{port: t.portDistance(lon, lat), deepLand: t.land.at(lon, lat)}
 	if len(r.Geofences) > 0 {
 		s.fences = make([][]string, len(r.Geofences))
 		for i, g := range r.Geofences {

@@ -79,11 +79,12 @@ const (
 	implausibleFuture
 	implausibleJump
 	implausibleNull // 0,0, off the globe, or no id
+	implausibleLand // on land far from the water (LandRule)
 	nOutcomes
 )
 
 var outcomeNames = [nOutcomes]string{"accepted", "duplicate", "out_of_order",
-	"implausible_future", "implausible_jump", "implausible_null"}
+	"implausible_future", "implausible_jump", "implausible_null", "implausible_land"}
 
 // maxRejected is how many consecutive jumps are refused before the object
 // is taken to have moved (its earlier fix was the wrong one).

@@ -23,7 +23,8 @@ type Rules struct {
 	Thresholds []ThresholdRule `yaml:"thresholds"`
 	Stale      StaleRule       `yaml:"stale"`
 	// Plausibility bounds what counts as a real fix.
-	MaxSpeedKn float64 `yaml:"max_speed_kn"`
+	MaxSpeedKn float64  `yaml:"max_speed_kn"`
+	Land       LandRule `yaml:"land"`
 	// Presence is how long a vessel's last fix still places it for the
 	// proximity rules (a VMS unit may report only hourly).
 	Presence time.Duration `yaml:"presence"`
@@ -115,6 +116,7 @@ func DefaultRules() Rules {
 		Thresholds: []ThresholdRule{{Quantity: "pm25", Raise: 125.5, Clear: 55.5, Level: "red"}},
 		Stale:      StaleRule{Default: time.Hour, Grace: 0.5},
 		MaxSpeedKn: 50,
+		Land:       LandRule{MarginM: 20000},
 		Presence:   3 * time.Hour,
 	}
 }
@@ -152,6 +154,9 @@ func (r Rules) Validate() error {
 	}
 	if r.Zones.Consecutive < 1 {
 		return fmt.Errorf("twin: rules: permitted_zones.consecutive must be at least 1")
+	}
+	if r.Land.Layer != "" && (r.Land.Coast == "" || r.Land.MarginM <= 0) {
+		return fmt.Errorf("twin: rules: land needs a coast_layer and a positive margin_m")
 	}
 	if r.MaxSpeedKn <= 0 {
 		return fmt.Errorf("twin: rules: max_speed_kn must be positive")

@@ -74,6 +74,7 @@ type Twin struct {
 	posCount map[string]*[nOutcomes]uint64 // per source
 	obsCount map[string]*[nOutcomes]uint64
 	maxPort  float64 // the largest port distance any rule asks for
+	land     *landMask
 	// provinceField is the position of the province code in the coastal
 	// zone layer's schema, -1 when it has none; classField that of the
 	// band in a single zone layer.
@@ -125,6 +126,12 @@ func New(ctx context.Context, cfg Config) (*Twin, error) {
 		obsCount: map[string]*[nOutcomes]uint64{}}
 	r := cfg.Rules
 	t.maxPort = max(r.SignalLoss.AtSeaFrom, r.Gathering.PortDistM, r.Encounter.PortDistM)
+	start := time.Now()
+	t.land = buildLandMask(cfg.Index, r.Land, r.Ports)
+	if r.Land.Layer != "" {
+		cfg.Logger.Info("twin: land mask", "layer", r.Land.Layer, "deep_cells", len(t.land.deep),
+			"took", time.Since(start).Round(time.Millisecond))
+	}
 	t.provinceField, t.classField = -1, -1
 	t.staleEvery = map[string]time.Duration{}
 	if cfg.Catalog != nil {
@@ -191,12 +198,15 @@ func (t *Twin) position(u *update, p *feeds.Position, sp *spot, now time.Time) {
 		t.objects[p.ID] = o
 	}
 	oc := o.classify(p, now, t.cfg.MaxAhead, t.cfg.Rules.MaxSpeedKn)
+	if sp.deepLand && (oc == accepted || oc == outOfOrder) {
+		oc = implausibleLand
+	}
 	t.countPos(p.Source, oc)
 	switch oc {
 	case implausibleJump:
 		o.rejected++
 		return
-	case duplicate, implausibleFuture, implausibleNull:
+	case duplicate, implausibleFuture, implausibleNull, implausibleLand:
 		return
 	case outOfOrder:
 		u.track(t, o, fixOf(p)) // into the track, in time order by key; not into the rules
@@ -300,7 +310,7 @@ func (t *Twin) countPos(source string, oc outcome) {
 
 // Counts returns, per source, how many positions (obs false) or
 // observations (obs true) had each outcome: accepted, duplicate,
-// out_of_order, implausible_future, implausible_jump, implausible_null.
+// out_of_order, implausible_future, implausible_jump, implausible_null, implausible_land.
 func (t *Twin) Counts(obs bool) map[string]map[string]uint64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()

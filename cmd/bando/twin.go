@@ -52,13 +52,20 @@ func (c TwinConfig) rules(cat *layers.Catalog) (twin.Rules, error) {
 
 // defaultRules are twin.DefaultRules with the permitted-zone rule on when
 // the catalog has the demo's fishing_zones layer (its zone field names the
-// bands of Decree 26/2019): without a rules file the demo checks the
-// vessels' zones out of the box.
+// bands of Decree 26/2019), and the land rule on when it has the
+// province and its coastline: without a rules file the demo checks the
+// vessels' zones and refuses fixes far inland out of the box.
 func defaultRules(cat *layers.Catalog) twin.Rules {
 	r := twin.DefaultRules()
 	if l, err := cat.Get("fishing_zones"); err == nil && l.FieldIndex("zone") >= 0 {
 		r.Zones.Layer, r.Zones.ClassField = l.ID, "zone"
 		r.Zones.Coastal, r.Zones.Inshore, r.Zones.Offshore = "ven_bo", "long", "khoi"
+	}
+	// The province's land and its coastline say where a vessel cannot be.
+	if _, err := cat.Get("province"); err == nil {
+		if _, err := cat.Get("coastline"); err == nil {
+			r.Land.Layer, r.Land.Coast = "province", "coastline"
+		}
 	}
 	return r
 }
