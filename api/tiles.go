@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"bando/layers"
@@ -37,10 +38,35 @@ func (s *Server) tile(ctx context.Context, r *Request, p layers.Principal, seg [
 	}
 	gz := acceptsEncoding(r, "gzip")
 	resp := tileResponse(r, p, t, gz)
+	resp.Header["Cache-Control"] = s.tileCaching(r, p, ids)
 	if negotiated {
 		resp.Header["Vary"] = hVaryAccept
 	}
 	return resp
+}
+
+// tileCaching is the tile's Cache-Control: a URL whose ?v= is the layers'
+// current version (TileJSON's tile URLs) names one content for good, so it
+// is immutable; a live layer's tile (vessels, vehicles, sensors) changes
+// by the second, so caches revalidate it every time (its ETag makes that a
+// 304); other tiles may be reused for a minute.
+func (s *Server) tileCaching(r *Request, p layers.Principal, ids []string) []string {
+	anon := p.IsAnonymous()
+	pick := func(public, private []string) []string {
+		if anon {
+			return public
+		}
+		return private
+	}
+	if v := r.Query.Get("v"); v != "" && v == strconv.FormatUint(s.cfg.Tiles.Version(ids), 10) {
+		return pick(hPublicPin, hPrivPin)
+	}
+	for _, id := range ids {
+		if l, err := s.cfg.Catalog.Get(id); err == nil && l.Live() {
+			return pick(hPublicLive, hPrivLive)
+		}
+	}
+	return pick(hPublic, hPrivate)
 }
 
 // tileFormat returns the format of the tile at path name: the suffix
@@ -62,6 +88,10 @@ func tileFormat(r *Request, name string) (f tiles.Format, negotiated bool) {
 var (
 	hPublic     = []string{"public, max-age=60"}
 	hPrivate    = []string{"private, max-age=60"}
+	hPublicLive = []string{"public, no-cache"}
+	hPrivLive   = []string{"private, no-cache"}
+	hPublicPin  = []string{"public, max-age=31536000, immutable"}
+	hPrivPin    = []string{"private, max-age=31536000, immutable"}
 	hVary       = []string{"Accept-Encoding, Authorization"}
 	hVaryAccept = []string{"Accept, Accept-Encoding, Authorization"}
 	hMVT        = []string{tiles.MVTMediaType}

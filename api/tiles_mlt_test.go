@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,8 +98,9 @@ func TestTileMLT(t *testing.T) {
 		if err := json.Unmarshal(r.Body, &doc); err != nil || r.Status != 200 {
 			t.Fatalf("TileJSON%s: %d %v", tc.query, r.Status, err)
 		}
-		if len(doc.Tiles) != 1 || !strings.HasSuffix(doc.Tiles[0], "/tiles/pois/{z}/{x}/{y}"+tc.suffix) || doc.Encoding != tc.encoding ||
-			len(doc.Formats["mlt"]) != 1 || !strings.HasSuffix(doc.Formats["mlt"][0], ".mlt") || !strings.HasSuffix(doc.Formats["mvt"][0], ".mvt") {
+		v := "?v=" + strconv.FormatUint(s.cfg.Index.Version("pois"), 10)
+		if len(doc.Tiles) != 1 || !strings.HasSuffix(doc.Tiles[0], "/tiles/pois/{z}/{x}/{y}"+tc.suffix+v) || doc.Encoding != tc.encoding ||
+			len(doc.Formats["mlt"]) != 1 || !strings.HasSuffix(doc.Formats["mlt"][0], ".mlt"+v) || !strings.HasSuffix(doc.Formats["mvt"][0], ".mvt"+v) {
 			t.Errorf("TileJSON%s: tiles %v, encoding %q, formats %v", tc.query, doc.Tiles, doc.Encoding, doc.Formats)
 		}
 	}

@@ -107,6 +107,12 @@ type Layer struct {
 	fieldIndex map[string]int
 }
 
+// Live reports whether the layer holds live objects (vessels, vehicles,
+// sensors) whose features change by the second.
+func (l *Layer) Live() bool {
+	return l.Kind == KindVessel || l.Kind == KindVehicle || l.Kind == KindSensor
+}
+
 // FieldIndex returns the position of the named field in Fields, or -1.
 func (l *Layer) FieldIndex(name string) int {
 	if i, ok := l.fieldIndex[name]; ok {

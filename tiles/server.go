@@ -49,6 +49,10 @@ type Config struct {
 	TileBytes int
 	// TileFeatures is the tile-wide feature budget; 0 means none.
 	TileFeatures int
+	// OnChange, when set, hears every Invalidate with bounds as the tiles
+	// it touched (the tile-invalidation events of /api/stream?topics=tiles),
+	// on the invalidating goroutine: it must be quick.
+	OnChange func(Change)
 }
 
 // withDefaults returns c with zero values replaced by the defaults.
@@ -99,6 +103,7 @@ type Server struct {
 	cache    *cache
 	archives map[string]Archive
 	agg      *aggTiles // H3 and heat tiles, their own cache
+	onChange func(Change)
 }
 
 // New returns a server for the configuration. A configuration that fails
@@ -117,6 +122,7 @@ func New(cfg Config) *Server {
 		cache:    newCache(cfg.CacheBytes, opts),
 		archives: cfg.Archives,
 		agg:      newAggTiles(cfg, opts),
+		onChange: cfg.OnChange,
 	}
 }
 
@@ -263,6 +269,11 @@ func clearance(p layers.Principal) layers.Access {
 func (s *Server) Invalidate(layer string, bounds ...orb.Bound) {
 	s.cache.invalidate(layer, bounds)
 	s.agg.cache.invalidate(layer, bounds)
+	if s.onChange != nil {
+		if c, ok := s.change(layer, bounds); ok {
+			s.onChange(c)
+		}
+	}
 }
 
 // CacheStats returns the cache counters.

@@ -93,13 +93,14 @@ func (s *Server) layerTileJSON(p layers.Principal, l *layers.Layer, baseURL stri
 	b.Max[1] = min(b.Max[1], MaxLatitude)
 	c := b.Center()
 	base := strings.TrimRight(baseURL, "/") + "/tiles/" + l.ID + "/{z}/{x}/{y}"
+	v := versionQuery(s.Version([]string{l.ID}))
 	return TileJSON{
 		TileJSON:    "3.0.0",
 		Name:        either(l.Title.VI, l.Title.EN),
 		Description: either(l.Description.VI, l.Description.EN),
 		Attribution: l.Attribution,
 		Scheme:      "xyz",
-		Tiles:       []string{base + f.Suffix()},
+		Tiles:       []string{base + f.Suffix() + v},
 		MinZoom:     l.Zoom.Min,
 		MaxZoom:     l.Zoom.Max,
 		Bounds:      [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
@@ -114,7 +115,7 @@ func (s *Server) layerTileJSON(p layers.Principal, l *layers.Layer, baseURL stri
 		Buffer:         s.opts.buffer,
 		Extent:         s.opts.extent,
 		Encoding:       f.String(),
-		Formats:        map[string][]string{"mvt": {base + MVT.Suffix()}, "mlt": {base + MLT.Suffix()}},
+		Formats:        map[string][]string{"mvt": {base + MVT.Suffix() + v}, "mlt": {base + MLT.Suffix() + v}},
 		Generalization: s.generalization(p, l),
 	}
 }

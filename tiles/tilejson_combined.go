@@ -59,8 +59,9 @@ func (s *Server) combinedTileJSON(p layers.Principal, ids []string, baseURL stri
 	c := b.Center()
 	out.Center = [3]float64{c[0], c[1], float64(centerZoom(b, layers.Zoom{Min: out.MinZoom, Max: out.MaxZoom}))}
 	base := strings.TrimRight(baseURL, "/") + "/tiles/" + strings.Join(ids, ",") + "/{z}/{x}/{y}"
-	out.Tiles = []string{base + f.Suffix()}
-	out.Formats = map[string][]string{"mvt": {base + MVT.Suffix()}, "mlt": {base + MLT.Suffix()}}
+	v := versionQuery(s.Version(ids))
+	out.Tiles = []string{base + f.Suffix() + v}
+	out.Formats = map[string][]string{"mvt": {base + MVT.Suffix() + v}, "mlt": {base + MLT.Suffix() + v}}
 	doc, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: tilejson %s: %w", strings.Join(ids, ","), err)

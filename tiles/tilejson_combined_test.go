@@ -3,6 +3,7 @@ package tiles
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,7 +37,9 @@ func TestCombinedTileJSON(t *testing.T) {
 	if len(c.VectorLayers) != 2 || c.VectorLayers[0].ID != "communes" || c.VectorLayers[1].ID != "roads" {
 		t.Errorf("vector_layers %+v", c.VectorLayers)
 	}
-	if c.Tiles[0] != "http://x/tiles/communes,roads/{z}/{x}/{y}.mvt" {
+	// The version of a combined URL is the sum of the layers': it grows
+	// when either changes.
+	if v := s.Version([]string{"communes", "roads"}); v < 2 || c.Tiles[0] != fmt.Sprintf("http://x/tiles/communes,roads/{z}/{x}/{y}.mvt?v=%d", v) {
 		t.Errorf("tiles %v", c.Tiles)
 	}
 	if c.MinZoom != min(a.MinZoom, b.MinZoom) || c.MaxZoom != max(a.MaxZoom, b.MaxZoom) {

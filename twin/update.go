@@ -163,7 +163,6 @@ func (u *update) finish(t *Twin, err error) error {
 		if t.cfg.OnMove != nil {
 			t.cfg.OnMove(t.cfg.Layer, u.bounds)
 		}
-		u.events = append(u.events, Event{Topic: TopicTiles, Layer: t.cfg.Layer, Data: tileEvent(t.cfg.Layer, u.bounds)})
 	}
 	t.cfg.Hub.Publish(u.events...)
 	if len(u.alerts) > 0 && t.cfg.Outbox != nil {
@@ -222,18 +221,4 @@ func positionEvent(m *moved) PositionEvent {
 		e.COG = ptr(m.f.COG)
 	}
 	return e
-}
-
-// TileEvent says which part of a layer's tiles changed.
-type TileEvent struct {
-	Layer string     `json:"layer"`
-	BBox  [4]float64 `json:"bbox"`
-}
-
-func tileEvent(layer string, bs []orb.Bound) TileEvent {
-	b := bs[0]
-	for _, c := range bs[1:] {
-		b = b.Union(c)
-	}
-	return TileEvent{Layer: layer, BBox: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}
 }

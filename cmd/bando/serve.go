@@ -135,12 +135,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	// aggregate tiles.
 	queries := query.New(idx, cat, query.Limits{})
 	hexes := hex.NewEngine(hex.Config{})
+	hub := twin.NewHub()
 	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives,
+		OnChange:   func(c tiles.Change) { hub.Publish(twin.Event{Topic: twin.TopicTiles, Layer: c.Layer, Data: c}) },
 		Aggregates: tiles.AggConfig{Queries: queries, Hexes: hexes, MinCount: cfg.AggMinCount, CacheBytes: min(cfg.tileCacheBytes(), 0)}})
 	feed.Subscribe(store.IndexChanges(idx))
 	feed.Subscribe(tileInvalidation(tl))
-	hub := twin.NewHub()
-	feed.Subscribe(tileEvents(hub))
 	tokens, err := api.NewTokens(cfg.Tokens)
 	if err != nil {
 		return err

@@ -132,28 +132,3 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 	}()
 	return tw, func() { cancel(); wg.Wait(); closeSinks() }, nil
 }
-
-// tileEvents tells the stream which parts of which layers changed.
-func tileEvents(hub *twin.Hub) func([]store.Change) {
-	return func(cs []store.Change) {
-		var b orb.Bound
-		first := true
-		for _, c := range cs {
-			for _, nb := range []*orb.Bound{c.Old, c.New} {
-				if nb == nil {
-					continue
-				}
-				if first {
-					b, first = *nb, false
-				} else {
-					b = b.Union(*nb)
-				}
-			}
-		}
-		if first {
-			return
-		}
-		hub.Publish(twin.Event{Topic: twin.TopicTiles, Layer: cs[0].Layer,
-			Data: twin.TileEvent{Layer: cs[0].Layer, BBox: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}})
-	}
-}
