@@ -194,6 +194,9 @@ func TestMetricsNameOnlyPublicLayers(t *testing.T) {
 			t.Fatalf("tile: %d %s", r.Status, r.Body)
 		}
 	}
+	if r := call(s, "GET", "/tiles/pipes/3/4/3.mvt", ops, "", ""); r.Status != 200 {
+		t.Fatalf("pipes tile: %d %s", r.Status, r.Body)
+	}
 	r := call(s, "GET", "/metrics", "", "", "")
 	page := string(r.Body)
 	for _, id := range []string{"pipes", "vault"} {
@@ -202,18 +205,24 @@ func TestMetricsNameOnlyPublicLayers(t *testing.T) {
 		}
 	}
 	for sample, want := range map[string]float64{
-		`bando_ingested_features_total{layer="homes"}`:        1,
-		`bando_ingested_features_total{layer="(non-public)"}`: 3,
-		`bando_layer_features{layer="homes"}`:                 1,
-		`bando_tile_cache_misses_total`:                       1,
-		`bando_tile_cache_hits_total`:                         1,
-		`bando_tile_cache_entries`:                            1,
-		`bando_tile_cache_evictions_total`:                    0,
-		`bando_tile_cache_invalidations_total`:                0,
+		`bando_ingested_features_total{layer="homes"}`:                       1,
+		`bando_ingested_features_total{layer="(non-public)"}`:                3,
+		`bando_layer_features{layer="homes"}`:                                1,
+		`bando_tile_cache_misses_total`:                                      2,
+		`bando_tile_cache_hits_total`:                                        1,
+		`bando_tile_cache_entries`:                                           2,
+		`bando_tile_requests_total{cache="hit",layer="homes",z="3"}`:         1,
+		`bando_tile_requests_total{cache="miss",layer="homes",z="3"}`:        1,
+		`bando_tile_requests_total{cache="miss",layer="(non-public)",z="3"}`: 1,
+		`bando_tile_cache_evictions_total`:                                   0,
+		`bando_tile_cache_invalidations_total`:                               0,
 	} {
 		if got := metricValue(page, sample); got != want {
 			t.Errorf("%s = %v, want %v", sample, got, want)
 		}
+	}
+	if metricValue(page, `bando_tile_bytes_total{layer="homes",z="3"}`) <= 0 || metricValue(page, `bando_tile_encode_seconds_total{layer="homes",z="3"}`) <= 0 {
+		t.Errorf("per-layer tile bytes or encode time not reported")
 	}
 	if metricValue(page, "bando_tile_cache_bytes") <= 0 {
 		t.Errorf("tile cache bytes not reported:\n%s", page)

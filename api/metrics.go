@@ -53,7 +53,7 @@ func newMetrics(cfg Config) *metrics {
 	m.reg.MustRegister(m.requests, m.latency, m.ingest,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	if cfg.Tiles != nil {
-		m.reg.MustRegister(newTileCacheCollector(cfg.Tiles))
+		m.reg.MustRegister(newTileCacheCollector(cfg.Tiles), newTileLayerCollector(cfg.Tiles, cfg.Catalog))
 	}
 	m.reg.MustRegister(cfg.Metrics...)
 	if ie := cfg.Indicators; ie != nil {

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"strconv"
+
+	"bando/layers"
 	"bando/tiles"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,5 +60,60 @@ func (c tileCacheCollector) Collect(ch chan<- prometheus.Metric) {
 	snap := c.tiles.CacheStats()
 	for _, s := range c.stats {
 		ch <- prometheus.MustNewConstMetric(s.desc, s.kind, float64(s.value(snap)))
+	}
+}
+
+// tileLayerCollector exposes the tile figures per layer and zoom: requests
+// by cache outcome, bytes served and encode time. Layers anonymous may not
+// see are summed under one label (layerLabel).
+type tileLayerCollector struct {
+	tiles                  *tiles.Server
+	catalog                *layers.Catalog
+	requests, bytes, nanos *prometheus.Desc
+}
+
+func newTileLayerCollector(ts *tiles.Server, cat *layers.Catalog) tileLayerCollector {
+	lz := []string{"layer", "z"}
+	return tileLayerCollector{tiles: ts, catalog: cat,
+		requests: prometheus.NewDesc("bando_tile_requests_total",
+			"Tile requests per layer and zoom (a combined tile counts for each layer), by cache outcome.",
+			append(lz, "cache"), nil),
+		bytes: prometheus.NewDesc("bando_tile_bytes_total",
+			"Uncompressed bytes of the tiles answered, per layer and zoom.", lz, nil),
+		nanos: prometheus.NewDesc("bando_tile_encode_seconds_total",
+			"Time spent rendering and encoding tiles, per layer and zoom.", lz, nil),
+	}
+}
+
+func (c tileLayerCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.requests
+	ch <- c.bytes
+	ch <- c.nanos
+}
+
+func (c tileLayerCollector) Collect(ch chan<- prometheus.Metric) {
+	type key struct {
+		layer string
+		z     int
+	}
+	sums := map[key]*tiles.ZoomStats{}
+	for _, zs := range c.tiles.LayerStats() {
+		label := nonPublicLabel
+		if l, err := c.catalog.Get(zs.Layer); err == nil {
+			label = layerLabel(l)
+		}
+		k := key{label, zs.Z}
+		if sums[k] == nil {
+			sums[k] = &tiles.ZoomStats{}
+		}
+		s := sums[k]
+		s.Hits, s.Misses, s.Bytes, s.Encode = s.Hits+zs.Hits, s.Misses+zs.Misses, s.Bytes+zs.Bytes, s.Encode+zs.Encode
+	}
+	for k, s := range sums {
+		z := strconv.Itoa(k.z)
+		ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(s.Hits), k.layer, z, "hit")
+		ch <- prometheus.MustNewConstMetric(c.requests, prometheus.CounterValue, float64(s.Misses), k.layer, z, "miss")
+		ch <- prometheus.MustNewConstMetric(c.bytes, prometheus.CounterValue, float64(s.Bytes), k.layer, z)
+		ch <- prometheus.MustNewConstMetric(c.nanos, prometheus.CounterValue, s.Encode.Seconds(), k.layer, z)
 	}
 }

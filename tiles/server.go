@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -104,6 +105,7 @@ type Server struct {
 	archives map[string]Archive
 	agg      *aggTiles // H3 and heat tiles, their own cache
 	onChange func(Change)
+	stats    statsBook
 }
 
 // New returns a server for the configuration. A configuration that fails
@@ -165,9 +167,14 @@ func (s *Server) TileFormat(ctx context.Context, p layers.Principal, f Format, l
 	var kbuf [96]byte
 	key := appendCacheKey(kbuf[:0], p, ls, c, f)
 	if t, ok := s.cache.get(key); ok {
+		s.stats.served(ls, c.Z, true, len(t.Bytes()))
 		return t, nil
 	}
-	return s.render(ctx, p, slices.Clone(ls), c, f, string(key))
+	t, err := s.render(ctx, p, slices.Clone(ls), c, f, string(key))
+	if err == nil {
+		s.stats.served(ls, c.Z, false, len(t.Bytes()))
+	}
+	return t, err
 }
 
 // render renders a tile through the cache, which de-duplicates concurrent
@@ -188,10 +195,12 @@ func (s *Server) render(ctx context.Context, p layers.Principal, ls []*layers.La
 		for i, l := range ls {
 			reqs[i] = layerRequest{layer: l, fields: layers.VisibleFields(p, l)}
 		}
+		start := time.Now()
 		data, err := renderTile(ctx, s.index, reqs, c, s.opts, f)
 		if err != nil {
 			return Tile{}, err
 		}
+		s.stats.encoded(ids, c.Z, time.Since(start))
 		t := newTile(data)
 		t.format = f
 		return withETags(t), nil
