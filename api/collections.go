@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"bando/layers"
 )
@@ -11,6 +12,8 @@ type link struct {
 	Rel   string `json:"rel"`
 	Type  string `json:"type,omitempty"`
 	Title string `json:"title,omitempty"`
+	// Templated marks an href with {placeholders} (OGC API – Tiles).
+	Templated bool `json:"templated,omitempty"`
 }
 
 type extent struct {
@@ -62,6 +65,7 @@ func (s *Server) describe(r *Request, p layers.Principal, l *layers.Layer) colle
 			{Href: base, Rel: "self", Type: "application/json"},
 			{Href: base + "/items", Rel: "items", Type: "application/geo+json"},
 			{Href: r.BaseURL + "/tiles/" + l.ID + ".json", Rel: "tiles", Type: "application/json", Title: "TileJSON"},
+			{Href: base + "/tiles", Rel: relTilesets, Type: "application/json", Title: "Vector tilesets (OGC API – Tiles)"},
 			{Href: base + "/queryables", Rel: relQueryables, Type: mediaJSONSchema, Title: "Queryables"},
 			// The short relation of the Part 3 drafts, which GDAL up to 3.6
 			// looks for to learn which fields it may filter on the server.
@@ -124,6 +128,8 @@ func (s *Server) landing(r *Request) *Response {
 			{Href: r.BaseURL + "/api?f=html", Rel: "service-doc", Type: "text/html", Title: "The API documentation"},
 			{Href: r.BaseURL + "/conformance", Rel: "conformance", Type: "application/json"},
 			{Href: r.BaseURL + "/collections", Rel: "data", Type: "application/json"},
+			{Href: r.BaseURL + "/tiles", Rel: relTilesets, Type: "application/json", Title: "Vector tiles (OGC API – Tiles)"},
+			{Href: r.BaseURL + "/tileMatrixSets", Rel: relTMSs, Type: "application/json"},
 		},
 	}
 	return jsonResponse(http.StatusOK, "application/json", out)
@@ -136,5 +142,5 @@ func (s *Server) conformance(r *Request) *Response {
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 		"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 		"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
-	}, filterConformance...)})
+	}, slices.Concat(filterConformance, tilesConformance)...)})
 }

@@ -28,6 +28,12 @@ var params = map[string]param{
 	"z":            {desc: "Zoom level (WebMercatorQuad)", typ: "integer", min: intp(0), max: intp(24)},
 	"x":            {desc: "Tile column", typ: "integer", min: intp(0)},
 	"y":            {desc: "Tile row", typ: "integer", min: intp(0)},
+	// OGC API – Tiles
+	"tileMatrixSetId": {desc: "A tile matrix set id (WebMercatorQuad)", typ: "string", enum: []string{"WebMercatorQuad"}},
+	"tileMatrix":      {desc: "Zoom level of WebMercatorQuad", typ: "integer", min: intp(0), max: intp(24)},
+	"tileRow":         {desc: "Tile row, from the north", typ: "integer", min: intp(0)},
+	"tileCol":         {desc: "Tile column, from the west", typ: "integer", min: intp(0)},
+	"f#ogctile":       {desc: "Tile format instead of the Accept header: mvt or mlt", typ: "string", enum: []string{"mvt", "mlt"}},
 
 	// OGC API Features
 	"f":           {desc: "Output format, instead of the Accept header (json, html, csv, yaml, points: as the route says)", typ: "string"},

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"slices"
+
+	"bando/layers"
 )
 
 // Media types the table names.
@@ -63,6 +65,27 @@ func routeTable() []route {
 			out: []string{mediaJSONSchema}, serve: func(s *Server, c *routeCall) *Response { return s.queryables(c.r, c.p, c.seg[1]) }},
 		{name: "schema", method: http.MethodGet, path: "/collections/{collectionId}/schema", tag: "features", summary: "The layer's feature schema (JSON Schema)",
 			out: []string{mediaJSONSchema}, serve: func(s *Server, c *routeCall) *Response { return s.schema(c.r, c.p, c.seg[1]) }},
+		{name: "ogc_tilesets", label: "ogc_tiles", method: http.MethodGet, path: "/collections/{collectionId}/tiles", tag: "tiles",
+			summary: "A layer's vector tilesets (OGC API – Tiles)", out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response {
+				l, err := s.layerFor(c.p, c.seg[1])
+				if err != nil {
+					return errorResponse(err)
+				}
+				return s.tilesetsOf(c.r, l.Title.VI, "/collections/"+l.ID+"/tiles")
+			}},
+		{name: "ogc_tileset", label: "ogc_tiles", method: http.MethodGet, path: "/collections/{collectionId}/tiles/{tileMatrixSetId}", tag: "tiles",
+			summary: "A layer's tileset metadata", out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response {
+				l, err := s.layerFor(c.p, c.seg[1])
+				if err != nil {
+					return errorResponse(err)
+				}
+				return s.tileset(c.r, c.p, []*layers.Layer{l}, l.Title.VI, "/collections/"+l.ID+"/tiles", c.seg[3])
+			}},
+		{name: "ogc_tile", label: "ogc_tiles", method: http.MethodGet, path: "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", tag: "tiles",
+			summary: "A layer's tile (row before column), as /tiles/{layer}/{z}/{x}/{y}", query: []string{"f#ogctile", "v"}, out: []string{mMVT, mMLT},
+			serve: func(s *Server, c *routeCall) *Response {
+				return s.ogcTile(c.ctx, c.r, c.p, []string{c.seg[1]}, c.seg[3], c.seg[4], c.seg[5], c.seg[6])
+			}},
 		{name: "item", method: http.MethodGet, path: "/collections/{collectionId}/items/{featureId}", tag: "features", summary: "One feature",
 			query: itemParams, out: []string{mGeoJSON, mHTML}, serve: (*Server).serveItem},
 		{name: "item_replace", method: http.MethodPut, path: "/collections/{collectionId}/items/{featureId}", tag: "features", summary: "Replace one feature (fields the writer may not see keep their values)",
@@ -118,6 +141,25 @@ func routeTable() []route {
 			summary: "Server-sent events: positions, alerts, tiles, wall", query: []string{"topics", "last_event_id"}, out: []string{mSSE},
 			serve: func(s *Server, c *routeCall) *Response { return s.stream(c.r, c.p) }},
 
+		{name: "ogc_tilematrixsets", label: "ogc_tiles", method: http.MethodGet, path: "/tileMatrixSets", tag: "tiles",
+			summary: "Tile matrix sets (OGC API – Tiles): WebMercatorQuad", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.tileMatrixSets(c.r) }},
+		{name: "ogc_tilematrixset", label: "ogc_tiles", method: http.MethodGet, path: "/tileMatrixSets/{tileMatrixSetId}", tag: "tiles",
+			summary: "A tile matrix set's definition (OGC TMS 2.0 JSON)", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.tileMatrixSet(c.r, c.seg[1]) }},
+		{name: "ogc_dataset_tilesets", label: "ogc_tiles", method: http.MethodGet, path: "/tiles", tag: "tiles",
+			summary: "The dataset's vector tilesets (every layer this principal may see)", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.tilesetsOf(c.r, "bando", "/tiles") }},
+		{name: "ogc_dataset_tileset", label: "ogc_tiles", method: http.MethodGet, path: "/tiles/WebMercatorQuad", tag: "tiles",
+			summary: "The dataset tileset's metadata", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response {
+				return s.tileset(c.r, c.p, s.datasetLayers(c.p), "bando", "/tiles", c.seg[1])
+			}},
+		{name: "ogc_dataset_tile", label: "ogc_tiles", method: http.MethodGet, path: "/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}", tag: "tiles",
+			summary: "A tile of every layer this principal may see (row before column)", query: []string{"f#ogctile", "v"}, out: []string{mMVT, mMLT},
+			serve: func(s *Server, c *routeCall) *Response {
+				return s.ogcTile(c.ctx, c.r, c.p, layerIDs(s.datasetLayers(c.p)), c.seg[1], c.seg[2], c.seg[3], c.seg[4])
+			}},
 		{name: "agg_tilejson_h3", label: "tiles", method: http.MethodGet, path: "/tiles/h3/{collectionId}.json", tag: "tiles",
 			summary: "TileJSON of a layer's H3 hexagon tiles", query: []string{"agg"}, out: []string{mJSON}, serve: serveAggTile},
 		{name: "agg_tilejson_heat", label: "tiles", method: http.MethodGet, path: "/tiles/heat/{collectionId}.json", tag: "tiles",
