@@ -39,14 +39,14 @@ func requestFormat(r *Request) (ingest.Format, error) {
 		f, err := ingest.ParseFormat(name)
 		if err != nil {
 			return "", &Error{Status: http.StatusBadRequest, Code: "unknown_format",
-				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv, overpass, shapefile, gpkg, kml or kmz", Err: err}
+				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv, overpass, shapefile, gpkg, kml, kmz or flatgeobuf", Err: err}
 		}
 		return f, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return "", &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Message: "Content-Type is required: application/geo+json, application/x-ndjson, text/csv, application/zip (Shapefile), application/geopackage+sqlite3, application/vnd.google-earth.kml+xml or application/vnd.google-earth.kmz"}
+			Message: "Content-Type is required: application/geo+json, application/x-ndjson, text/csv, application/zip (Shapefile), application/geopackage+sqlite3, application/vnd.google-earth.kml+xml, application/vnd.google-earth.kmz or application/flatgeobuf"}
 	}
 	f, err := ingest.FormatFromContentType(ct)
 	if err != nil {

@@ -41,6 +41,7 @@ const (
 	RuleShapefile   = "shapefile"      // a zip, .shp, .shx or .dbf that does not read
 	RuleGeoPackage  = "gpkg"           // a GeoPackage, table or geometry blob that does not read
 	RuleKML         = "kml"            // a KML or KMZ document that does not read
+	RuleFlatGeobuf  = "flatgeobuf"     // a FlatGeobuf header or feature that does not read
 	RuleCRS         = "crs"            // a coordinate system that cannot be transformed to WGS84
 )
 
@@ -143,7 +144,7 @@ func (e *Error) Malformed() bool {
 		if p.Index < 0 {
 			switch p.Rule {
 			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat,
-				RuleShapefile, RuleGeoPackage, RuleCRS:
+				RuleShapefile, RuleGeoPackage, RuleFlatGeobuf, RuleCRS:
 				return true
 			}
 		}

@@ -31,7 +31,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.layer, "layer", "", "target layer id (required)")
-	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv, overpass, shapefile (.zip) or gpkg (default: from the file name)")
+	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv, overpass, shapefile (.zip), gpkg, kml, kmz or flatgeobuf (.fgb) (default: from the file name)")
 	fs.StringVar(&f.data, "data", "./var", "data directory to write into (the server must not be running on it)")
 	fs.StringVar(&f.url, "url", "", "post to a running bando at this base URL instead of opening --data")
 	fs.StringVar(&f.token, "token", os.Getenv("BANDO_TOKEN"), "bearer token for --url (env BANDO_TOKEN)")
@@ -170,6 +170,8 @@ func ingestHTTP(ctx context.Context, f ingestFlags, path string) (any, error) {
 var contentTypes = map[ingest.Format]string{
 	"geojson": "application/geo+json", "ndjson": "application/x-ndjson", "csv": "text/csv",
 	ingest.Shapefile: "application/zip", ingest.GeoPackage: "application/geopackage+sqlite3",
+	ingest.FlatGeobuf: "application/flatgeobuf", ingest.KML: "application/vnd.google-earth.kml+xml",
+	ingest.KMZ: "application/vnd.google-earth.kmz",
 }
 
 func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []byte) (json.RawMessage, error) {
