@@ -10,6 +10,7 @@ import (
 
 	"bando/crs"
 	"bando/ingest"
+	"bando/ingest/admincode"
 	"bando/layers"
 )
 
@@ -66,7 +67,12 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 		return errorResponse(err)
 	}
 	opt := ingest.Options{Partial: r.Query.Get("partial") == "true",
-		Encoding: r.Query.Get("encoding"), Table: r.Query.Get("table")}
+		Encoding: r.Query.Get("encoding"), Table: r.Query.Get("table"), AdminField: r.Query.Get("admin_field")}
+	if opt.AdminField != "" {
+		if opt.AdminCodes, err = admincode.Default(); err != nil {
+			return errorResponse(err)
+		}
+	}
 	if name := r.Query.Get("crs"); name != "" {
 		if opt.CRS, err = crs.Parse(name); err != nil {
 			return errorResponse(&Error{Status: http.StatusBadRequest, Code: "unknown_crs",

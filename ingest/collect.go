@@ -21,6 +21,7 @@ type item struct {
 	probs       []Problem
 	repairs     []Repair
 	dropped     []Problem
+	admin       *adminOutcome // what Options.AdminField conversion did
 }
 
 func (it *item) problem(field, rule, msg string) {
@@ -170,7 +171,7 @@ func (c *collector) overLimit() bool {
 // *Error when the input is refused.
 func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped,
-		Total: c.total, CRS: c.crsName, Encoding: c.encoding, Notes: c.notes}
+		Total: c.total, CRS: c.crsName, Encoding: c.encoding, Notes: c.notes, Admin: c.adminReport()}
 	for n := range c.ignored.m {
 		rep.IgnoredFields = append(rep.IgnoredFields, n)
 	}

@@ -69,6 +69,10 @@ type Options struct {
 	// Table is the GeoPackage feature table (or the Shapefile in a zip
 	// holding several) to read; "" reads them all.
 	Table string
+	// AdminField names a field holding pre-2025 commune codes, converted to
+	// 2025 codes with AdminCodes (Report.Admin says how); "" converts none.
+	AdminField string
+	AdminCodes AdminCodes
 	// Progress, when set, is called every few thousand records of a
 	// Shapefile or GeoPackage with the records read and the total.
 	Progress func(read, total int)
@@ -103,6 +107,10 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	}
 	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
+	if msg := c.planAdmin(); msg != "" {
+		c.fatal(-1, 0, RuleAdmin, msg)
+		return c.finish()
+	}
 	if format == Shapefile || format == GeoPackage || format == KMZ {
 		if err := readArchive(c, format, r); err != nil {
 			return nil, nil, err

@@ -42,6 +42,7 @@ const (
 	RuleGeoPackage  = "gpkg"           // a GeoPackage, table or geometry blob that does not read
 	RuleKML         = "kml"            // a KML or KMZ document that does not read
 	RuleFlatGeobuf  = "flatgeobuf"     // a FlatGeobuf header or feature that does not read
+	RuleAdmin       = "admin-code"     // an admin field that cannot be converted
 	RuleCRS         = "crs"            // a coordinate system that cannot be transformed to WGS84
 )
 
@@ -144,7 +145,7 @@ func (e *Error) Malformed() bool {
 		if p.Index < 0 {
 			switch p.Rule {
 			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat,
-				RuleShapefile, RuleGeoPackage, RuleFlatGeobuf, RuleCRS:
+				RuleShapefile, RuleGeoPackage, RuleFlatGeobuf, RuleCRS, RuleAdmin:
 				return true
 			}
 		}
@@ -215,4 +216,6 @@ type Report struct {
 	// Notes say what was assumed or dropped on the way (Z and M values, a
 	// CRS recognised by name, the tables read), once each.
 	Notes []string `json:"notes,omitempty"`
+	// Admin says how Options.AdminField's old commune codes were converted.
+	Admin *AdminReport `json:"admin,omitempty"`
 }

@@ -17,12 +17,13 @@ import (
 
 	"bando/crs"
 	"bando/ingest"
+	"bando/ingest/admincode"
 	"bando/store"
 )
 
 type ingestFlags struct {
 	layer, format, data, url, token, config string
-	crs, encoding, table                    string
+	crs, encoding, table, adminField        string
 	partial                                 bool
 }
 
@@ -40,6 +41,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.crs, "crs", "", "coordinate system of a Shapefile or GeoPackage without one (or to override it): EPSG:n, VN2000:TM3:<meridian>, VN2000:<province>")
 	fs.StringVar(&f.encoding, "encoding", "", "text encoding of a Shapefile's DBF: utf-8, cp1258, cp1252, tcvn3, vni (default: the .cpg, else detected)")
 	fs.StringVar(&f.table, "table", "", "the GeoPackage feature table (or the shapefile of a zip) to read (default: all)")
+	fs.StringVar(&f.adminField, "admin-field", "", "a field holding pre-2025 commune codes, converted to 2025 codes (split communes placed by their geometry)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +87,11 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writ
 		dir = "."
 	}
 	opt := ingest.Options{Partial: f.partial, Limits: cfg.localLimits(), Encoding: f.encoding, Table: f.table}
+	if opt.AdminField = f.adminField; opt.AdminField != "" {
+		if opt.AdminCodes, err = admincode.Default(); err != nil {
+			return nil, err
+		}
+	}
 	if f.crs != "" {
 		if opt.CRS, err = crs.Parse(f.crs); err != nil {
 			return nil, err
@@ -179,7 +186,7 @@ func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []
 	if f.partial {
 		u += "&partial=true"
 	}
-	for k, v := range map[string]string{"crs": f.crs, "encoding": f.encoding, "table": f.table} {
+	for k, v := range map[string]string{"crs": f.crs, "encoding": f.encoding, "table": f.table, "admin_field": f.adminField} {
 		if v != "" {
 			u += "&" + k + "=" + url.QueryEscape(v)
 		}
