@@ -1,7 +1,7 @@
 package admincode
 
 import (
-		"errors"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
