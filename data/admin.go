@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-//go:embed admin/communes_2025_crosswalk.csv.gz
+//go:embed admin/communes_2025_crosswalk.csv.gz admin/provinces_2025_crosswalk.csv
 var admin embed.FS
 
 // CommuneCrosswalk returns the pre-2025 → 2025 commune code crosswalk as
@@ -32,3 +32,13 @@ func CommuneCrosswalk() (io.ReadCloser, error) {
 // CommunesFile is the demo file of the 2025 commune polygons (the
 // communes layer of the demo catalog), relative to Demo().
 const CommunesFile = "communes.geojson.gz"
+
+// ProvinceCrosswalk returns the pre-2025 → 2025 province crosswalk as CSV
+// (old,new,type,old_name), from the same source as CommuneCrosswalk.
+func ProvinceCrosswalk() ([]byte, error) {
+	b, err := admin.ReadFile("admin/provinces_2025_crosswalk.csv")
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	return b, nil
+}
