@@ -145,7 +145,7 @@ func readFGBFeatures(c *collector, r *bufio.Reader, h *fgbHeader, sys *crs.CRS) 
 			return nil
 		}
 		c.addRow(plan, file, rec, vals, f.geom, f.gpr, sys)
-		c.progress(len(c.items), c.total)
+		c.progress(c.count(), c.total)
 	}
 	if h.count != 0 && uint64(rec) != h.count {
 		c.fatalIn(file, rec, RuleFlatGeobuf, fmt.Sprintf("the header says %d features, the file holds %d (truncated?)", h.count, rec))

@@ -48,6 +48,13 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.layer == "" || fs.NArg() == 0 {
 		return fmt.Errorf("ingest: need --layer and at least one file")
 	}
+	if path := os.Getenv("BANDO_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	for _, path := range fs.Args() {
