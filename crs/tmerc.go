@@ -17,7 +17,7 @@ type tmerc struct {
 	A                float64 // rectifying radius a/(1+n)·(1 + n²/4 + n⁴/64 + n⁶/256)
 	alpha, beta      [6]float64
 	cgb              [6]float64 // conformal → geodetic latitude series
-	xi0              float64 // ξ of the latitude of origin
+	xi0              float64    // ξ of the latitude of origin
 }
 
 func newTmerc(ell ellipsoid, lat0, lon0, k0, fe, fn float64) *tmerc {
