@@ -93,6 +93,15 @@ bench-core: build
 bench-tiles: build
 	$(GO) run ./cmd/benchcore -suite tiles -bin $(BIN) -out var/bench-tiles.md $(BENCH_TILES_FLAGS)
 
+# Issue 11's bulk load: a seeded synthetic 1,000,000-parcel Shapefile in
+# VN-2000 TM-3 (written by ogr2ogr, not timed), loaded durably by
+# `bando ingest` into a fresh data directory and by ogr2ogr into PostGIS
+# (PG_USE_COPY=YES) on the same machine; features/s and the ratio.
+# BENCH_INGEST_FLAGS=-quick for 100,000 parcels.
+.PHONY: bench-ingest
+bench-ingest: build
+	$(GO) run ./cmd/benchingest -bin $(BIN) $(BENCH_INGEST_FLAGS)
+
 FUZZTIME ?= 30s
 fuzz:
 	@for p in ingest ingest/feeds tiles tiles/archive store spatial spatial/query spatial/hex api layers data/gen; do \

@@ -10,6 +10,7 @@ import (
 
 	"bando/crs"
 	"bando/ingest"
+	"bando/ingest/admincode"
 	"bando/layers"
 )
 
@@ -39,14 +40,14 @@ func requestFormat(r *Request) (ingest.Format, error) {
 		f, err := ingest.ParseFormat(name)
 		if err != nil {
 			return "", &Error{Status: http.StatusBadRequest, Code: "unknown_format",
-				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv, overpass, shapefile, gpkg, kml or kmz", Err: err}
+				Message: "unknown format " + quote(ingest.Excerpt(name)) + "; use geojson, ndjson, csv, overpass, shapefile, gpkg, kml, kmz or flatgeobuf", Err: err}
 		}
 		return f, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return "", &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Message: "Content-Type is required: application/geo+json, application/x-ndjson, text/csv, application/zip (Shapefile), application/geopackage+sqlite3, application/vnd.google-earth.kml+xml or application/vnd.google-earth.kmz"}
+			Message: "Content-Type is required: application/geo+json, application/x-ndjson, text/csv, application/zip (Shapefile), application/geopackage+sqlite3, application/vnd.google-earth.kml+xml, application/vnd.google-earth.kmz or application/flatgeobuf"}
 	}
 	f, err := ingest.FormatFromContentType(ct)
 	if err != nil {
@@ -66,7 +67,12 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 		return errorResponse(err)
 	}
 	opt := ingest.Options{Partial: r.Query.Get("partial") == "true",
-		Encoding: r.Query.Get("encoding"), Table: r.Query.Get("table")}
+		Encoding: r.Query.Get("encoding"), Table: r.Query.Get("table"), AdminField: r.Query.Get("admin_field")}
+	if opt.AdminField != "" {
+		if opt.AdminCodes, err = admincode.Default(); err != nil {
+			return errorResponse(err)
+		}
+	}
 	if name := r.Query.Get("crs"); name != "" {
 		if opt.CRS, err = crs.Parse(name); err != nil {
 			return errorResponse(&Error{Status: http.StatusBadRequest, Code: "unknown_crs",

@@ -49,12 +49,13 @@ var params = map[string]param{
 	"filter-crs":  {desc: "CRS of the filter's geometries (an OGC URI from the collection's crs)", typ: "string"},
 
 	// writes
-	"format":  {desc: "Input format, instead of Content-Type", typ: "string", enum: []string{"geojson", "ndjson", "csv", "overpass", "shapefile", "gpkg", "kml", "kmz"}},
+	"format":  {desc: "Input format, instead of Content-Type", typ: "string", enum: []string{"geojson", "ndjson", "csv", "overpass", "shapefile", "gpkg", "kml", "kmz", "flatgeobuf"}},
 	"partial": {desc: "true: store the valid features and report the bad ones, instead of refusing the whole request", typ: "boolean"},
 	"crs": {desc: "Reads: the CRS of the answer (an OGC URI: CRS84, EPSG 4326, 3857, 4756, 3405, 3406, 32648, 32649, the VN-2000 TM-3 zones; see the collection's crs). " +
 		"Writes: the CRS of the input when the file does not say (EPSG:4756, EPSG:3405, VN2000:TM3:105.75, …)", typ: "string"},
-	"encoding": {desc: "Text encoding of a Shapefile's DBF (utf-8, cp1258, tcvn3, vni); detected when absent", typ: "string"},
-	"table":    {desc: "The GeoPackage feature table to read (all when absent)", typ: "string"},
+	"encoding":    {desc: "Text encoding of a Shapefile's DBF (utf-8, cp1258, tcvn3, vni); detected when absent", typ: "string"},
+	"table":       {desc: "The GeoPackage feature table to read (all when absent)", typ: "string"},
+	"admin_field": {desc: "A field holding pre-2025 commune codes, converted to 2025 codes (split communes placed by their geometry; report under admin)", typ: "string"},
 
 	// map questions
 	"layer":       {desc: "The layer asked", typ: "string"},

@@ -60,7 +60,11 @@ func (e ellipsoid) toGeocentric(lon, lat, h float64) (x, y, z float64) {
 func (e ellipsoid) fromGeocentric(x, y, z float64) (lon, lat, h float64) {
 	e2 := (2 - 1/e.invF) / e.invF
 	p := math.Hypot(x, y)
-	phi := math.Atan2(z, p*(1-e2))
+	// Start from Bowring's (1976) closed form, within 1e-10 rad near the
+	// surface: the iteration then stops after one or two steps.
+	b := e.a * math.Sqrt(1-e2)
+	su, cu := math.Sincos(math.Atan2(z*e.a, p*b))
+	phi := math.Atan2(z+e2/(1-e2)*b*su*su*su, p-e2*e.a*cu*cu*cu)
 	var n float64
 	for range 10 {
 		sp := math.Sin(phi)

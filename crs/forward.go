@@ -83,8 +83,17 @@ func (c *CRS) TransformFrom(g orb.Geometry, swap bool) orb.Geometry {
 // eachPoint replaces every position of g by fn's, in place.
 func eachPoint(g orb.Geometry, fn func(orb.Point) orb.Point) orb.Geometry {
 	pts := func(ps []orb.Point) {
-		for i, p := range ps {
+		// A closed ring's last position is its first: transformed once
+		// (fn is a pure function of the point).
+		n := len(ps)
+		if n > 1 && ps[0] == ps[n-1] {
+			n--
+		}
+		for i, p := range ps[:n] {
 			ps[i] = fn(p)
+		}
+		if n < len(ps) {
+			ps[n] = ps[0]
 		}
 	}
 	switch g := g.(type) {

@@ -28,8 +28,12 @@ func m(d, min int) float64 { return float64(d) + float64(min)/60 }
 // of Lai Châu into Lai Châu and Điện Biên, of Đắk Lắk into Đắk Lắk and Đắk
 // Nông, and of Cần Thơ into Cần Thơ and Hậu Giang, each keeping the
 // meridian of its parent. Transcribed from the appendix as it is
-// reproduced in the circular's published text; the merger should check a
-// changed value against the gazette.
+// reproduced in the circular's published text, and checked value by value
+// (TestMeridiansAgainstEPSG) against the EPSG dataset as PROJ ships it
+// (proj.db of Debian's proj-data 9.1): each "VN-2000 / TM-3 …" CRS there
+// (EPSG:9205–9218, 5899, and 5897/5898 for 105°00' and 108°00') names in
+// its area of use the provinces whose zone it is; all 64 agree.
+// ../shared/data holds no meridian table to check against.
 var pre2025 = map[string]float64{
 	"Lai Châu": m(103, 0), "Điện Biên": m(103, 0), "Sơn La": m(104, 0),
 	"Lào Cai": m(104, 45), "Yên Bái": m(104, 45), "Hà Giang": m(105, 30),
@@ -59,9 +63,14 @@ var pre2025 = map[string]float64{
 // 202/2025/QH15 (in force 1 July 2025) with the pre-2025 provinces merged
 // into each; the first listed is the one whose code the new province keeps
 // (its administrative centre), and the new province takes its meridian. No
-// circular has yet set meridians for the merged provinces, so this is a
-// convention of bando, stated in the README: data made in another part of
-// a merged province names that part (VN2000:Quảng Nam) or its meridian.
+// circular has yet set meridians for the merged provinces (and EPSG has no
+// zones for them), so this is a convention of bando, stated in the README:
+// data made in another part of a merged province names that part
+// (VN2000:Quảng Nam) or its meridian. Codes, the provinces merged and the
+// one whose code each keeps are checked (TestProvinces2025AgainstCrosswalk)
+// against the province level of the dvhcvn/20250701 crosswalk
+// (../shared/data/admin/dvhcvn_20250701_merges.json, copied to
+// data/admin/provinces_2025_crosswalk.csv): all 34 agree.
 var provinces2025 = []struct {
 	code, name string
 	was        []string

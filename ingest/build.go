@@ -49,6 +49,9 @@ func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals
 	for i := range it.dropped {
 		it.dropped[i].ID = id
 	}
+	if sch.admin != nil {
+		sch.admin.apply(it, vals, g)
+	}
 	if len(it.probs) > 0 {
 		return
 	}

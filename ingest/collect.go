@@ -21,6 +21,7 @@ type item struct {
 	probs       []Problem
 	repairs     []Repair
 	dropped     []Problem
+	admin       *adminOutcome // what Options.AdminField conversion did
 }
 
 func (it *item) problem(field, rule, msg string) {
@@ -45,7 +46,8 @@ type collector struct {
 	fatals  []Problem
 	ignored nameSet
 	skipped map[string]int
-	stopped bool // MaxFeatures reached
+	stopped bool     // MaxFeatures reached
+	rows    *rowPipe // builds table rows on several goroutines; nil: inline
 	// For Report.Total, CRS, Encoding and Notes (archive formats).
 	total    int
 	crsName  string
@@ -75,7 +77,7 @@ func (c *collector) fatalIn(file string, record int, rule, msg string) {
 // full reports whether another feature would exceed MaxFeatures; the first
 // time it is true it records the too-many problem.
 func (c *collector) full() bool {
-	if len(c.items) < c.opt.Limits.MaxFeatures {
+	if c.count() < c.opt.Limits.MaxFeatures {
 		return false
 	}
 	if !c.stopped {
@@ -169,8 +171,9 @@ func (c *collector) overLimit() bool {
 // finish builds the result: the accepted features, the report, and an
 // *Error when the input is refused.
 func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
+	c.drain()
 	rep := &Report{Format: string(c.format), Layer: c.layer.ID, Read: len(c.items), Skipped: c.skipped,
-		Total: c.total, CRS: c.crsName, Encoding: c.encoding, Notes: c.notes}
+		Total: c.total, CRS: c.crsName, Encoding: c.encoding, Notes: c.notes, Admin: c.adminReport()}
 	for n := range c.ignored.m {
 		rep.IgnoredFields = append(rep.IgnoredFields, n)
 	}

@@ -20,6 +20,9 @@ func TestFormatFromContentType(t *testing.T) {
 		{"text/csv; charset=utf-8", CSV},
 		{"application/vnd.osm.overpass+json", Overpass},
 		{"application/json; format=overpass", Overpass},
+		{"application/flatgeobuf", FlatGeobuf},
+		{"application/geopackage+sqlite3", GeoPackage},
+		{"application/octet-stream; format=fgb", FlatGeobuf},
 		{"text/plain", ""},
 		{"", ""},
 	}
@@ -45,6 +48,8 @@ func TestFormatFromPath(t *testing.T) {
 		{"hcmc.osm.json", Overpass},
 		{"hcmc.overpass.json.gz", Overpass},
 		{"x.shp", ""},
+		{"parcels.FGB", FlatGeobuf},
+		{"x.kmz", KMZ},
 	}
 	for _, tt := range tests {
 		got, err := FormatFromPath(tt.path)

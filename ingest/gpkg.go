@@ -197,7 +197,7 @@ func readGpkgTable(ctx context.Context, c *collector, db *sql.DB, t gpkgTable, p
 			gpr = gprob(RuleGeoPackage, "geometry column holds a %T, not a blob", blob)
 		}
 		c.addRow(plan, t.name, int(fid), vals, g, gpr, sys)
-		c.progress(len(c.items), c.total)
+		c.progress(c.count(), c.total)
 	}
 	if err := rows.Err(); err != nil {
 		c.fatalIn(t.name, 0, RuleGeoPackage, err.Error())

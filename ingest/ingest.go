@@ -40,6 +40,8 @@ const (
 	// KML is an OGC KML 2.2 document; KMZ a zip holding one.
 	KML Format = "kml"
 	KMZ Format = "kmz"
+	// FlatGeobuf is a FlatGeobuf file (version 3), read as a stream.
+	FlatGeobuf Format = "flatgeobuf"
 )
 
 // Options tune Prepare.
@@ -67,6 +69,10 @@ type Options struct {
 	// Table is the GeoPackage feature table (or the Shapefile in a zip
 	// holding several) to read; "" reads them all.
 	Table string
+	// AdminField names a field holding pre-2025 commune codes, converted to
+	// 2025 codes with AdminCodes (Report.Admin says how); "" converts none.
+	AdminField string
+	AdminCodes AdminCodes
 	// Progress, when set, is called every few thousand records of a
 	// Shapefile or GeoPackage with the records read and the total.
 	Progress func(read, total int)
@@ -101,6 +107,10 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	}
 	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
+	if msg := c.planAdmin(); msg != "" {
+		c.fatal(-1, 0, RuleAdmin, msg)
+		return c.finish()
+	}
 	if format == Shapefile || format == GeoPackage || format == KMZ {
 		if err := readArchive(c, format, r); err != nil {
 			return nil, nil, err
@@ -128,6 +138,8 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 		err = readOverpass(c, br)
 	case KML:
 		err = readKML(c, br)
+	case FlatGeobuf:
+		err = readFlatGeobuf(c, br)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -263,12 +275,15 @@ func FormatFromContentType(ct string) (Format, error) {
 		return KML, nil
 	case "application/vnd.google-earth.kmz":
 		return KMZ, nil
+	case "application/flatgeobuf", "application/x-flatgeobuf":
+		return FlatGeobuf, nil
 	}
 	return "", fmt.Errorf("%w %s", ErrUnsupportedType, quoteExcerpt(mt))
 }
 
 // ParseFormat reads a format name as given in an API ?format= parameter
-// or a CLI flag: geojson, ndjson (geojsonl, geojsonseq), csv, overpass (osm).
+// or a CLI flag: geojson, ndjson (geojsonl, geojsonseq), csv, overpass (osm),
+// shapefile (shp, zip), gpkg, kml, kmz, flatgeobuf (fgb).
 func ParseFormat(name string) (Format, error) { return parseFormatName(name) }
 
 func parseFormatName(name string) (Format, error) {
@@ -289,8 +304,10 @@ func parseFormatName(name string) (Format, error) {
 		return KML, nil
 	case "kmz":
 		return KMZ, nil
+	case "flatgeobuf", "fgb":
+		return FlatGeobuf, nil
 	}
-	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv, overpass, shapefile, gpkg, kml or kmz", ErrUnknownFormat, quoteExcerpt(name))
+	return "", fmt.Errorf("%w %s: want geojson, ndjson, csv, overpass, shapefile, gpkg, kml, kmz or flatgeobuf", ErrUnknownFormat, quoteExcerpt(name))
 }
 
 // FormatFromPath picks a format from a file name. A ".gz" suffix is looked
@@ -316,6 +333,8 @@ func FormatFromPath(path string) (Format, error) {
 		return KML, nil
 	case strings.HasSuffix(name, ".kmz"):
 		return KMZ, nil
+	case strings.HasSuffix(name, ".fgb"):
+		return FlatGeobuf, nil
 	}
 	return "", fmt.Errorf("ingest: cannot tell the format of %s from its name", quoteExcerpt(path))
 }

@@ -41,6 +41,8 @@ const (
 	RuleShapefile   = "shapefile"      // a zip, .shp, .shx or .dbf that does not read
 	RuleGeoPackage  = "gpkg"           // a GeoPackage, table or geometry blob that does not read
 	RuleKML         = "kml"            // a KML or KMZ document that does not read
+	RuleFlatGeobuf  = "flatgeobuf"     // a FlatGeobuf header or feature that does not read
+	RuleAdmin       = "admin-code"     // an admin field that cannot be converted
 	RuleCRS         = "crs"            // a coordinate system that cannot be transformed to WGS84
 )
 
@@ -143,7 +145,7 @@ func (e *Error) Malformed() bool {
 		if p.Index < 0 {
 			switch p.Rule {
 			case RuleJSON, RuleCSV, RuleGzip, RuleOverpass, RuleEncoding, RuleFormat,
-				RuleShapefile, RuleGeoPackage, RuleCRS:
+				RuleShapefile, RuleGeoPackage, RuleFlatGeobuf, RuleCRS, RuleAdmin:
 				return true
 			}
 		}
@@ -214,4 +216,6 @@ type Report struct {
 	// Notes say what was assumed or dropped on the way (Z and M values, a
 	// CRS recognised by name, the tables read), once each.
 	Notes []string `json:"notes,omitempty"`
+	// Admin says how Options.AdminField's old commune codes were converted.
+	Admin *AdminReport `json:"admin,omitempty"`
 }

@@ -19,6 +19,7 @@ type schema struct {
 	byKey   map[string]slot
 	idField string
 	lim     Limits // resolved
+	admin   *adminPlan
 }
 
 // slot is where an input key lands: a field, reached by its own name or by

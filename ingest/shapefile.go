@@ -253,7 +253,7 @@ func readShpRecords(c *collector, f *zip.File, r *bufio.Reader, dbf *dbfReader, 
 			return nil
 		}
 		c.addRow(plan, f.Name, rec, vals, g, gpr, sys)
-		c.progress(len(c.items), c.total)
+		c.progress(c.count(), c.total)
 	}
 	if dbf != nil && dbf.n > 0 {
 		var one [1]byte

@@ -50,7 +50,22 @@ func planTable(c *collector, names []string) *tablePlan {
 // values (string, int64, float64, bool or nil), g its geometry in sys,
 // transformed here to WGS84.
 func (c *collector) addRow(p *tablePlan, file string, record int, vals []any, g orb.Geometry, gpr *gproblem, sys *crs.CRS) {
-	it := item{index: len(c.items), file: file, record: record}
+	j := rowJob{p: p, file: file, record: record, index: c.count(), vals: vals, g: g, gpr: gpr, sys: sys}
+	if c.rows == nil && c.total >= pipeMinRows && pipeWorkers() > 1 {
+		c.rows = newRowPipe(c, pipeWorkers())
+	}
+	if c.rows != nil {
+		c.rows.push(j)
+		return
+	}
+	c.add(c.row(&j))
+}
+
+// row builds the item of a record. It reads only the schema, so that the
+// row pipeline runs it on several goroutines.
+func (c *collector) row(j *rowJob) item {
+	p, file, record, vals, g, gpr, sys := j.p, j.file, j.record, j.vals, j.g, j.gpr, j.sys
+	it := item{index: j.index, file: file, record: record}
 	id := p.prefix + strconv.Itoa(record)
 	if p.id >= 0 && p.id < len(vals) {
 		switch v := vals[p.id].(type) {
@@ -87,7 +102,7 @@ func (c *collector) addRow(p *tablePlan, file string, record int, vals []any, g 
 		g = sys.Transform(g)
 	}
 	build(&it, c.sch, id, g, gpr, pr.vals)
-	c.add(it)
+	return it
 }
 
 // convertValue converts a typed column value to a field's type: text as

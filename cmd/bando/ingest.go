@@ -17,12 +17,13 @@ import (
 
 	"bando/crs"
 	"bando/ingest"
+	"bando/ingest/admincode"
 	"bando/store"
 )
 
 type ingestFlags struct {
 	layer, format, data, url, token, config string
-	crs, encoding, table                    string
+	crs, encoding, table, adminField        string
 	partial                                 bool
 }
 
@@ -31,7 +32,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.layer, "layer", "", "target layer id (required)")
-	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv, overpass, shapefile (.zip) or gpkg (default: from the file name)")
+	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv, overpass, shapefile (.zip), gpkg, kml, kmz or flatgeobuf (.fgb) (default: from the file name)")
 	fs.StringVar(&f.data, "data", "./var", "data directory to write into (the server must not be running on it)")
 	fs.StringVar(&f.url, "url", "", "post to a running bando at this base URL instead of opening --data")
 	fs.StringVar(&f.token, "token", os.Getenv("BANDO_TOKEN"), "bearer token for --url (env BANDO_TOKEN)")
@@ -40,11 +41,19 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.crs, "crs", "", "coordinate system of a Shapefile or GeoPackage without one (or to override it): EPSG:n, VN2000:TM3:<meridian>, VN2000:<province>")
 	fs.StringVar(&f.encoding, "encoding", "", "text encoding of a Shapefile's DBF: utf-8, cp1258, cp1252, tcvn3, vni (default: the .cpg, else detected)")
 	fs.StringVar(&f.table, "table", "", "the GeoPackage feature table (or the shapefile of a zip) to read (default: all)")
+	fs.StringVar(&f.adminField, "admin-field", "", "a field holding pre-2025 commune codes, converted to 2025 codes (split communes placed by their geometry)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if f.layer == "" || fs.NArg() == 0 {
 		return fmt.Errorf("ingest: need --layer and at least one file")
+	}
+	if path := os.Getenv("BANDO_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
@@ -85,6 +94,11 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writ
 		dir = "."
 	}
 	opt := ingest.Options{Partial: f.partial, Limits: cfg.localLimits(), Encoding: f.encoding, Table: f.table}
+	if opt.AdminField = f.adminField; opt.AdminField != "" {
+		if opt.AdminCodes, err = admincode.Default(); err != nil {
+			return nil, err
+		}
+	}
 	if f.crs != "" {
 		if opt.CRS, err = crs.Parse(f.crs); err != nil {
 			return nil, err
@@ -170,6 +184,8 @@ func ingestHTTP(ctx context.Context, f ingestFlags, path string) (any, error) {
 var contentTypes = map[ingest.Format]string{
 	"geojson": "application/geo+json", "ndjson": "application/x-ndjson", "csv": "text/csv",
 	ingest.Shapefile: "application/zip", ingest.GeoPackage: "application/geopackage+sqlite3",
+	ingest.FlatGeobuf: "application/flatgeobuf", ingest.KML: "application/vnd.google-earth.kml+xml",
+	ingest.KMZ: "application/vnd.google-earth.kmz",
 }
 
 func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []byte) (json.RawMessage, error) {
@@ -177,7 +193,7 @@ func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []
 	if f.partial {
 		u += "&partial=true"
 	}
-	for k, v := range map[string]string{"crs": f.crs, "encoding": f.encoding, "table": f.table} {
+	for k, v := range map[string]string{"crs": f.crs, "encoding": f.encoding, "table": f.table, "admin_field": f.adminField} {
 		if v != "" {
 			u += "&" + k + "=" + url.QueryEscape(v)
 		}
