@@ -57,11 +57,12 @@ func (c *Catalog) Set(n *Catalog, version uint64) {
 }
 
 // ParseEntry reads one layer's catalog entry, in JSON or in YAML (the keys
-// of a `layers:` item of the YAML catalog), and validates it. Unknown keys
+// of a `layers:` item of the YAML catalog), and validates it; an entry
+// without an id takes id. Unknown keys
 // are refused: a misspelt key must not be silently dropped. The keys that
 // name files on the server (demo, archive) are refused too: an entry that
 // arrives over the network may not point the server at its own files.
-func ParseEntry(b []byte) (*Layer, error) {
+func ParseEntry(b []byte, id string) (*Layer, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrMalformedEntry)
 	}
@@ -74,6 +75,9 @@ func ParseEntry(b []byte) (*Layer, error) {
 	var extra any
 	if err := dec.Decode(&extra); err == nil {
 		return nil, fmt.Errorf("%w: more than one document", ErrMalformedEntry)
+	}
+	if l.ID == "" {
+		l.ID = id
 	}
 	if l.Demo != "" || l.Archive != "" {
 		return nil, fmt.Errorf("layers: layer %q: demo and archive name server files and may only be set in the config file", l.ID)
