@@ -29,6 +29,9 @@ var params = map[string]param{
 	"x":            {desc: "Tile column", typ: "integer", min: intp(0)},
 	"y":            {desc: "Tile row", typ: "integer", min: intp(0)},
 
+	// catalog management
+	"purge": {desc: "Retire a layer that holds features, deleting them (default false: refused)", typ: "boolean"},
+
 	// OGC API Features
 	"f":           {desc: "Output format, instead of the Accept header (json, html, csv, yaml, points: as the route says)", typ: "string"},
 	"limit":       {desc: "Features per page", typ: "integer", min: intp(1), max: intp(10000)},

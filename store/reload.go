@@ -18,8 +18,12 @@ import (
 // into an index aside while the old one goes on serving, then swapped in;
 // the writes to it that commit meanwhile are replayed onto the new one
 // before the swap, with the feed held so that none falls between the two.
-// It returns the number of features loaded.
-func (s *Pebble) ReloadLayer(ctx context.Context, l *layers.Layer, idx *spatial.Index) (int, error) {
+// swapped, when not nil, runs right after the swap, in the same exclusion
+// from writes: the catalog change that brings l is made there, so that the
+// schema and the features laid out by it take effect together. On error
+// nothing is swapped and swapped is not called. It returns the number of
+// features loaded.
+func (s *Pebble) ReloadLayer(ctx context.Context, l *layers.Layer, idx *spatial.Index, swapped func()) (int, error) {
 	var mu sync.Mutex
 	var missed []Change
 	release := s.feed.Hold(func(cs []Change) {
@@ -42,6 +46,9 @@ func (s *Pebble) ReloadLayer(ctx context.Context, l *layers.Layer, idx *spatial.
 		defer mu.Unlock()
 		if replayErr = s.replay(l, aside, missed); replayErr == nil {
 			idx.AdoptLayer(l.ID, aside)
+			if swapped != nil {
+				swapped()
+			}
 		}
 	})
 	return n, replayErr

@@ -19,6 +19,7 @@ import (
 	"bando/api"
 	"bando/data"
 	"bando/layers"
+	"bando/layers/steward"
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
@@ -121,6 +122,13 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	defer st.Close()
+	// The data stewards' changes, over the built-in and configured catalog,
+	// before anything reads the catalog.
+	if n, err := steward.Replay(ctx, cat, st); err != nil {
+		return fmt.Errorf("catalog changes stored in %s: %w", cfg.Data, err)
+	} else if n > 0 {
+		log.Info("catalog changes replayed", "entries", n, "version", cat.Version())
+	}
 	demo, err := demoWanted(st, cfg.Demo)
 	if err != nil {
 		return err
@@ -155,7 +163,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
+	stewards := steward.New(steward.Config{Catalog: cat, Store: st, Index: idx, Logger: log,
+		Changed: func(id string) { tl.Invalidate(id); inds.LayerChanged(id) }})
+	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens, Steward: stewards,
 		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
 		Limits: cfg.serverLimits(), Wall: cfg.wall(),

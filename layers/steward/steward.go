@@ -25,7 +25,7 @@ import (
 type Backend interface {
 	store.CatalogStore
 	ScanStored(ctx context.Context, layer string, fn func(store.StoredFeature) error) error
-	ReloadLayer(ctx context.Context, l *layers.Layer, idx *spatial.Index) (int, error)
+	ReloadLayer(ctx context.Context, l *layers.Layer, idx *spatial.Index, swapped func()) (int, error)
 	Delete(ctx context.Context, l *layers.Layer, ids []string) ([]store.Change, error)
 }
 
@@ -110,13 +110,18 @@ func (m *Manager) put(ctx context.Context, old, l *layers.Layer, body []byte) (R
 	if err := m.cfg.Store.SaveLayer(ctx, store.CatalogEntry{ID: l.ID, Version: v, Body: body}); err != nil {
 		return Result{}, err
 	}
-	m.cfg.Catalog.Set(next, v)
+	set := func() { m.cfg.Catalog.Set(next, v) }
 	if stored > 0 && (old == nil || !layers.SameFields(old, l)) {
-		// Durable already: a failed re-read leaves memory behind the store
-		// until the next start, which is logged, not undone.
-		if _, err := m.cfg.Store.ReloadLayer(ctx, l, m.cfg.Index); err != nil {
+		// The features held in memory are laid out by the old fields:
+		// re-read them under the new ones, and swap the catalog with them.
+		// The entry is durable already, so a failed re-read is logged and
+		// the catalog changes anyway; the next start reads them right.
+		if _, err := m.cfg.Store.ReloadLayer(ctx, l, m.cfg.Index, set); err != nil {
 			m.cfg.Logger.Error("steward: re-read layer after change", "layer", l.ID, "err", err)
+			set()
 		}
+	} else {
+		set()
 	}
 	m.cfg.Changed(l.ID)
 	m.cfg.Logger.Info("catalog: layer stored", "layer", l.ID, "version", v, "created", old == nil)
