@@ -2,6 +2,7 @@ package layers
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -63,8 +64,19 @@ func (c *Catalog) Set(n *Catalog, version uint64) {
 // name files on the server (demo, archive) are refused too: an entry that
 // arrives over the network may not point the server at its own files.
 func ParseEntry(b []byte, id string) (*Layer, error) {
-	if len(bytes.TrimSpace(b)) == 0 {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrMalformedEntry)
+	}
+	if b[0] == '{' {
+		// JSON is YAML, except where it is indented with tabs (YAML
+		// refuses them): compact it first, which also names JSON's own
+		// syntax errors by offset.
+		var c bytes.Buffer
+		if err := json.Compact(&c, b); err != nil {
+			return nil, fmt.Errorf("%w: JSON: %w", ErrMalformedEntry, err)
+		}
+		b = c.Bytes()
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
