@@ -21,6 +21,7 @@ func Replay(ctx context.Context, cat *layers.Catalog, cs store.CatalogStore) (in
 	}
 	next, version := cat, cat.Version()
 	for _, e := range entries {
+		version = max(version, e.Version)
 		if e.Retired {
 			if _, err := next.Get(e.ID); err != nil {
 				continue // retired, and not declared again since
@@ -37,7 +38,6 @@ func Replay(ctx context.Context, cat *layers.Catalog, cs store.CatalogStore) (in
 				return 0, fmt.Errorf("catalog entry %q (version %d): %w", e.ID, e.Version, err)
 			}
 		}
-		version = max(version, e.Version)
 	}
 	if len(entries) > 0 {
 		cat.Set(next, version)
