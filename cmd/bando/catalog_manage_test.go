@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -177,5 +180,57 @@ func TestCatalogManagement(t *testing.T) {
 	srv.launch(binPath, "--demo=false")
 	if st, _ := srv.get("/collections/parks", ""); st != 404 || catalogVersion(t, srv) != 3 {
 		t.Fatalf("retired layer after restart: %d, version %d", st, catalogVersion(t, srv))
+	}
+}
+
+// TestLayersCLI: bando layers add, ls, set and rm against a running server;
+// a refused change exits non-zero with the server's reason.
+func TestLayersCLI(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, stewardConfig())
+	srv := startServer(t, dir+"/var", cfg, "--demo=false")
+	yamlEntry := filepath.Join(dir, "parks.yaml")
+	entry := "id: parks\ntitle: {vi: Công viên, en: Parks}\nkind: poi\ngeometry: Point\naccess: public\n" +
+		"zoom: {min: 0, max: 16}\nattribution: bando test\nfields:\n  - {name: name, type: string}\n"
+	if err := os.WriteFile(yamlEntry, []byte(entry), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(binPath, append([]string{"layers"}, args...)...)
+		cmd.Env = append(os.Environ(), "BANDO_URL="+srv.base, "BANDO_TOKEN="+stewardToken)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("add", yamlEntry); err != nil || !strings.Contains(out, `"catalog_version":1`) {
+		t.Fatalf("layers add: %v %s", err, out)
+	}
+	if out, err := run("add", "--token", readerToken, yamlEntry); err == nil || !strings.Contains(out, "403") {
+		t.Fatalf("layers add by a reader: %v %s", err, out)
+	}
+	if out, err := run("ls"); err != nil || !strings.Contains(out, "catalog version 1") || !strings.Contains(out, "parks") {
+		t.Fatalf("layers ls: %v %s", err, out)
+	}
+	srv.do("POST", "/collections/parks/items", stewardToken, "application/geo+json",
+		[]byte(`{"type":"Feature","id":"1","geometry":{"type":"Point","coordinates":[106.7,10.8]},"properties":{"name":"Tao Đàn"}}`))
+	if err := os.WriteFile(yamlEntry, []byte(strings.Replace(entry, "type: string", "type: int", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("set", yamlEntry); err == nil || !strings.Contains(out, "422") || !strings.Contains(out, `feature "1"`) {
+		t.Fatalf("layers set, unsatisfiable: %v %s", err, out)
+	}
+	if err := os.WriteFile(yamlEntry, []byte(strings.Replace(entry, "en: Parks", "en: City parks", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("set", yamlEntry); err != nil || !strings.Contains(out, `"catalog_version":2`) {
+		t.Fatalf("layers set: %v %s", err, out)
+	}
+	if out, err := run("rm", "parks"); err == nil || !strings.Contains(out, "purge") {
+		t.Fatalf("layers rm of a layer with features: %v %s", err, out)
+	}
+	if out, err := run("rm", "--purge", "parks"); err != nil || !strings.Contains(out, `"purged":1`) {
+		t.Fatalf("layers rm --purge: %v %s", err, out)
+	}
+	if out, err := run("ls"); err != nil || strings.Contains(out, "parks") || !strings.Contains(out, "catalog version 3") {
+		t.Fatalf("layers ls after rm: %v %s", err, out)
 	}
 }
