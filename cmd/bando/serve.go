@@ -205,6 +205,10 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	defer stopTwin() // before the store closes
 	defer startSimulation(ctx, cfg, st, tw, log)()
 	srv.SetTwin(tw, hub)
+	if tw != nil {
+		stewards.Pin(tw.Reads(), "the live twin reads this layer's fields as they were at start: "+
+			"change its fields (or retire it) in the config and restart")
+	}
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds
 	defer stopFeeds()

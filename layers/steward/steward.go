@@ -43,8 +43,9 @@ type Config struct {
 
 // Manager applies catalog changes, one at a time.
 type Manager struct {
-	cfg Config
-	mu  sync.Mutex
+	cfg    Config
+	mu     sync.Mutex
+	pinned map[string]string // layer id → why its fields may not change (Pin)
 }
 
 // New returns a manager.
@@ -98,6 +99,11 @@ func (m *Manager) Replace(ctx context.Context, id string, body []byte) (Result, 
 // put checks l against the catalog and the stored features, stores it,
 // swaps it in and re-reads its features if their layout changed.
 func (m *Manager) put(ctx context.Context, old, l *layers.Layer, body []byte) (Result, error) {
+	if old != nil && !layers.SameFields(old, l) {
+		if err := m.pinnedError(l.ID); err != nil {
+			return Result{}, err
+		}
+	}
 	next, err := m.cfg.Catalog.Next(l, "")
 	if err != nil {
 		return Result{}, &Error{Kind: Invalid, Msg: err.Error(), Err: err}
@@ -137,6 +143,9 @@ func (m *Manager) Retire(ctx context.Context, id string, purge bool) (Result, er
 	old, err := m.cfg.Catalog.Get(id)
 	if err != nil {
 		return Result{}, &Error{Kind: NotFound, Msg: fmt.Sprintf("no layer %q", id)}
+	}
+	if err := m.pinnedError(id); err != nil {
+		return Result{}, err
 	}
 	next, err := m.cfg.Catalog.Next(nil, id)
 	if err != nil {
@@ -200,4 +209,27 @@ func parse(body []byte, id string) (*layers.Layer, error) {
 		return nil, &Error{Kind: Invalid, Msg: fmt.Sprintf("the entry's id %q is not the layer's %q: a layer cannot be renamed", l.ID, id)}
 	}
 	return l, nil
+}
+
+// Pin marks layers whose fields a running component read at start and
+// keeps by position (the live twin's): changing their fields, or retiring
+// them, is refused with reason until a restart. Other changes (titles,
+// style, zoom, access) go through.
+func (m *Manager) Pin(ids []string, reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pinned == nil {
+		m.pinned = map[string]string{}
+	}
+	for _, id := range ids {
+		m.pinned[id] = reason
+	}
+}
+
+// pinnedError refuses a change to a pinned layer's fields, or nil.
+func (m *Manager) pinnedError(id string) error {
+	if reason, ok := m.pinned[id]; ok {
+		return &Error{Kind: Conflict, Msg: fmt.Sprintf("layer %q: %s", id, reason)}
+	}
+	return nil
 }

@@ -198,3 +198,24 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("feature after restart = %+v", f)
 	}
 }
+
+// TestPinned: a layer the twin reads keeps its fields and stays in the
+// catalog until a restart; its other keys may change.
+func TestPinned(t *testing.T) {
+	ctx := context.Background()
+	w := open(t, t.TempDir())
+	if _, err := w.m.Create(ctx, []byte(parks)); err != nil {
+		t.Fatal(err)
+	}
+	w.m.Pin([]string{"parks"}, "the twin reads it")
+	_, err := w.m.Replace(ctx, "parks", []byte(strings.Replace(parks, `"type": "int"`, `"type": "float"`, 1)))
+	refusal(t, err, Conflict, "", "the twin reads it")
+	_, err = w.m.Retire(ctx, "parks", true)
+	refusal(t, err, Conflict, "", "the twin reads it")
+	if _, err := w.m.Replace(ctx, "parks", []byte(strings.Replace(parks, `"en": "Parks"`, `"en": "City parks"`, 1))); err != nil {
+		t.Fatalf("a title change of a pinned layer: %v", err)
+	}
+	if w.cat.Version() != 2 {
+		t.Fatalf("version = %d, want 2", w.cat.Version())
+	}
+}
