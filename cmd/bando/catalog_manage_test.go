@@ -91,6 +91,9 @@ func TestCatalogManagement(t *testing.T) {
 	if st, b := srv.get(tile, ""); st != 200 || len(b) == 0 {
 		t.Fatalf("tile %s: %d (%d bytes)", tile, st, len(b))
 	}
+	if st, b := srv.get("/metrics", ""); st != 200 || !strings.Contains(string(b), `bando_layer_features{layer="parks"} 2`) {
+		t.Fatalf("metrics of the new layer: %d", st)
+	}
 	if st, b := srv.get("/tiles/parks.json", ""); st != 200 || !strings.Contains(string(b), `"area"`) {
 		t.Fatalf("TileJSON: %d %s", st, b)
 	}
