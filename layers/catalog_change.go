@@ -82,7 +82,8 @@ func ParseEntry(b []byte, id string) (*Layer, error) {
 	dec.KnownFields(true)
 	var l Layer
 	if err := dec.Decode(&l); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformedEntry, strings.TrimPrefix(err.Error(), "yaml: "))
+		msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "yaml: ")), " ") // one line
+		return nil, fmt.Errorf("%w: %s", ErrMalformedEntry, msg)
 	}
 	var extra any
 	if err := dec.Decode(&extra); err == nil {

@@ -145,7 +145,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	hexes := hex.NewEngine(hex.Config{})
 	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives,
 		Aggregates: tiles.AggConfig{Queries: queries, Hexes: hexes, MinCount: cfg.AggMinCount, CacheBytes: min(cfg.tileCacheBytes(), 0)}})
-	feed.Subscribe(store.IndexChanges(idx))
+	feed.Subscribe(store.IndexChangesOf(idx, cat)) // the catalog changes at run time
 	feed.Subscribe(tileInvalidation(tl))
 	hub := twin.NewHub()
 	feed.Subscribe(tileEvents(hub))
