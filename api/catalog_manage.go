@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"bando/ingest"
 	"bando/layers"
@@ -116,7 +117,7 @@ func stewardError(err error, body []byte) error {
 	switch se.Kind {
 	case steward.Malformed:
 		e.Status, e.Code = http.StatusBadRequest, "malformed_entry"
-		e.Message += "; the body begins " + quote(ingest.Excerpt(string(body)))
+		e.Message += "; the body begins: " + bodyExcerpt(body)
 	case steward.Invalid:
 		e.Status, e.Code = http.StatusUnprocessableEntity, "invalid_entry"
 		if se.Feature != "" {
@@ -130,4 +131,14 @@ func stewardError(err error, body []byte) error {
 		e.Status, e.Code = http.StatusInternalServerError, "internal"
 	}
 	return e
+}
+
+// bodyExcerpt is the start of a body for an error message: on one line,
+// valid UTF-8, at most 64 bytes and the body's length.
+func bodyExcerpt(b []byte) string {
+	s := strings.Join(strings.Fields(strings.ToValidUTF8(string(b), "\uFFFD")), " ")
+	if s == "" {
+		return "(nothing)"
+	}
+	return ingest.Excerpt(s)
 }
