@@ -116,15 +116,19 @@ func (m *Manager) put(ctx context.Context, old, l *layers.Layer, body []byte) (R
 	if err := m.cfg.Store.SaveLayer(ctx, store.CatalogEntry{ID: l.ID, Version: v, Body: body}); err != nil {
 		return Result{}, err
 	}
+	// Stored: from here the change happens even if the client goes away.
+	ctx = context.WithoutCancel(ctx)
 	set := func() { m.cfg.Catalog.Set(next, v) }
 	if stored > 0 && (old == nil || !layers.SameFields(old, l)) {
 		// The features held in memory are laid out by the old fields:
 		// re-read them under the new ones, and swap the catalog with them.
-		// The entry is durable already, so a failed re-read is logged and
-		// the catalog changes anyway; the next start reads them right.
+		// The entry is durable, so the catalog changes even if the re-read
+		// fails; the layer is then dropped from memory rather than served
+		// laid out by the wrong fields, until a restart reads it again.
 		if _, err := m.cfg.Store.ReloadLayer(ctx, l, m.cfg.Index, set); err != nil {
-			m.cfg.Logger.Error("steward: re-read layer after change", "layer", l.ID, "err", err)
+			m.cfg.Logger.Error("steward: re-read layer after change failed; restart to serve its features", "layer", l.ID, "err", err)
 			set()
+			m.cfg.Index.DropLayer(l.ID)
 		}
 	} else {
 		set()
@@ -159,6 +163,7 @@ func (m *Manager) Retire(ctx context.Context, id string, purge bool) (Result, er
 		return Result{}, &Error{Kind: Conflict, Msg: fmt.Sprintf(
 			"layer %q holds %d features; retire it with ?purge=true to delete them too, or delete them first", id, len(ids))}
 	}
+	ctx = context.WithoutCancel(ctx) // a purge once begun is finished
 	if err := m.purge(ctx, old, ids); err != nil {
 		return Result{}, err
 	}
