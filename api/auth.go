@@ -32,6 +32,9 @@ type Token struct {
 	SHA256    string        `yaml:"sha256"`
 	Clearance layers.Access `yaml:"clearance"`
 	Write     bool          `yaml:"write"`
+	// Manage is the data steward's right: create, change and retire layers
+	// of the catalog (POST, PUT, DELETE /collections).
+	Manage bool `yaml:"manage"`
 }
 
 // Tokens authenticates bearer tokens.
@@ -86,19 +89,35 @@ func (t *Tokens) CanWrite(header string) bool {
 	return err == nil && w
 }
 
+// CanManage reports whether the header's token may change the catalog.
+func (t *Tokens) CanManage(header string) bool {
+	e, err := t.entry(header)
+	return err == nil && e != nil && e.Manage
+}
+
 func (t *Tokens) resolve(header string) (layers.Principal, bool, error) {
+	e, err := t.entry(header)
+	if err != nil || e == nil {
+		return layers.Anonymous, false, err
+	}
+	return layers.Principal{Name: e.Name, Clearance: e.Clearance}, e.Write, nil
+}
+
+// entry finds the header's token: nil for no header, an error for a
+// header that is not a known bearer token.
+func (t *Tokens) entry(header string) (*tokenEntry, error) {
 	if header == "" {
-		return layers.Anonymous, false, nil
+		return nil, nil
 	}
 	secret, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok || secret == "" {
-		return layers.Anonymous, false, errUnauthorized
+		return nil, errUnauthorized
 	}
 	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
-	for _, e := range t.list {
-		if subtle.ConstantTimeCompare(sum[:], e.sum[:]) == 1 {
-			return layers.Principal{Name: e.Name, Clearance: e.Clearance}, e.Write, nil
+	for i := range t.list {
+		if subtle.ConstantTimeCompare(sum[:], t.list[i].sum[:]) == 1 {
+			return &t.list[i], nil
 		}
 	}
-	return layers.Anonymous, false, errUnauthorized
+	return nil, errUnauthorized
 }

@@ -100,9 +100,13 @@ func (s *Server) collections(r *Request, p layers.Principal) *Response {
 	out := struct {
 		Links       []link           `json:"links"`
 		Collections []collectionInfo `json:"collections"`
+		// CatalogVersion counts the data stewards' changes (0: the
+		// built-in and configured catalog as it started).
+		CatalogVersion uint64 `json:"catalog_version"`
 	}{
-		Links:       []link{{Href: r.BaseURL + "/collections", Rel: "self", Type: "application/json"}},
-		Collections: []collectionInfo{},
+		Links:          []link{{Href: r.BaseURL + "/collections", Rel: "self", Type: "application/json"}},
+		Collections:    []collectionInfo{},
+		CatalogVersion: s.cfg.Catalog.Version(),
 	}
 	for _, l := range s.cfg.Catalog.Visible(p) {
 		out.Collections = append(out.Collections, s.describe(r, p, l))

@@ -20,6 +20,7 @@ import (
 	"bando/indicators"
 	"bando/ingest"
 	"bando/layers"
+	"bando/layers/steward"
 	"bando/spatial"
 	"bando/spatial/hex"
 	"bando/spatial/query"
@@ -80,6 +81,9 @@ type Config struct {
 	Hub *twin.Hub
 	// Wall holds the video wall's scenes (/api/wall).
 	Wall WallConfig
+	// Steward applies the data stewards' catalog changes (POST, PUT and
+	// DELETE /collections); nil answers them 503.
+	Steward *steward.Manager
 }
 
 // Server routes requests to handlers.

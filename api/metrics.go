@@ -72,15 +72,7 @@ func newMetrics(cfg Config) *metrics {
 		m.reg.MustRegister(newTwinCollector(cfg.Twin))
 	}
 	if cfg.Index != nil && cfg.Catalog != nil {
-		// Per-layer gauges only for public layers: /metrics is unauthenticated,
-		// and even an internal layer's name and size are not for the public.
-		for _, l := range cfg.Catalog.Visible(layers.Anonymous) {
-			id := l.ID
-			m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name: "bando_layer_features", Help: "Features held in the index, by layer.",
-				ConstLabels: prometheus.Labels{"layer": id},
-			}, func() float64 { return float64(cfg.Index.Count(id)) }))
-		}
+		m.reg.MustRegister(newLayerCollector(cfg.Catalog, cfg.Index))
 	}
 	return m
 }

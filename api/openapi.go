@@ -44,6 +44,7 @@ func (s *Server) openAPI(base string) obj {
 		"tags": arr{
 			obj{"name": "core", "description": "Landing page, API definition, conformance"},
 			obj{"name": "features", "description": "OGC API – Features: layers and their features"},
+			obj{"name": "catalog", "description": "The data steward's catalog changes: create, change, retire a layer (a token with manage: true)"},
 			obj{"name": "tiles", "description": "Vector tiles (MVT, MLT), TileJSON, H3 and heat tiles"},
 			obj{"name": "questions", "description": "Map questions: point, radius, zone, admin; H3; indicators"},
 			obj{"name": "twin", "description": "The live twin: positions, observations, alerts, events"},
@@ -74,6 +75,9 @@ func operation(rt *route) obj {
 		"summary":     rt.summary,
 		"tags":        arr{rt.tag},
 		"security":    arr{obj{}, obj{"bearer": arr{}}},
+	}
+	if rt.tag == "catalog" {
+		op["security"] = arr{obj{"bearer": arr{}}} // no anonymous steward
 	}
 	var ps arr
 	for _, sg := range rt.segs {

@@ -35,6 +35,9 @@ var params = map[string]param{
 	"tileCol":         {desc: "Tile column, from the west", typ: "integer", min: intp(0)},
 	"f#ogctile":       {desc: "Tile format instead of the Accept header: mvt or mlt", typ: "string", enum: []string{"mvt", "mlt"}},
 
+	// catalog management
+	"purge": {desc: "Retire a layer that holds features, deleting them (default false: refused)", typ: "boolean"},
+
 	// OGC API Features
 	"f":           {desc: "Output format, instead of the Accept header (json, html, csv, yaml, points: as the route says)", typ: "string"},
 	"limit":       {desc: "Features per page", typ: "integer", min: intp(1), max: intp(10000)},

@@ -20,6 +20,7 @@ const (
 	mOAS     = "application/vnd.oai.openapi+json;version=3.0"
 	mOASYAML = "application/vnd.oai.openapi;version=3.0"
 	mProm    = "text/plain; version=0.0.4"
+	mYAML    = "application/yaml"
 )
 
 // Query parameters shared by several routes (items' are in items_filter.go).
@@ -52,8 +53,17 @@ func routeTable() []route {
 
 		{name: "collections", method: http.MethodGet, path: "/collections", tag: "features", summary: "The layers this principal may see",
 			query: []string{"f"}, out: []string{mJSON, mHTML}, serve: (*Server).serveCollections},
+		{name: "collection_create", method: http.MethodPost, path: "/collections", tag: "catalog", status: http.StatusCreated,
+			summary: "Create a layer from its catalog entry (the YAML catalog's keys, as JSON); needs a token with manage: true",
+			body:    []string{mJSON, mYAML}, out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.createLayer(c.ctx, c.r, c.p) }},
 		{name: "collection", method: http.MethodGet, path: "/collections/{collectionId}", tag: "features", summary: "One layer's description",
 			query: []string{"f"}, out: []string{mJSON, mHTML}, serve: (*Server).serveCollection},
+		{name: "collection_replace", method: http.MethodPut, path: "/collections/{collectionId}", tag: "catalog",
+			summary: "Change a layer's catalog entry; refused (422, naming the feature) when stored features cannot satisfy it",
+			body:    []string{mJSON, mYAML}, out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.replaceLayer(c.ctx, c.r, c.p, c.seg[1]) }},
+		{name: "collection_retire", method: http.MethodDelete, path: "/collections/{collectionId}", tag: "catalog",
+			summary: "Retire a layer; one that holds features is refused (409) unless purge=true deletes them too",
+			query:   []string{"purge"}, out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.retireLayer(c.ctx, c.r, c.p, c.seg[1]) }},
 		{name: "items", method: http.MethodGet, path: "/collections/{collectionId}/items", tag: "features", summary: "Features of a layer, filtered and paged",
 			query: itemsParams, out: []string{mGeoJSON, mHTML}, serve: (*Server).serveItems},
 		{name: "items_create", method: http.MethodPost, path: "/collections/{collectionId}/items", tag: "features", status: http.StatusCreated,

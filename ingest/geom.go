@@ -34,6 +34,11 @@ func checkGeometry(want layers.GeometryType, g orb.Geometry) (orb.Geometry, []Re
 	return checkShape(g)
 }
 
+// Fits reports whether a geometry may be stored in a layer of type want:
+// the rule ingest applies, which a catalog change of a layer's geometry
+// type is checked against.
+func Fits(want layers.GeometryType, g orb.Geometry) bool { return fits(want, g) }
+
 // fits reports whether a geometry of g's type may be stored in a layer of
 // type want: Polygon admits MultiPolygon, LineString MultiLineString, Point
 // MultiPoint, and Geometry anything.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,14 +15,31 @@ import (
 var ErrUnknownLayer = errors.New("layers: unknown layer")
 
 // Catalog is the ordered, validated set of layers and of the indicators
-// computed from them. It is immutable once built, so it may be shared
-// between goroutines without locking.
+// computed from them. Its contents are an immutable snapshot that a data
+// steward's change replaces as a whole (Set, catalog_change.go), so every
+// reader sees either the old catalog or the new one, never half of a
+// change, and readers never lock. A *Layer, once in a snapshot, is never
+// modified: a change brings a new *Layer.
 type Catalog struct {
+	cur atomic.Pointer[snapshot]
+}
+
+// snapshot is one version of the catalog's contents.
+type snapshot struct {
 	list       []*Layer
 	byID       map[string]*Layer
 	indicators []*Indicator
 	byInd      map[string]*Indicator
+	version    uint64
 }
+
+func wrap(s *snapshot) *Catalog {
+	c := &Catalog{}
+	c.cur.Store(s)
+	return c
+}
+
+func (c *Catalog) snap() *snapshot { return c.cur.Load() }
 
 // File is the YAML shape of a catalog declaration.
 type File struct {
@@ -31,7 +49,7 @@ type File struct {
 
 // NewCatalog validates the layers and builds a catalog in the given order.
 func NewCatalog(ls []*Layer) (*Catalog, error) {
-	c := &Catalog{byID: make(map[string]*Layer, len(ls))}
+	c := &snapshot{byID: make(map[string]*Layer, len(ls))}
 	for i, l := range ls {
 		if l == nil {
 			return nil, fmt.Errorf("layers: layer %d is empty", i)
@@ -45,13 +63,16 @@ func NewCatalog(ls []*Layer) (*Catalog, error) {
 		c.byID[l.ID] = l
 		c.list = append(c.list, l)
 	}
-	return c, nil
+	return wrap(c), nil
 }
 
 // WithIndicators returns a catalog with c's layers and the given
 // indicators, each validated against those layers.
 func (c *Catalog) WithIndicators(inds []*Indicator) (*Catalog, error) {
-	out := &Catalog{list: c.list, byID: c.byID, byInd: make(map[string]*Indicator, len(inds))}
+	cs := c.snap()
+	out := wrap(&snapshot{list: cs.list, byID: cs.byID, version: cs.version})
+	s := out.snap()
+	s.byInd = make(map[string]*Indicator, len(inds))
 	for i, ind := range inds {
 		if ind == nil {
 			return nil, fmt.Errorf("layers: indicator %d is empty", i)
@@ -59,11 +80,11 @@ func (c *Catalog) WithIndicators(inds []*Indicator) (*Catalog, error) {
 		if err := ind.validate(out); err != nil {
 			return nil, err
 		}
-		if _, dup := out.byInd[ind.ID]; dup {
+		if _, dup := s.byInd[ind.ID]; dup {
 			return nil, fmt.Errorf("layers: indicator %q declared twice", ind.ID)
 		}
-		out.byInd[ind.ID] = ind
-		out.indicators = append(out.indicators, ind)
+		s.byInd[ind.ID] = ind
+		s.indicators = append(s.indicators, ind)
 	}
 	return out, nil
 }
@@ -99,12 +120,13 @@ func Load(path string) (*Catalog, error) {
 // indicator. Every indicator is checked again against the merged layers (a
 // replaced layer may have dropped a field one reads).
 func (c *Catalog) Merge(o *Catalog) (*Catalog, error) {
-	out := &Catalog{byID: make(map[string]*Layer)}
+	out := &snapshot{byID: make(map[string]*Layer)}
 	var inds []*Indicator
-	for _, src := range []*Catalog{c, o} {
-		if src == nil {
+	for _, cat := range []*Catalog{c, o} {
+		if cat == nil {
 			continue
 		}
+		src := cat.snap()
 		for _, l := range src.list {
 			if _, ok := out.byID[l.ID]; !ok {
 				out.list = append(out.list, l)
@@ -125,16 +147,23 @@ func (c *Catalog) Merge(o *Catalog) (*Catalog, error) {
 			}
 		}
 	}
+	return wrap(out).WithIndicators(copyIndicators(inds))
+}
+
+// copyIndicators copies each indicator: validation fills defaults, and
+// must never touch an indicator another catalog holds.
+func copyIndicators(inds []*Indicator) []*Indicator {
+	out := make([]*Indicator, len(inds))
 	for i, ind := range inds {
-		cp := *ind // validation fills defaults: never touch the sources
-		inds[i] = &cp
+		cp := *ind
+		out[i] = &cp
 	}
-	return out.WithIndicators(inds)
+	return out
 }
 
 // Get returns the layer with the given id.
 func (c *Catalog) Get(id string) (*Layer, error) {
-	l, ok := c.byID[id]
+	l, ok := c.snap().byID[id]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownLayer, id)
 	}
@@ -142,12 +171,12 @@ func (c *Catalog) Get(id string) (*Layer, error) {
 }
 
 // All returns the layers in catalog order.
-func (c *Catalog) All() []*Layer { return c.list }
+func (c *Catalog) All() []*Layer { return c.snap().list }
 
 // Visible returns the layers p may see, in catalog order.
 func (c *Catalog) Visible(p Principal) []*Layer {
 	var out []*Layer
-	for _, l := range c.list {
+	for _, l := range c.snap().list {
 		if CanSee(p, l) {
 			out = append(out, l)
 		}
@@ -156,11 +185,11 @@ func (c *Catalog) Visible(p Principal) []*Layer {
 }
 
 // Indicators returns the indicators in catalog order.
-func (c *Catalog) Indicators() []*Indicator { return c.indicators }
+func (c *Catalog) Indicators() []*Indicator { return c.snap().indicators }
 
 // Indicator returns the indicator with the given id.
 func (c *Catalog) Indicator(id string) (*Indicator, error) {
-	ind, ok := c.byInd[id]
+	ind, ok := c.snap().byInd[id]
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownIndicator, id)
 	}
@@ -169,8 +198,9 @@ func (c *Catalog) Indicator(id string) (*Indicator, error) {
 
 // IDs returns the sorted layer ids.
 func (c *Catalog) IDs() []string {
-	ids := make([]string, 0, len(c.list))
-	for _, l := range c.list {
+	list := c.snap().list
+	ids := make([]string, 0, len(list))
+	for _, l := range list {
 		ids = append(ids, l.ID)
 	}
 	sort.Strings(ids)

@@ -30,7 +30,7 @@ func (ind *Indicator) check(c *Catalog) error {
 	if ind.Title.VI == "" || ind.Title.EN == "" {
 		return fmt.Errorf("title needs both vi and en")
 	}
-	admin, ok := c.byID[ind.Admin]
+	admin, ok := c.snap().byID[ind.Admin]
 	switch {
 	case ind.Admin == "":
 		return fmt.Errorf("admin: name the admin layer it is computed per unit of")
@@ -112,7 +112,7 @@ var aggregateOps = map[string]string{
 // check validates a term and returns the most closed access class it
 // reads: its layer's, or a field's if that is more sensitive.
 func (t *Term) check(c *Catalog) (Access, error) {
-	l, ok := c.byID[t.Layer]
+	l, ok := c.snap().byID[t.Layer]
 	if !ok {
 		return "", fmt.Errorf("unknown layer %q", t.Layer)
 	}

@@ -153,41 +153,68 @@ func decodeHeader(b []byte) (h recHeader, rest []byte, err error) {
 }
 
 func decodeFeature(id string, b []byte, l *layers.Layer) (*spatial.Feature, error) {
-	h, b, err := decodeHeader(b)
+	h, g, b, err := decodeGeometry(b)
 	if err != nil {
 		return nil, err
 	}
+	f := &spatial.Feature{ID: id, Num: h.num, Seq: h.seq, Geom: g, Bound: h.bound, Props: make([]any, len(l.Fields))}
+	err = eachProp(b, func(name []byte, v any) {
+		// A value of a field whose type has changed since it was stored is
+		// read under the new type when it converts without loss (the
+		// catalog refuses changes that stored values cannot satisfy).
+		if i := l.FieldIndex(string(name)); i >= 0 {
+			if cv, ok := l.Fields[i].Type.Convert(v); ok {
+				f.Props[i] = cv
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// decodeGeometry decodes a record's header and geometry and returns the
+// properties part.
+func decodeGeometry(b []byte) (recHeader, orb.Geometry, []byte, error) {
+	h, b, err := decodeHeader(b)
+	if err != nil {
+		return h, nil, nil, err
+	}
 	glen, n := binary.Uvarint(b)
 	if n <= 0 || uint64(len(b)-n) < glen {
-		return nil, errCorrupt
+		return h, nil, nil, errCorrupt
 	}
 	g, err := wkb.Unmarshal(b[n : n+int(glen)])
 	if err != nil {
-		return nil, fmt.Errorf("%w: geometry: %w", errCorrupt, err)
+		return h, nil, nil, fmt.Errorf("%w: geometry: %w", errCorrupt, err)
 	}
-	b = b[n+int(glen):]
-	f := &spatial.Feature{ID: id, Num: h.num, Seq: h.seq, Geom: g, Bound: h.bound, Props: make([]any, len(l.Fields))}
+	return h, g, b[n+int(glen):], nil
+}
+
+// eachProp calls fn with every stored property, by name; name is only
+// valid during the call.
+func eachProp(b []byte, fn func(name []byte, v any)) error {
 	count, n := binary.Uvarint(b)
 	if n <= 0 {
-		return nil, errCorrupt
+		return errCorrupt
 	}
 	b = b[n:]
 	for range count {
 		nl, n := binary.Uvarint(b)
 		if n <= 0 || uint64(len(b)-n) < nl {
-			return nil, errCorrupt
+			return errCorrupt
 		}
 		name := b[n : n+int(nl)]
 		b = b[n+int(nl):]
 		var v any
+		var err error
 		if v, b, err = readValue(b); err != nil {
-			return nil, err
+			return err
 		}
-		if i := l.FieldIndex(string(name)); i >= 0 && l.Fields[i].Type.Accepts(v) {
-			f.Props[i] = v
-		}
+		fn(name, v)
 	}
-	return f, nil
+	return nil
 }
 
 func readValue(b []byte) (any, []byte, error) {

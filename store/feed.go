@@ -6,8 +6,9 @@ import "sync"
 // order, so that when a write returns every consumer (index, tile cache,
 // rules) has already seen it.
 type Feed struct {
-	mu   sync.RWMutex
-	subs []func([]Change)
+	mu    sync.RWMutex
+	subs  []func([]Change)
+	holds map[*hold]struct{} // see Hold
 }
 
 // Subscribe registers fn to receive every batch of changes (one Put or
@@ -20,7 +21,8 @@ func (f *Feed) Subscribe(fn func([]Change)) {
 	f.subs = append(f.subs, fn)
 }
 
-// Publish delivers a batch of changes to every subscriber.
+// Publish delivers a batch of changes to every subscriber, then to every
+// hold.
 func (f *Feed) Publish(cs []Change) {
 	if len(cs) == 0 {
 		return
@@ -29,5 +31,8 @@ func (f *Feed) Publish(cs []Change) {
 	defer f.mu.RUnlock()
 	for _, fn := range f.subs {
 		fn(cs)
+	}
+	for h := range f.holds {
+		h.fn(cs)
 	}
 }

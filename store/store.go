@@ -41,6 +41,10 @@ type Change struct {
 	// Feature is the stored feature after an upsert, for in-process
 	// consumers; consumers in another process reload it by id.
 	Feature *spatial.Feature
+	// Schema is the layer declaration Feature's properties are laid out
+	// by (the writer's), so that a consumer can tell a write made under a
+	// declaration the catalog has since replaced (nil: unknown).
+	Schema *layers.Layer
 }
 
 // Store is a durable feature store. Put and Delete are atomic per call: after

@@ -72,7 +72,7 @@ func (s *Pebble) Put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature
 			}
 			nb := f.Bound
 			changes[i] = Change{Layer: l.ID, ID: f.ID, Kind: Upsert, New: &nb, Version: t.next.version,
-				Seq: t.seq, Time: t.now, Feature: f}
+				Seq: t.seq, Time: t.now, Feature: f, Schema: l}
 			if found {
 				changes[i].Old = &old.bound
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bando/layers/steward"
 	"bufio"
 	"bytes"
 	"context"
@@ -80,15 +81,18 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writ
 	if err != nil {
 		return nil, err
 	}
-	l, err := cat.Get(f.layer)
-	if err != nil {
-		return nil, err
-	}
 	st, err := store.OpenPebble(f.data, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w (is a server running on it? use --url)", err)
 	}
 	defer st.Close()
+	if _, err := steward.Replay(ctx, cat, st); err != nil { // layers made by data stewards
+		return nil, err
+	}
+	l, err := cat.Get(f.layer)
+	if err != nil {
+		return nil, err
+	}
 	dir, name := filepath.Split(path)
 	if dir == "" {
 		dir = "."

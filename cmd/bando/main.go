@@ -19,7 +19,10 @@ const usage = `bando — bản đồ số cho Trung tâm IOC / the map brain of 
 usage:
   bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
   bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
-  bando layers  [--config FILE]
+  bando layers  [--config FILE]                  the built-in and configured catalog
+  bando layers  ls|add|set|rm [--url URL] [--token T] [FILE|ID]
+                a data steward's catalog changes on the running server
+                (add/set: a layer entry in YAML or JSON; rm [--purge] ID)
   bando query   [--data DIR] [--config FILE] [--clearance C] [--csv [--wkt]] ('{json}' | -f FILE)
                 one question of the query model (POST /api/query) on a stopped data directory
   bando export  [--data DIR [--clearance C] | --url URL [--token T --clearance C]] --layers A,B
@@ -59,7 +62,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "ingest":
 		return ingestCmd(ctx, rest, stdout, stderr)
 	case "layers":
-		return layersCmd(rest, stdout)
+		return layersCmd(ctx, rest, stdout, stderr)
 	case "query":
 		return queryCmd(ctx, rest, stdout, stderr)
 	case "export":

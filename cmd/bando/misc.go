@@ -15,7 +15,8 @@ import (
 	"bando/data/gen"
 )
 
-func layersCmd(args []string, stdout io.Writer) error {
+// layersLocal lists the built-in and configured catalog (no server).
+func layersLocal(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("layers", flag.ContinueOnError)
 	cfgFile := fs.String("config", os.Getenv("BANDO_CONFIG"), "YAML config file")
 	if err := fs.Parse(args); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"bando/layers"
+	"bando/layers/steward"
 	"bando/spatial"
 	"bando/spatial/query"
 	"bando/store"
@@ -90,6 +91,10 @@ func loadIndex(ctx context.Context, dir string, cat *layers.Catalog) (*spatial.I
 		return nil, fmt.Errorf("%w (is a server running on it? ask it: POST /api/query)", err)
 	}
 	defer st.Close()
+	// The catalog as the server left it: with the data stewards' changes.
+	if _, err := steward.Replay(ctx, cat, st); err != nil {
+		return nil, err
+	}
 	idx := spatial.NewIndex()
 	if _, err := store.LoadWith(ctx, st, cat, idx, store.LoadOptions{Logger: slog.New(slog.DiscardHandler)}); err != nil {
 		return nil, loadError(err, dir)

@@ -19,6 +19,7 @@ import (
 	"bando/api"
 	"bando/data"
 	"bando/layers"
+	"bando/layers/steward"
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
@@ -121,6 +122,13 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	defer st.Close()
+	// The data stewards' changes, over the built-in and configured catalog,
+	// before anything reads the catalog.
+	if n, err := steward.Replay(ctx, cat, st); err != nil {
+		return fmt.Errorf("catalog changes stored in %s: %w", cfg.Data, err)
+	} else if n > 0 {
+		log.Info("catalog changes replayed", "entries", n, "version", cat.Version())
+	}
 	demo, err := demoWanted(st, cfg.Demo)
 	if err != nil {
 		return err
@@ -139,7 +147,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives,
 		OnChange:   func(c tiles.Change) { hub.Publish(twin.Event{Topic: twin.TopicTiles, Layer: c.Layer, Data: c}) },
 		Aggregates: tiles.AggConfig{Queries: queries, Hexes: hexes, MinCount: cfg.AggMinCount, CacheBytes: min(cfg.tileCacheBytes(), 0)}})
-	feed.Subscribe(store.IndexChanges(idx))
+	feed.Subscribe(store.IndexChangesOf(idx, cat)) // the catalog changes at run time
 	feed.Subscribe(tileInvalidation(tl))
 	tokens, err := api.NewTokens(cfg.Tokens)
 	if err != nil {
@@ -155,7 +163,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
+	stewards := steward.New(steward.Config{Catalog: cat, Store: st, Index: idx, Logger: log,
+		Changed: func(id string) { tl.Invalidate(id); inds.LayerChanged(id) }})
+	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens, Steward: stewards,
 		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
 		Limits: cfg.serverLimits(), Wall: cfg.wall(),
@@ -195,6 +205,10 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	defer stopTwin() // before the store closes
 	defer startSimulation(ctx, cfg, st, tw, log)()
 	srv.SetTwin(tw, hub)
+	if tw != nil {
+		stewards.Pin(tw.Reads(), "the live twin reads this layer's fields as they were at start: "+
+			"change its fields (or retire it) in the config and restart")
+	}
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds
 	defer stopFeeds()
