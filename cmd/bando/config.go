@@ -51,6 +51,12 @@ type Config struct {
 	// fewer features are left out for anonymous clients; 0 means
 	// tiles.DefaultMinCount (5), 1 leaves out nothing but empty cells.
 	AggMinCount int `yaml:"aggregate_min_count"`
+	// TileMaxKB is the tile-wide byte budget in KB: a tile over it loses
+	// its least visible features first; 0 means tiles.DefaultTileBytes
+	// (500 KB), -1 none. TileMaxFeatures bounds the features of a tile
+	// the same way; 0 means none.
+	TileMaxKB       int `yaml:"tile_max_kb"`
+	TileMaxFeatures int `yaml:"tile_max_features"`
 	// Twin configures the live twin (rules, sinks); see TwinConfig.
 	Twin TwinConfig `yaml:"twin"`
 	// Feeds are the live sources (AIS, VMS, MQTT) the twin takes positions
@@ -205,6 +211,14 @@ func (c *Config) tileCacheBytes() int64 {
 	return int64(c.TileCacheMB) << 20
 }
 
+// tileBytes is TileMaxKB as tiles.Config.TileBytes.
+func (c *Config) tileBytes() int {
+	if c.TileMaxKB < 0 {
+		return -1
+	}
+	return c.TileMaxKB * 1000
+}
+
 // Validate checks the config before anything starts.
 func (c *Config) Validate() error {
 	var errs []error
@@ -219,6 +233,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AggMinCount < 0 {
 		errs = append(errs, fmt.Errorf("config: aggregate_min_count %d is negative (1 leaves out only empty cells)", c.AggMinCount))
+	}
+	if c.TileMaxKB > 1<<20 || c.TileMaxFeatures < 0 {
+		errs = append(errs, fmt.Errorf("config: tile_max_kb %d (-1..1048576) or tile_max_features %d (≥ 0) out of range", c.TileMaxKB, c.TileMaxFeatures))
 	}
 	if c.TileCacheMB > 1<<20 {
 		errs = append(errs, fmt.Errorf("config: tile_cache_mb %d is over 1048576 (1 TiB)", c.TileCacheMB))

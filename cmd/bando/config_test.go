@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,6 +78,44 @@ func TestTileCacheKnob(t *testing.T) {
 			}
 			if got := cfg.tileCacheBytes(); got != tt.want {
 				t.Fatalf("tileCacheBytes = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTileBudgetKnobs(t *testing.T) {
+	tests := []struct {
+		kb, features int
+		want         int
+		errMatch     string
+	}{
+		{0, 0, 0, ""}, // tiles.DefaultTileBytes
+		{-1, 0, -1, ""},
+		{200, 5000, 200_000, ""},
+		{2 << 20, 0, 0, "tile_max_kb"},
+		{0, -3, 0, "tile_max_features"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.kb, "/", tt.features), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "bando.yaml")
+			body := fmt.Sprintf("data: %s\ntile_max_kb: %d\ntile_max_features: %d\n", dir, tt.kb, tt.features)
+			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("BANDO_CONFIG", "")
+			cfg, err := parseServeFlags([]string{"--config", path}, os.Stderr)
+			if tt.errMatch != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errMatch) {
+					t.Fatalf("err = %v, want %q", err, tt.errMatch)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.tileBytes(); got != tt.want || cfg.TileMaxFeatures != tt.features {
+				t.Fatalf("tileBytes = %d, features %d; want %d, %d", got, cfg.TileMaxFeatures, tt.want, tt.features)
 			}
 		})
 	}

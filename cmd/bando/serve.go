@@ -145,6 +145,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	hexes := hex.NewEngine(hex.Config{})
 	hub := twin.NewHub()
 	tl := tiles.New(tiles.Config{Index: idx, Catalog: cat, CacheBytes: cfg.tileCacheBytes(), Archives: archives,
+		TileBytes: cfg.tileBytes(), TileFeatures: cfg.TileMaxFeatures,
 		OnChange:   func(c tiles.Change) { hub.Publish(twin.Event{Topic: twin.TopicTiles, Layer: c.Layer, Data: c}) },
 		Aggregates: tiles.AggConfig{Queries: queries, Hexes: hexes, MinCount: cfg.AggMinCount, CacheBytes: min(cfg.tileCacheBytes(), 0)}})
 	feed.Subscribe(store.IndexChangesOf(idx, cat)) // the catalog changes at run time
