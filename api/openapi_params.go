@@ -87,7 +87,7 @@ var params = map[string]param{
 	"state":         {desc: "Alert state", typ: "string"},
 	"kind":          {desc: "Alert kind (rule)", typ: "string"},
 	"object":        {desc: "Alerts of one object", typ: "string"},
-	"topics":        {desc: "Comma-separated topics: positions, observations, alerts, tiles, wall", typ: "string", list: true},
+	"topics":        {desc: "Comma-separated topics: positions, observations, alerts, tiles, wall, catalog", typ: "string", list: true},
 	"last_event_id": {desc: "Resume after this event id (as the Last-Event-ID header)", typ: "string"},
 
 	// tiles

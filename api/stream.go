@@ -13,7 +13,19 @@ import (
 )
 
 // streamTopics are the topics of /api/stream.
-var streamTopics = []string{twin.TopicPositions, twin.TopicObservations, twin.TopicAlerts, twin.TopicTiles, TopicWall}
+var streamTopics = []string{twin.TopicPositions, twin.TopicObservations, twin.TopicAlerts, twin.TopicTiles, TopicWall, TopicCatalog}
+
+// TopicCatalog carries catalog changes: a layer created or changed by a
+// data steward, as {"layer", "catalog_version"}, to those who may see the
+// layer, so that open viewers reload /collections. A retired layer is no
+// longer visible to anyone, so its retirement is not announced.
+const TopicCatalog = "catalog"
+
+// CatalogEvent is the data of a catalog event.
+type CatalogEvent struct {
+	Layer   string `json:"layer"`
+	Version uint64 `json:"catalog_version"`
+}
 
 // keepAlive is how often an idle stream sends a comment, so that a client
 // gone away is noticed and proxies keep the connection.
@@ -34,7 +46,7 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 			ok = ok || k == t
 		}
 		if !ok {
-			return errorResponse(badRequest("unknown topic " + quote(t) + "; use positions, observations, alerts, tiles or wall"))
+			return errorResponse(badRequest("unknown topic " + quote(t) + "; use positions, observations, alerts, tiles, wall or catalog"))
 		}
 		topics[t] = true
 	}
@@ -57,10 +69,18 @@ func (s *Server) stream(r *Request, p layers.Principal) *Response {
 	resp.Header.Set("X-Accel-Buffering", "no")
 	resp.Stream = func(ctx context.Context, w *bufio.Writer) error {
 		// The filter runs under the hub's lock, one publisher at a time.
+		// Visibility is remembered per layer until the catalog changes: a
+		// layer a steward makes internal stops reaching anonymous streams
+		// already open.
 		seen := map[string]bool{}
+		seenAt := cat.Version()
 		visible := func(layer string) bool {
 			if layer == "" {
 				return true // about no layer: the wall's scene
+			}
+			if v := cat.Version(); v != seenAt {
+				clear(seen)
+				seenAt = v
 			}
 			v, ok := seen[layer]
 			if !ok {

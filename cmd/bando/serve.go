@@ -165,7 +165,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return err
 	}
 	stewards := steward.New(steward.Config{Catalog: cat, Store: st, Index: idx, Logger: log,
-		Changed: func(id string) { tl.Invalidate(id); inds.LayerChanged(id) }})
+		Changed: func(id string) {
+			tl.Invalidate(id)
+			inds.LayerChanged(id)
+			hub.Publish(twin.Event{Topic: api.TopicCatalog, Layer: id, Data: api.CatalogEvent{Layer: id, Version: cat.Version()}})
+		}})
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens, Steward: stewards,
 		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
