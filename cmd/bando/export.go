@@ -35,6 +35,7 @@ type exportFlags struct {
 	clearance                layers.Access
 	workers                  int
 	name, out                string
+	format                   tiles.Format // MVT, or MLT (PMTiles only)
 }
 
 // exportCmd writes the tiles of some layers, for a zoom range and a box,
@@ -76,6 +77,7 @@ func parseExportFlags(args []string, stderr io.Writer) (exportFlags, error) {
 	clearance := fs.String("clearance", "", "render as a principal of this clearance: public (default), internal or restricted")
 	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "tiles rendered at once")
 	fs.StringVar(&f.name, "name", "", "archive name in its metadata (default: the layer ids)")
+	format := fs.String("format", "mvt", "tile format: mvt, or mlt (MapLibre Tiles; PMTiles only)")
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -113,6 +115,13 @@ func parseExportFlags(args []string, stderr io.Writer) (exportFlags, error) {
 		return f, fmt.Errorf("export: zooms must lie in 0..%d", tiles.MaxZoom)
 	case f.minZoom >= 0 && f.maxZoom >= 0 && f.minZoom > f.maxZoom:
 		return f, fmt.Errorf("export: --minzoom %d is above --maxzoom %d", f.minZoom, f.maxZoom)
+	}
+	var ok bool
+	if f.format, ok = tiles.ParseFormat(*format); !ok {
+		return f, fmt.Errorf("export: --format %q: want mvt or mlt", *format)
+	}
+	if f.format == tiles.MLT && strings.EqualFold(filepath.Ext(f.out), ".mbtiles") {
+		return f, errors.New("export: MBTiles 1.3 has no MLT format; write MLT tiles to a .pmtiles file")
 	}
 	f.clearance = layers.Access(*clearance)
 	switch {
@@ -187,7 +196,7 @@ func newLocalSource(ctx context.Context, f exportFlags) (exportSource, error) {
 		}
 	}
 	src.tile = func(ctx context.Context, z uint8, x, y uint32) ([]byte, error) {
-		t, err := srv.Tile(ctx, p, f.layers, int(z), int(x), int(y))
+		t, err := srv.TileFormat(ctx, p, f.format, f.layers, int(z), int(x), int(y))
 		return t.Gzip(), err
 	}
 	return src, nil
@@ -201,7 +210,7 @@ func runExport(ctx context.Context, f exportFlags, src exportSource, stdout, std
 	if err != nil {
 		return err
 	}
-	w, err := createArchive(f.out)
+	w, err := createArchive(f.out, f.format)
 	if err != nil {
 		return err
 	}
@@ -230,11 +239,15 @@ type archiveWriter interface {
 	Abort()
 }
 
-// createArchive picks the format by the file's extension. The tiles are
-// MVT; the MLT encoder will pass archive.TypeMLT here.
-func createArchive(path string) (archiveWriter, error) {
+// createArchive picks the archive by the file's extension; the PMTiles
+// header names the tile type (MVT or MLT).
+func createArchive(path string, f tiles.Format) (archiveWriter, error) {
 	if strings.EqualFold(filepath.Ext(path), ".mbtiles") {
 		return archive.CreateMBTiles(path, archive.TypeMVT)
 	}
-	return archive.CreatePMTiles(path, archive.PMTilesOptions{TileType: archive.TypeMVT, TileCompression: archive.CompressionGzip})
+	tt := archive.TypeMVT
+	if f == tiles.MLT {
+		tt = archive.TypeMLT
+	}
+	return archive.CreatePMTiles(path, archive.PMTilesOptions{TileType: tt, TileCompression: archive.CompressionGzip})
 }

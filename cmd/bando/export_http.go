@@ -60,7 +60,7 @@ func newHTTPSource(f exportFlags) (exportSource, error) {
 	}
 	path := "/tiles/" + strings.Join(f.layers, ",") + "/"
 	src.tile = func(ctx context.Context, z uint8, x, y uint32) ([]byte, error) {
-		st, h, b, err := get(ctx, fmt.Sprintf("%s%d/%d/%d%s", path, z, x, y, tiles.PathSuffix), true)
+		st, h, b, err := get(ctx, fmt.Sprintf("%s%d/%d/%d%s", path, z, x, y, f.format.Suffix()), true)
 		switch {
 		case err != nil:
 			return nil, err

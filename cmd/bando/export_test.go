@@ -392,3 +392,53 @@ func TestExportRange(t *testing.T) {
 		t.Errorf("flags: z%d–%d %v", minZ, maxZ, b)
 	}
 }
+
+// `--format mlt` writes the server's MLT tiles, byte for byte, into a
+// PMTiles archive whose header names the MLT tile type; MBTiles refuses.
+func TestExportMLT(t *testing.T) {
+	f := exportedDemo(t)
+	out := filepath.Join(t.TempDir(), "demo-mlt.pmtiles")
+	args := []string{"--data", f.data, "--layers", exportLayers, "--bbox", exportBBox, "--format", "mlt",
+		"--minzoom", strconv.Itoa(exportMinZ), "--maxzoom", strconv.Itoa(exportMaxZ), out}
+	var stdout, stderr bytes.Buffer
+	if err := exportCmd(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr.String())
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err := archive.DecodeHeader(raw[:archive.HeaderLen]); err != nil || h.TileType != archive.TypeMLT {
+		t.Fatalf("header: %+v, %v; want tile type MLT", h, err)
+	}
+	_, cat, err := configAndCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := loadIndex(context.Background(), f.data, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := tiles.New(tiles.Config{Index: idx, Catalog: cat})
+	r, err := archive.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n := 0
+	err = r.Walk(context.Background(), func(z uint8, x, y uint32, data []byte) error {
+		n++
+		tl, err := srv.TileFormat(context.Background(), layers.Anonymous, tiles.MLT, strings.Split(exportLayers, ","), int(z), int(x), int(y))
+		if err != nil || !bytes.Equal(data, tl.Gzip()) {
+			return fmt.Errorf("tile %d/%d/%d differs from the server's MLT tile (%v)", z, x, y, err)
+		}
+		return nil
+	})
+	if err != nil || n < 20 {
+		t.Fatalf("%d MLT tiles: %v", n, err)
+	}
+	if err := exportCmd(context.Background(), []string{"--data", f.data, "--layers", "communes", "--format", "mlt",
+		filepath.Join(t.TempDir(), "x.mbtiles")}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "MLT") {
+		t.Errorf("MLT into MBTiles: %v, want a refusal", err)
+	}
+}

@@ -21,8 +21,7 @@ var ErrFormat = errors.New("archive: malformed archive")
 // numbers it.
 type TileType uint8
 
-// Tile types. MLT is reserved for MapLibre Tiles (the writer accepts it;
-// the MLT encoder will set it).
+// Tile types: MVT, and MLT for MapLibre Tiles (`bando export --format mlt`).
 const (
 	TypeUnknown TileType = 0
 	TypeMVT     TileType = 1
