@@ -206,3 +206,31 @@ func FuzzFlatGeobuf(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFGBFeature fuzzes one Feature table under the header of types.fgb
+// (every column type), where whole-file mutations mostly break the header:
+// any bytes decode or fail with an error, never a panic, within the budget.
+func FuzzFGBFeature(f *testing.F) {
+	b := readTestdata(f, "gdal/types.fgb")
+	hsize := int(binary.LittleEndian.Uint32(b[8:]))
+	var h fgbHeader
+	if err := fbDecode(func() { h = parseFGBHeader(b[12 : 12+hsize]) }); err != nil {
+		f.Fatal(err)
+	}
+	for off := 12 + hsize; off+4 <= len(b); {
+		n := int(binary.LittleEndian.Uint32(b[off:]))
+		f.Add(b[off+4 : off+4+n])
+		off += 4 + n
+	}
+	lim := Limits{MaxVertices: 1000, MaxFieldBytes: 1000}
+	f.Fuzz(func(t *testing.T, feat []byte) {
+		vals := make([]any, len(h.cols))
+		var out fgbFeature
+		if err := fbDecode(func() { out = parseFGBFeature(feat, &h, vals, lim) }); err != nil {
+			return
+		}
+		if out.geom != nil && len(flattenAny(out.geom)) > lim.MaxVertices {
+			t.Fatalf("%d vertices, over the budget", len(flattenAny(out.geom)))
+		}
+	})
+}
