@@ -97,7 +97,7 @@ bench-tiles: build
 # VN-2000 TM-3 (written by ogr2ogr, not timed), loaded durably by
 # `bando ingest` into a fresh data directory and by ogr2ogr into PostGIS
 # (PG_USE_COPY=YES) on the same machine; features/s and the ratio.
-# BENCH_INGEST_FLAGS=-quick for 100,000 parcels.
+# BENCH_INGEST_FLAGS=-quick for 100,000 parcels in 3 rounds (-rounds N: medians).
 .PHONY: bench-ingest
 bench-ingest: build
 	$(GO) run ./cmd/benchingest -bin $(BIN) $(BENCH_INGEST_FLAGS)

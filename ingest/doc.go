@@ -1,6 +1,9 @@
 // Package ingest loads features from files into a layer's shape: it parses
 // GeoJSON (a FeatureCollection, a Feature, or newline-delimited Features),
-// CSV (lon/lat or WKT columns) and Overpass API JSON, checks every feature
+// CSV (lon/lat or WKT columns), Overpass API JSON, and the files provinces
+// hold — zipped Shapefiles, GeoPackages, KML/KMZ and FlatGeobuf, in WGS84 or
+// VN-2000 (package crs), converting pre-2025 commune codes on the way
+// (Options.AdminField, package ingest/admincode) — checks every feature
 // against the layer schema and the geometry rules below, repairs what can be
 // repaired safely, and says in a Report what it did. Prepare is the one
 // entry point; the API and the CLI call it and store what it returns.

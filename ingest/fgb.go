@@ -28,6 +28,10 @@ var fgbMagic = []byte("fgb\x03fgb")
 // 10 MB too): columns and a WKT take kilobytes.
 const maxFGBHeader = 10 << 20
 
+// maxFGBCount bounds a header's feature count even with no feature limit:
+// beyond it the index size would overflow, and no file is that large.
+const maxFGBCount = 1 << 40
+
 // fgbHeader is what the reader needs of a Header table.
 type fgbHeader struct {
 	geomType       uint8
@@ -69,6 +73,10 @@ func readFlatGeobuf(c *collector, r *bufio.Reader) error {
 	}
 	if len(h.cols) > c.opt.Limits.MaxProperties {
 		c.fatalIn(file, 0, RuleTooLarge, fmt.Sprintf("%d columns, more than the limit of %d", len(h.cols), c.opt.Limits.MaxProperties))
+		return nil
+	}
+	if h.count > maxFGBCount {
+		c.fatalIn(file, 0, RuleFlatGeobuf, fmt.Sprintf("the header says %d features, more than any file holds (corrupt?)", h.count))
 		return nil
 	}
 	if h.count > uint64(c.opt.Limits.MaxFeatures) {

@@ -107,6 +107,7 @@ func Prepare(l *layers.Layer, format Format, r io.Reader, opt Options) ([]*spati
 	}
 	opt.Limits = opt.Limits.resolved()
 	c := newCollector(l, format, opt)
+	defer c.drain() // stops the row workers on a path that returns an error
 	if msg := c.planAdmin(); msg != "" {
 		c.fatal(-1, 0, RuleAdmin, msg)
 		return c.finish()

@@ -78,7 +78,9 @@ func (p Problem) Error() string {
 	var b strings.Builder
 	if p.File != "" {
 		b.WriteString(p.File)
-		b.WriteString(": ")
+		if p.Index >= 0 || p.Line > 0 || p.Record > 0 {
+			b.WriteString(": ")
+		}
 	}
 	if p.Index >= 0 {
 		b.WriteString("feature ")
