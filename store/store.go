@@ -39,7 +39,10 @@ type Change struct {
 	Seq     uint64     // commit sequence of the write, across layers and restarts
 	Time    time.Time
 	// Feature is the stored feature after an upsert, for in-process
-	// consumers; consumers in another process reload it by id.
+	// consumers; consumers in another process reload it by id. A change
+	// read back from a shared database (store/postgis) carries the feature
+	// as stored when it was read: nil if a later change deleted it, a newer
+	// version (with a higher Seq) if a later change replaced it.
 	Feature *spatial.Feature
 }
 

@@ -277,12 +277,16 @@ func (f *follower) publish(ctx context.Context, crs []changeRow) error {
 }
 
 // remote turns another process's write into changes, reloading the
-// upserted features by id. A feature deleted (or replaced) since is
-// published as it is now, or not at all: a later write in the feed
-// carries the rest, and the index keeps the newest by sequence.
+// upserted features by id. Every change is published; a feature replaced
+// since comes as it is now (a higher Seq; the index keeps the newest), one
+// deleted since comes without a feature (the delete follows in the feed).
+// A layer this process does not serve is skipped.
 func (f *follower) remote(ctx context.Context, crs []changeRow) ([]store.Change, error) {
 	layer := crs[0].layer
 	t, known := f.s.tables[layer]
+	if !known {
+		return nil, nil
+	}
 	var ids []string
 	for _, c := range crs {
 		if c.kind == string(store.Upsert) {
@@ -290,7 +294,7 @@ func (f *follower) remote(ctx context.Context, crs []changeRow) ([]store.Change,
 		}
 	}
 	loaded := map[string]row{}
-	if known && len(ids) > 0 {
+	if len(ids) > 0 {
 		err := f.s.scanRows(ctx, t, "WHERE id = ANY($1)", []any{ids}, func(r row) error {
 			loaded[r.id] = r
 			return nil
@@ -303,20 +307,12 @@ func (f *follower) remote(ctx context.Context, crs []changeRow) ([]store.Change,
 	for _, c := range crs {
 		ch := store.Change{Layer: c.layer, ID: c.id, Kind: store.ChangeKind(c.kind), Old: bound(c.oldBox),
 			New: bound(c.newBox), Version: uint64(c.version), Seq: uint64(c.seq), Time: c.at.UTC()}
-		if ch.Kind == store.Upsert {
-			r, ok := loaded[c.id]
-			if !ok {
-				continue // not in this catalog, or deleted since
-			}
+		if r, ok := loaded[c.id]; ok && ch.Kind == store.Upsert {
 			feat, err := r.feature()
 			if err != nil {
-				f.s.log.Error("postgis: changed feature does not decode; skipped", "layer", layer, "id", c.id, "err", err)
-				continue
+				f.s.log.Error("postgis: changed feature does not decode", "layer", layer, "id", c.id, "err", err)
 			}
 			ch.Feature = feat
-		}
-		if !known {
-			continue // a layer this process does not serve
 		}
 		cs = append(cs, ch)
 	}

@@ -49,9 +49,13 @@ func migrated(t testing.TB) string {
 	return dsn
 }
 
-func openPG(t testing.TB, dsn string, cat *layers.Catalog, o Options) (*Store, *store.Feed) {
+// openPG opens a store whose feed has subs subscribed before it starts.
+func openPG(t testing.TB, dsn string, cat *layers.Catalog, o Options, subs ...func([]store.Change)) (*Store, *store.Feed) {
 	t.Helper()
 	feed := &store.Feed{}
+	for _, fn := range subs {
+		feed.Subscribe(fn)
+	}
 	s, err := OpenWith(context.Background(), dsn, feed, cat, o)
 	if err != nil {
 		t.Fatal(err)
