@@ -17,7 +17,8 @@ var version = "dev"
 const usage = `bando — bản đồ số cho Trung tâm IOC / the map brain of a provincial IOC
 
 usage:
-  bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
+  bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false] [--db postgres://…]
+  bando migrate --db postgres://…                 create or update bando's PostGIS schema
   bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
   bando layers  [--config FILE]
   bando query   [--data DIR] [--config FILE] [--clearance C] [--csv [--wkt]] ('{json}' | -f FILE)
@@ -58,6 +59,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return serveCmd(ctx, rest, stdout, stderr)
 	case "ingest":
 		return ingestCmd(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, rest, stdout, stderr)
 	case "layers":
 		return layersCmd(rest, stdout)
 	case "query":

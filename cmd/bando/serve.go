@@ -45,7 +45,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	cfgFile := fs.String("config", os.Getenv("BANDO_CONFIG"), "YAML config file")
 	addr := fs.String("addr", "", "listen address HOST:PORT (default :8080)")
 	dir := fs.String("data", "", "data directory (default ./var)")
-	demo := fs.Bool("demo", true, "load the demo data into a new data directory")
+	demo := fs.Bool("demo", true, "load the demo data into a new data directory (or empty database)")
+	db := fs.String("db", "", "postgres://… URL: PostGIS as the system of record (run bando migrate first)")
 	skipCorrupt := fs.Bool("skip-corrupt", false, "start even if stored records are corrupt, skipping and counting them")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -66,6 +67,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			cfg.Data = *dir
 		case "demo":
 			cfg.Demo = *demo
+		case "db":
+			cfg.DB = *db
 		case "skip-corrupt":
 			cfg.SkipCorrupt = *skipCorrupt
 		}
@@ -116,15 +119,18 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return fmt.Errorf("data directory: %w", err)
 	}
 	feed := &store.Feed{}
-	st, err := store.OpenPebble(cfg.Data, feed)
+	fst, local, err := openStore(ctx, cfg, feed, cat, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	demo, err := demoWanted(st, cfg.Demo)
+	defer local.Close()
+	defer fst.Close() // first: its feed stops before the local store closes
+	st := fst.(store.Store)
+	demo, releaseDemo, err := claimDemo(ctx, fst, cfg.Demo)
 	if err != nil {
 		return err
 	}
+	defer releaseDemo()
 	archives, closeArchives, err := openArchives(cat, log)
 	if err != nil {
 		return err
@@ -170,7 +176,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	fmt.Fprintf(stdout, "bando %s: viewer at %s\n", version, viewerURL(ln.Addr()))
 
 	start := time.Now()
-	loaded, err := store.LoadWith(ctx, st, cat, idx, store.LoadOptions{SkipCorrupt: cfg.SkipCorrupt, Logger: log})
+	loaded, err := fst.load(ctx, idx, store.LoadOptions{SkipCorrupt: cfg.SkipCorrupt, Logger: log})
 	if err != nil {
 		return loadError(err, cfg.Data)
 	}
@@ -184,16 +190,20 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		if err := loadDemo(ctx, st, cat, log); err != nil {
 			return err
 		}
-		if err := st.SetMarker(demoMarker, "done"); err != nil {
+		if err := fst.SetMarker(demoMarker, "done"); err != nil {
 			return err
 		}
 	}
-	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, log)
+	releaseDemo()
+	// The twin keeps its tracks, alerts and outbox in the local Pebble
+	// store under --data, also with --db: twin state is still per replica
+	// (shared alerts and positions come with NATS, issue 10).
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, local, tl, hub, log)
 	if err != nil {
 		return err
 	}
 	defer stopTwin() // before the store closes
-	defer startSimulation(ctx, cfg, st, tw, log)()
+	defer startSimulation(ctx, cfg, fst, tw, log)()
 	srv.SetTwin(tw, hub)
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds
@@ -236,7 +246,7 @@ const demoMarker = "demo"
 // demo is on, and again after a crash that interrupted an earlier demo load
 // (upserts make the reload idempotent). A directory holding the user's own
 // data never gets the demo mixed in.
-func demoWanted(st *store.Pebble, on bool) (bool, error) {
+func demoWanted(st markerStore, on bool) (bool, error) {
 	state, err := st.Marker(demoMarker)
 	if err != nil {
 		return false, err

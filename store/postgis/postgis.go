@@ -189,19 +189,26 @@ func (s *Store) Marker(name string) (string, error) {
 	return v, nil
 }
 
-// Locked runs fn holding a database-wide lock of that name (a session
-// advisory lock on a connection of its own), so that of several replicas
-// starting together one at a time decides and does, say, the demo load.
-// A process that dies releases the lock with its connection.
-func (s *Store) Locked(ctx context.Context, name string, fn func() error) error {
+// Lock takes a database-wide lock of that name (a session advisory lock
+// on a connection of its own) and returns its release, so that of several
+// replicas starting together one at a time decides and does, say, the
+// demo load. A process that dies releases the lock with its connection.
+func (s *Store) Lock(ctx context.Context, name string) (unlock func(), err error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("postgis: lock %s: %w", name, err)
+		return nil, fmt.Errorf("postgis: lock %s: %w", name, err)
 	}
-	defer conn.Release()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(hashtext($1))", "bando:"+name); err != nil {
-		return fmt.Errorf("postgis: lock %s: %w", name, err)
+		conn.Release()
+		return nil, fmt.Errorf("postgis: lock %s: %w", name, err)
 	}
-	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock(hashtext($1))", "bando:"+name)
-	return fn()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			if _, err := conn.Exec(context.Background(), "SELECT pg_advisory_unlock(hashtext($1))", "bando:"+name); err != nil {
+				conn.Conn().Close(context.Background()) // closing the session releases it
+			}
+			conn.Release()
+		})
+	}, nil
 }
