@@ -19,9 +19,10 @@ CREATE TABLE bando_markers (
 
 -- The change feed: one row per changed feature. seq is the commit
 -- sequence of the write (one Put or Delete call, shared by its rows, as in
--- the embedded store); ord orders the rows of one write. Writers take an
--- exclusive lock on this table before drawing seq, so seq order is commit
--- order and a reader that has seen seq N never later finds a smaller one.
+-- the embedded store); ord orders the rows of one write. Writers hold one
+-- lock (an advisory lock, see store/postgis) from drawing seq to commit, so
+-- seq order is commit order and a reader that has seen seq N never later
+-- finds a smaller one.
 CREATE SEQUENCE bando_commit_seq;
 CREATE TABLE bando_changes (
     seq     bigint NOT NULL,

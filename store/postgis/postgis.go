@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"bando/layers"
@@ -96,6 +97,11 @@ func Connect(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 		return nil, fmt.Errorf("postgis: %w", err)
 	}
 	cfg.AfterConnect = registerGeometry
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// Writers, the feed's listener and reader and a load run at once;
+		// pgxpool's default (the number of cores, at least 4) is tight.
+		cfg.MaxConns = max(cfg.MaxConns, 16)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: %w", err)

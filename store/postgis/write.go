@@ -32,10 +32,11 @@ type writeTx struct {
 	now      time.Time
 }
 
-// begin opens a write transaction: it takes the feed lock (an exclusive
-// lock on bando_changes, which plain reads still pass), so that sequence
-// order is commit order across every process on the database, draws the
-// write's sequence and reads the layer's meta.
+// begin opens a write transaction: it takes the feed lock, so that
+// sequence order is commit order across every process on the database,
+// draws the write's sequence and reads the layer's meta. The feed lock is
+// a transaction advisory lock keyed by the schema: unlike LOCK TABLE it
+// does not wait for autovacuum, and readers never take it.
 func (s *Store) begin(ctx context.Context, t *table) (*writeTx, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -43,7 +44,7 @@ func (s *Store) begin(ctx context.Context, t *table) (*writeTx, error) {
 	}
 	w := &writeTx{tx: tx, t: t, now: time.Now().UTC().Truncate(time.Microsecond)}
 	b := &pgx.Batch{}
-	b.Queue("LOCK TABLE bando_changes IN EXCLUSIVE MODE")
+	b.Queue("SELECT pg_advisory_xact_lock(hashtext('bando:feed:' || current_schema()))")
 	b.Queue("SELECT nextval('bando_commit_seq')").QueryRow(func(r pgx.Row) error { return r.Scan(&w.seq) })
 	b.Queue("INSERT INTO bando_layers (layer) VALUES ($1) ON CONFLICT (layer) DO NOTHING", t.l.ID)
 	b.Queue("SELECT version, assigned FROM bando_layers WHERE layer = $1", t.l.ID).QueryRow(func(r pgx.Row) error {
