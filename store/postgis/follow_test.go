@@ -248,3 +248,28 @@ func ids(idx *spatial.Index, layer string) map[string]string {
 	})
 	return out
 }
+
+// TestFollowerSurvivesLostListener: with its LISTEN connection killed by
+// the server, a follower still publishes every write (the timer and the
+// reconnect catch up from the sequence).
+func TestFollowerSurvivesLostListener(t *testing.T) {
+	l := testLayer(t)
+	cat, _ := layers.NewCatalog([]*layers.Layer{l})
+	dsn := migrated(t)
+	var remote recorder
+	w, _ := openPG(t, dsn, cat, Options{})
+	openPG(t, dsn, cat, Options{}, remote.add)
+	before := sortBySeq(writes(t, w, l, 0, 4))
+	remote.upTo(t, before[len(before)-1].Seq)
+	var killed int
+	err := w.pool.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query = 'LISTEN bando_changes' AND pid <> pg_backend_pid()`).Scan(&killed)
+	if err != nil || killed == 0 {
+		t.Fatalf("terminated %d listeners: %v", killed, err)
+	}
+	after := sortBySeq(writes(t, w, l, 4, 10))
+	got := remote.upTo(t, after[len(after)-1].Seq)
+	if want := append(before, after...); !reflect.DeepEqual(keys(got), keys(want)) {
+		t.Fatalf("after the listener was killed:\n got %v\nwant %v", keys(got), keys(want))
+	}
+}
