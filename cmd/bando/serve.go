@@ -178,7 +178,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	start := time.Now()
 	loaded, err := fst.load(ctx, idx, store.LoadOptions{SkipCorrupt: cfg.SkipCorrupt, Logger: log})
 	if err != nil {
-		return loadError(err, cfg.Data)
+		where := "the data directory " + cfg.Data
+		if cfg.DB != "" {
+			where = "the database " + redact(cfg.DB)
+		}
+		return loadError(err, where)
 	}
 	log.Info("index loaded", "features", loaded.Features, "took", time.Since(start).Round(time.Millisecond))
 	// The load fills the index without the change feed, so tiles rendered
@@ -231,11 +235,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 
 // loadError explains a failed index load; a corrupt record stops the
 // server unless the operator chooses to skip such records.
-func loadError(err error, dir string) error {
+func loadError(err error, where string) error {
 	var ce *store.CorruptError
 	if errors.As(err, &ce) {
-		return fmt.Errorf("load index: %w; the data directory %s is damaged: restore it from a backup, "+
-			"or start with --skip-corrupt (skip_corrupt: true) to serve without the corrupt records", err, dir)
+		return fmt.Errorf("load index: %w; %s is damaged: restore it from a backup, "+
+			"or start with --skip-corrupt (skip_corrupt: true) to serve without the corrupt records", err, where)
 	}
 	return fmt.Errorf("load index: %w", err)
 }
