@@ -41,33 +41,62 @@ func (f *follower) catchUp(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("postgis: read changes: %w", err)
 	}
+	loaded, err := f.reload(ctx, crs)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for len(crs) > 0 {
 		end := 1
 		for end < len(crs) && crs[end].seq == crs[0].seq {
 			end++
 		}
-		if err := f.publish(ctx, crs[:end]); err != nil {
-			return n, err
-		}
+		f.publish(crs[:end], loaded)
 		crs = crs[end:]
 		n++
 	}
 	return n, nil
 }
 
+// reload reads, in one query per layer, the features upserted by the
+// writes of other processes among crs, as they are stored now.
+func (f *follower) reload(ctx context.Context, crs []changeRow) (map[string]map[string]row, error) {
+	ids := map[string][]string{}
+	f.mu.Lock()
+	for _, c := range crs {
+		if _, local := f.local[uint64(c.seq)]; !local && c.kind == string(store.Upsert) {
+			ids[c.layer] = append(ids[c.layer], c.id)
+		}
+	}
+	f.mu.Unlock()
+	loaded := map[string]map[string]row{}
+	for layer, ids := range ids {
+		t, known := f.s.tables[layer]
+		if !known {
+			continue
+		}
+		m := map[string]row{}
+		err := f.s.scanRows(ctx, t, "WHERE id = ANY($1)", []any{ids}, func(r row) error {
+			m[r.id] = r
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		loaded[layer] = m
+	}
+	return loaded, nil
+}
+
 // publish publishes one write (the rows of one sequence) and wakes its
 // waiters.
-func (f *follower) publish(ctx context.Context, crs []changeRow) error {
+func (f *follower) publish(crs []changeRow, loaded map[string]map[string]row) {
 	seq := uint64(crs[0].seq)
 	f.mu.Lock()
 	cs, local := f.local[seq]
 	f.mu.Unlock()
 	if !local {
-		var err error
-		if cs, err = f.remote(ctx, crs); err != nil {
-			return err
-		}
+		cs = f.remote(crs, loaded[crs[0].layer])
 	}
 	f.s.feed.Publish(cs)
 	f.mu.Lock()
@@ -82,35 +111,17 @@ func (f *follower) publish(ctx context.Context, crs []changeRow) error {
 			delete(f.waiters, s)
 		}
 	}
-	return nil
 }
 
-// remote turns another process's write into changes, reloading the
-// upserted features by id. Every change is published; a feature replaced
+// remote turns another process's write into changes, with the upserted
+// features reloaded by id (see reload). Every change is published; a feature replaced
 // since comes as it is now (a higher Seq; the index keeps the newest), one
 // deleted since comes without a feature (the delete follows in the feed).
 // A layer this process does not serve is skipped.
-func (f *follower) remote(ctx context.Context, crs []changeRow) ([]store.Change, error) {
+func (f *follower) remote(crs []changeRow, loaded map[string]row) []store.Change {
 	layer := crs[0].layer
-	t, known := f.s.tables[layer]
-	if !known {
-		return nil, nil
-	}
-	var ids []string
-	for _, c := range crs {
-		if c.kind == string(store.Upsert) {
-			ids = append(ids, c.id)
-		}
-	}
-	loaded := map[string]row{}
-	if len(ids) > 0 {
-		err := f.s.scanRows(ctx, t, "WHERE id = ANY($1)", []any{ids}, func(r row) error {
-			loaded[r.id] = r
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	if _, known := f.s.tables[layer]; !known {
+		return nil
 	}
 	cs := make([]store.Change, 0, len(crs))
 	for _, c := range crs {
@@ -125,7 +136,7 @@ func (f *follower) remote(ctx context.Context, crs []changeRow) ([]store.Change,
 		}
 		cs = append(cs, ch)
 	}
-	return cs, nil
+	return cs
 }
 
 func bound(b []float64) *orb.Bound {
