@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,4 +76,78 @@ func BenchmarkCopyAndLoad(b *testing.B) {
 	}
 	b.ReportMetric(copyRate, "copied/s")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "loaded/s")
+}
+
+// BenchmarkFeedLag measures, for single-feature writes from 8 goroutines
+// through one store, the lag from a write's return (committed) to another
+// store on the database (another replica) publishing it, and reports the
+// writes per second and the lag's p50 and p99.
+//
+//	BANDO_TEST_PG=… go test ./store/postgis -run '^$' -bench FeedLag -benchtime 2000x
+func BenchmarkFeedLag(b *testing.B) {
+	l := testLayer(b)
+	cat, _ := layers.NewCatalog([]*layers.Layer{l})
+	dsn := migrated(b)
+	w, _ := openPG(b, dsn, cat, Options{})
+	var mu sync.Mutex
+	committed := map[uint64]time.Time{}
+	var lags []time.Duration
+	openPG(b, dsn, cat, Options{}, func(cs []store.Change) {
+		now := time.Now()
+		mu.Lock()
+		defer mu.Unlock()
+		if t, ok := committed[cs[0].Seq]; ok {
+			lags = append(lags, now.Sub(t))
+			delete(committed, cs[0].Seq)
+		} else {
+			committed[cs[0].Seq] = now // published before the writer saw its return
+		}
+	})
+	fs := parcels(b.N)
+	var next atomic.Int64
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(fs); i = int(next.Add(1)) - 1 {
+				cs, err := w.Put(context.Background(), l, fs[i:i+1])
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				now := time.Now()
+				mu.Lock()
+				if _, ok := committed[cs[0].Seq]; ok {
+					lags = append(lags, 0)
+					delete(committed, cs[0].Seq)
+				} else {
+					committed[cs[0].Seq] = now
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := b.Elapsed()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(lags)
+		mu.Unlock()
+		if n == b.N || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lags) != b.N {
+		b.Fatalf("the follower published %d of %d writes", len(lags), b.N)
+	}
+	slices.Sort(lags)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "writes/s")
+	b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "p50-lag-ms")
+	b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "p99-lag-ms")
 }
