@@ -34,6 +34,11 @@ type Store struct {
 	tables map[string]*table
 	fol    *follower
 
+	// The group commit's queue (group.go).
+	qmu     sync.Mutex
+	queue   []*call
+	leading bool
+
 	closeOnce sync.Once
 	stop      context.CancelFunc
 }

@@ -32,26 +32,18 @@ type writeTx struct {
 	now      time.Time
 }
 
-// begin opens a write transaction: it takes the feed lock, so that
-// sequence order is commit order across every process on the database,
-// draws the write's sequence and reads the layer's meta. The feed lock is
-// a transaction advisory lock keyed by the schema: unlike LOCK TABLE it
-// does not wait for autovacuum, and readers never take it.
-func (s *Store) begin(ctx context.Context, t *table) (*writeTx, error) {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("postgis: begin: %w", err)
-	}
-	w := &writeTx{tx: tx, t: t, now: time.Now().UTC().Truncate(time.Microsecond)}
+// beginCall starts one Put or Delete call inside a group's transaction
+// tx (a savepoint): it draws the call's sequence and reads the layer's
+// meta, which earlier calls of the group may have changed.
+func beginCall(ctx context.Context, tx pgx.Tx, t *table, now time.Time) (*writeTx, error) {
+	w := &writeTx{tx: tx, t: t, now: now}
 	b := &pgx.Batch{}
-	b.Queue("SELECT pg_advisory_xact_lock(hashtext('bando:feed:' || current_schema()))")
 	b.Queue("SELECT nextval('bando_commit_seq')").QueryRow(func(r pgx.Row) error { return r.Scan(&w.seq) })
 	b.Queue("INSERT INTO bando_layers (layer) VALUES ($1) ON CONFLICT (layer) DO NOTHING", t.l.ID)
 	b.Queue("SELECT version, assigned FROM bando_layers WHERE layer = $1", t.l.ID).QueryRow(func(r pgx.Row) error {
 		return r.Scan(&w.version, &w.assigned)
 	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		tx.Rollback(ctx)
 		return nil, fmt.Errorf("postgis: begin write to %s: %w", t.l.ID, err)
 	}
 	w.version++
@@ -90,11 +82,9 @@ func (w *writeTx) old(ctx context.Context, ids []string) (map[string]oldRow, err
 	return old, nil
 }
 
-// commit records the changes in bando_changes and the layer's meta,
-// notifies the other processes and commits; then it waits until the
-// follower has published the changes, so that when a write returns the
-// index already holds it, as with the embedded store.
-func (s *Store) commit(ctx context.Context, w *writeTx, cs []store.Change) error {
+// record writes the call's changes to bando_changes and the layer's new
+// meta.
+func (w *writeTx) record(ctx context.Context, cs []store.Change) error {
 	rows := make([][]any, len(cs))
 	for i, c := range cs {
 		rows[i] = []any{int64(w.seq), int32(i), c.Layer, c.ID, string(c.Kind), int64(w.version), w.now, box(c.Old), box(c.New)}
@@ -103,20 +93,11 @@ func (s *Store) commit(ctx context.Context, w *writeTx, cs []store.Change) error
 		[]string{"seq", "ord", "layer", "id", "kind", "version", "at", "old_box", "new_box"}, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("postgis: record changes of %s: %w", w.t.l.ID, err)
 	}
-	b := &pgx.Batch{}
-	b.Queue("UPDATE bando_layers SET version = $2, assigned = $3 WHERE layer = $1", w.t.l.ID, int64(w.version), int64(w.assigned))
-	b.Queue("SELECT pg_notify('bando_changes', $1)", fmt.Sprint(w.seq))
-	if err := w.tx.SendBatch(ctx, b).Close(); err != nil {
+	if _, err := w.tx.Exec(ctx, "UPDATE bando_layers SET version = $2, assigned = $3 WHERE layer = $1",
+		w.t.l.ID, int64(w.version), int64(w.assigned)); err != nil {
 		return fmt.Errorf("postgis: write %s: %w", w.t.l.ID, err)
 	}
-	s.fol.expect(w.seq, cs)
-	if err := w.tx.Commit(ctx); err != nil {
-		// The commit may still have happened (a lost connection): the
-		// follower then reloads the changes from the database.
-		s.fol.forget(w.seq)
-		return fmt.Errorf("postgis: commit write to %s: %w", w.t.l.ID, err)
-	}
-	return s.fol.await(ctx, w.seq)
+	return nil
 }
 
 func box(b *orb.Bound) []float64 {
@@ -161,11 +142,13 @@ func (s *Store) put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature,
 			return nil, fmt.Errorf("store: encode geometry of %q: %w", f.ID, err)
 		}
 	}
-	w, err := s.begin(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	defer w.tx.Rollback(context.Background())
+	return s.write(ctx, t, func(ctx context.Context, w *writeTx) ([]store.Change, error) {
+		return w.put(ctx, fs, ids, geoms, copyOnly)
+	})
+}
+
+func (w *writeTx) put(ctx context.Context, fs []*spatial.Feature, ids []string, geoms [][]byte, copyOnly bool) ([]store.Change, error) {
+	var err error
 	old := map[string]oldRow{}
 	if !copyOnly {
 		if old, err = w.old(ctx, ids); err != nil {
@@ -185,7 +168,7 @@ func (s *Store) put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature,
 		}
 		f.Seq = w.seq
 		nb := f.Bound
-		cs[i] = store.Change{Layer: l.ID, ID: f.ID, Kind: store.Upsert, New: &nb, Version: w.version,
+		cs[i] = store.Change{Layer: w.t.l.ID, ID: f.ID, Kind: store.Upsert, New: &nb, Version: w.version,
 			Seq: w.seq, Time: w.now, Feature: f}
 		if found {
 			cs[i].Old = &o.bound
@@ -199,10 +182,7 @@ func (s *Store) put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature,
 	if err != nil {
 		return nil, err
 	}
-	if err := s.commit(ctx, w, cs); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	return cs, w.record(ctx, cs)
 }
 
 // upsert writes the features with one INSERT … SELECT FROM unnest of one
@@ -282,11 +262,13 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, ids []string) ([]st
 	if len(uniq) == 0 {
 		return nil, nil
 	}
-	w, err := s.begin(ctx, t)
-	if err != nil {
-		return nil, err
-	}
-	defer w.tx.Rollback(context.Background())
+	return s.write(ctx, t, func(ctx context.Context, w *writeTx) ([]store.Change, error) {
+		return w.delete(ctx, uniq)
+	})
+}
+
+func (w *writeTx) delete(ctx context.Context, uniq []string) ([]store.Change, error) {
+	l, t := w.t.l, w.t
 	old, err := w.old(ctx, uniq)
 	if err != nil || len(old) == 0 {
 		return nil, err
@@ -303,8 +285,5 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, ids []string) ([]st
 	if _, err := w.tx.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE id = ANY($1)", t.name), gone); err != nil {
 		return nil, fmt.Errorf("postgis: delete from %s: %w", l.ID, err)
 	}
-	if err := s.commit(ctx, w, cs); err != nil {
-		return nil, err
-	}
-	return cs, nil
+	return cs, w.record(ctx, cs)
 }
