@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -251,5 +252,54 @@ func TestPutWrongType(t *testing.T) {
 	}
 	if v, _ := pg.Version(l.ID); v != 0 {
 		t.Fatalf("version %d after a refused write", v)
+	}
+}
+
+// TestGroupIsolatesFailures: concurrent calls share transactions (group
+// commit), yet a call that fails in the database (a COPY over a stored id)
+// fails alone, stores nothing, and the others are all stored, each with
+// its own version.
+func TestGroupIsolatesFailures(t *testing.T) {
+	l := testLayer(t)
+	cat, _ := layers.NewCatalog([]*layers.Layer{l})
+	pg, _ := openPG(t, migrated(t), cat, Options{})
+	ctx := context.Background()
+	if _, err := pg.Put(ctx, l, []*spatial.Feature{feat("taken", sq(0, 0), nil, nil, nil, nil, nil, nil)}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := feat(fmt.Sprint("ok", i), sq(float64(i), 1), nil, int64(i), nil, nil, nil, nil)
+			if i%4 == 0 {
+				_, errs[i] = pg.CopyLayer(ctx, l, []*spatial.Feature{f, feat("taken", sq(1, 1), nil, nil, nil, nil, nil, nil)})
+			} else {
+				_, errs[i] = pg.Put(ctx, l, []*spatial.Feature{f})
+			}
+		}()
+	}
+	wg.Wait()
+	stored := map[string]bool{}
+	for _, f := range scanAll(t, pg, l) {
+		stored[f.ID] = true
+	}
+	good := 1
+	for i, err := range errs {
+		id := fmt.Sprint("ok", i)
+		switch {
+		case i%4 == 0 && (err == nil || stored[id]):
+			t.Errorf("call %d (a conflicting COPY): err %v, stored %v", i, err, stored[id])
+		case i%4 != 0 && (err != nil || !stored[id]):
+			t.Errorf("call %d: err %v, stored %v", i, err, stored[id])
+		case i%4 != 0:
+			good++
+		}
+	}
+	if v, _ := pg.Version(l.ID); v != uint64(good) {
+		t.Errorf("version %d after %d successful calls", v, good)
 	}
 }
