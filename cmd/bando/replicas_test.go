@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -86,6 +88,29 @@ func TestReplicasShareWrites(t *testing.T) {
 			t.Fatalf("feature %s written on one replica not visible on the other within 1 s", id)
 		}
 		t.Logf("%s visible on the other replica after %v", id, time.Since(start).Round(time.Millisecond))
+	}
+	// bando ingest --db writes into the database too (through COPY): the
+	// running replicas see it.
+	var lines []string
+	for i := range 1500 {
+		lines = append(lines, fmt.Sprintf(`{"type":"Feature","id":"bulk%d","geometry":{"type":"Point","coordinates":[106.%d,10.8]},"properties":{"n":%d,"note":"lô"}}`, i, i, i))
+	}
+	file := filepath.Join(dir, "bulk.ndjson")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(binPath, "ingest", "--db", dsn, "--config", cfg, "--layer", "probes", file).CombinedOutput(); err != nil {
+		t.Fatalf("bando ingest --db: %v\n%s", err, out)
+	}
+	for _, srv := range []*server{a, b} {
+		if !within(time.Second, func() bool { return visible(srv, "bulk1499", "lô") }) {
+			t.Fatal("features of bando ingest --db not visible on a running replica within 1 s")
+		}
+		var fc featureCollection
+		srv.getJSON("/collections/probes/items?limit=1", opsToken, &fc)
+		if fc.NumberMatched != 1502 {
+			t.Fatalf("%d probes after the bulk ingest, want 1502", fc.NumberMatched)
+		}
 	}
 	if st, _, _ := b.do("DELETE", "/collections/probes/items/p0", opsToken, "", nil); st/100 != 2 {
 		t.Fatalf("DELETE: %d", st)
