@@ -19,6 +19,8 @@ const usage = `bando — bản đồ số cho Trung tâm IOC / the map brain of 
 usage:
   bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false] [--db postgres://…]
   bando migrate --db postgres://…                 create or update bando's PostGIS schema
+  bando copy    --from DIR|postgres://… --to DIR|postgres://… [--config FILE]
+                every feature (and the demo marker) into an empty store
   bando ingest  --layer ID [--partial] [--format F] [--data DIR | --db postgres://… | --url URL --token T] FILE...
   bando layers  [--config FILE]
   bando query   [--data DIR] [--config FILE] [--clearance C] [--csv [--wkt]] ('{json}' | -f FILE)
@@ -61,6 +63,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return ingestCmd(ctx, rest, stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, rest, stdout, stderr)
+	case "copy":
+		return copyCmd(ctx, rest, stdout, stderr)
 	case "layers":
 		return layersCmd(rest, stdout)
 	case "query":

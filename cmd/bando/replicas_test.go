@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -224,5 +225,60 @@ func TestDemoOnDatabase(t *testing.T) {
 		if n := count(e, c.ID); n != 0 {
 			t.Errorf("--demo=false: %s has %d features", c.ID, n)
 		}
+	}
+}
+
+// TestCopyEmbeddedToPostGISAndBack: bando copy moves a demo data directory
+// into an empty database and back; servers on each copy serve the same
+// counts without loading the demo again, and a non-empty destination is
+// refused.
+func TestCopyEmbeddedToPostGISAndBack(t *testing.T) {
+	dsn := testenv.PostGISDSN(t, pgTestDB)
+	migrateDB(t, dsn)
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "")
+	emb := startServer(t, dir+"/emb", cfg)
+	demo, err := data.DemoCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := func(srv *server) map[string]int {
+		out := map[string]int{}
+		for _, l := range demo.All() {
+			if l.Demo == "" {
+				continue
+			}
+			var fc featureCollection
+			srv.getJSON("/collections/"+l.ID+"/items?limit=1", opsToken, &fc)
+			out[l.ID] = fc.NumberMatched
+		}
+		return out
+	}
+	want := counts(emb)
+	emb.kill()
+	copyTo := func(from, to string) string {
+		out, err := exec.Command(binPath, "copy", "--from", from, "--to", to, "--config", cfg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("bando copy --from %s --to %s: %v\n%s", from, to, err, out)
+		}
+		return string(out)
+	}
+	copyTo(dir+"/emb", dsn)
+	pg := startServer(t, dir+"/pg", cfg, "--db", dsn)
+	back := dir + "/back"
+	copyTo(dsn, back)
+	srvBack := startServer(t, back, cfg)
+	for name, srv := range map[string]*server{"postgis": pg, "copied back": srvBack} {
+		if got := counts(srv); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: counts %v, embedded %v", name, got, want)
+		}
+		if strings.Contains(srv.log.String(), "demo layer loaded") {
+			t.Errorf("%s: the demo was loaded over the copy", name)
+		}
+	}
+	srvBack.kill() // its directory is the source now
+	if out, err := exec.Command(binPath, "copy", "--from", back, "--to", dsn, "--config", cfg).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "empty") {
+		t.Fatalf("copy into a non-empty database: %v\n%s", err, out)
 	}
 }
