@@ -17,6 +17,11 @@ import (
 // ErrNotFound is returned for a feature that is not stored.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrUnavailable is wrapped by errors of a store that cannot be reached
+// (a database restarting, a network blip): the write may be retried, and
+// the API answers 503 with Retry-After.
+var ErrUnavailable = errors.New("store: unavailable")
+
 // ChangeKind says what a change did to a feature.
 type ChangeKind string
 

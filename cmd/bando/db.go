@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 
+	"bando/api"
 	"bando/layers"
 	"bando/migrations"
 	"bando/spatial"
@@ -33,6 +34,8 @@ type featureStore interface {
 	load(ctx context.Context, idx *spatial.Index, o store.LoadOptions) (store.LoadStats, error)
 	// lock serialises the demo decision and load across replicas.
 	lock(ctx context.Context, name string) (unlock func(), err error)
+	// checks are what /readyz asks of the store's services.
+	checks() []api.Check
 }
 
 // embedded is the Pebble store of the data directory as featureStore.
@@ -47,6 +50,8 @@ func (e embedded) load(ctx context.Context, idx *spatial.Index, o store.LoadOpti
 
 func (e embedded) lock(context.Context, string) (func(), error) { return func() {}, nil }
 
+func (e embedded) checks() []api.Check { return nil }
+
 // Close is the local store's own defer's to do.
 func (e embedded) Close() error { return nil }
 
@@ -59,6 +64,10 @@ func (s shared) load(ctx context.Context, idx *spatial.Index, o store.LoadOption
 
 func (s shared) lock(ctx context.Context, name string) (func(), error) {
 	return s.Store.Lock(ctx, name)
+}
+
+func (s shared) checks() []api.Check {
+	return []api.Check{{Name: "postgis", Fn: func(ctx context.Context) error { return s.Pool().Ping(ctx) }}}
 }
 
 // openStore opens the data directory's Pebble store and, with cfg.DB, the

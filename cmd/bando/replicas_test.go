@@ -59,6 +59,9 @@ func TestReplicasShareWrites(t *testing.T) {
 	cfg := writeConfig(t, dir, probeLayer)
 	a := startServer(t, dir+"/a", cfg, "--db", dsn, "--demo=false")
 	b := startServer(t, dir+"/b", cfg, "--db", dsn, "--demo=false")
+	if st, body := a.get("/readyz", ""); st != 200 || !strings.Contains(string(body), `"postgis":"ok"`) {
+		t.Fatalf("readyz: %d %s", st, body)
+	}
 
 	post := func(srv *server, id, note string) int {
 		body := fmt.Sprintf(`{"type":"Feature","id":%q,"geometry":{"type":"Point","coordinates":[106.7,10.8]},"properties":{"n":1,"note":%q}}`, id, note)

@@ -163,7 +163,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
 		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
-		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
+		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version, Checks: fst.checks(),
 		Limits: cfg.serverLimits(), Wall: cfg.wall(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"bando/store"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Group commit. Writers hold the feed lock from drawing their sequence to
@@ -91,6 +96,7 @@ func (s *Store) lead() {
 // commitGroup runs the calls in one transaction and sets their results.
 func (s *Store) commitGroup(group []*call) {
 	fail := func(err error) {
+		err = unavailable(err)
 		for _, c := range group {
 			if c.err == nil {
 				c.cs, c.err = nil, err
@@ -116,7 +122,7 @@ func (s *Store) commitGroup(group []*call) {
 		seq, err := s.runCall(ctx, tx, c, now)
 		if err != nil {
 			if !errors.Is(err, errTxBroken) {
-				c.err = err
+				c.err = unavailable(err)
 				continue
 			}
 			fail(err)
@@ -185,4 +191,29 @@ func (s *Store) runCall(ctx context.Context, tx pgx.Tx, c *call, now time.Time) 
 	}
 	c.cs = cs
 	return w.seq, nil
+}
+
+// unavailable wraps store.ErrUnavailable around an error that says the
+// database could not be reached or went away (as opposed to one about the
+// data), so that the API answers 503 with Retry-After.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, store.ErrUnavailable) || !connectionError(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
+}
+
+func connectionError(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01-03: the server is shutting
+		// down or starting; 53300: too many connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" ||
+			pe.Code == "57P03" || pe.Code == "53300"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, net.ErrClosed)
 }
