@@ -86,38 +86,37 @@ func (s *Store) ensureTables(ctx context.Context) error {
 }
 
 func (t *table) ensure(ctx context.Context, tx pgx.Tx) error {
-	stmts := []string{fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (
+	types, err := t.columns(ctx, tx)
+	if err != nil {
+		return err
+	}
+	// DDL only for what is missing: even ALTER TABLE … IF NOT EXISTS takes
+	// an exclusive lock, which would queue every reader of the table
+	// behind another replica's load.
+	var stmts []string
+	if len(types) == 0 {
+		stmts = append(stmts, fmt.Sprintf(`CREATE TABLE %s (
     id      text COLLATE "C" PRIMARY KEY,
     num     bigint NOT NULL,
     seq     bigint NOT NULL,
     version bigint NOT NULL,
     geom    geometry(Geometry, 4326) NOT NULL)`, t.name),
-		fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s USING gist (geom)",
-			pgx.Identifier{t.raw + "_geom"}.Sanitize(), t.name),
+			fmt.Sprintf("CREATE INDEX %s ON %s USING gist (geom)", pgx.Identifier{t.raw + "_geom"}.Sanitize(), t.name))
 	}
 	for i, f := range t.l.Fields {
-		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s %s", t.name, t.cols[i], sqlType(f.Type)))
+		if _, ok := types[f.Name]; !ok {
+			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", t.name, t.cols[i], sqlType(f.Type)))
+		}
 	}
 	for _, q := range stmts {
 		if _, err := tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("postgis: layer %s: %s: %w", t.l.ID, firstLine(q), err)
 		}
 	}
-	rows, err := tx.Query(ctx, `SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
-		WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`, t.name)
-	if err != nil {
-		return fmt.Errorf("postgis: layer %s columns: %w", t.l.ID, err)
-	}
-	types := map[string]string{}
-	for rows.Next() {
-		var n, typ string
-		if err := rows.Scan(&n, &typ); err != nil {
-			return fmt.Errorf("postgis: layer %s columns: %w", t.l.ID, err)
+	if len(stmts) > 0 {
+		if types, err = t.columns(ctx, tx); err != nil {
+			return err
 		}
-		types[n] = typ
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgis: layer %s columns: %w", t.l.ID, err)
 	}
 	for _, f := range t.l.Fields {
 		want := sqlType(f.Type)
@@ -130,6 +129,27 @@ func (t *table) ensure(ctx context.Context, tx pgx.Tx) error {
 		}
 	}
 	return nil
+}
+
+// columns returns the table's column types by name (none if it does not exist).
+func (t *table) columns(ctx context.Context, tx pgx.Tx) (map[string]string, error) {
+	rows, err := tx.Query(ctx, `SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+		WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped`, t.name)
+	if err != nil {
+		return nil, fmt.Errorf("postgis: layer %s columns: %w", t.l.ID, err)
+	}
+	types := map[string]string{}
+	for rows.Next() {
+		var n, typ string
+		if err := rows.Scan(&n, &typ); err != nil {
+			return nil, fmt.Errorf("postgis: layer %s columns: %w", t.l.ID, err)
+		}
+		types[n] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgis: layer %s columns: %w", t.l.ID, err)
+	}
+	return types, nil
 }
 
 func firstLine(q string) string {
