@@ -2,12 +2,14 @@ package postgis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
 	"testing"
 	"time"
 
+	"bando/ingest"
 	"bando/internal/testenv"
 	"bando/layers"
 	"bando/migrations"
@@ -301,5 +303,26 @@ func TestGroupIsolatesFailures(t *testing.T) {
 	}
 	if v, _ := pg.Version(l.ID); v != uint64(good) {
 		t.Errorf("version %d after %d successful calls", v, good)
+	}
+}
+
+// A NUL character, which PostgreSQL text cannot hold, is bad input (an
+// ingest.Error, a 4xx), and nothing is written.
+func TestPutNULRefused(t *testing.T) {
+	l := testLayer(t)
+	cat, _ := layers.NewCatalog([]*layers.Layer{l})
+	pg, _ := openPG(t, migrated(t), cat, Options{})
+	for _, f := range []*spatial.Feature{
+		feat("a\x00b", sq(0, 0), "x", nil, nil, nil, nil, nil),
+		feat("ok", sq(0, 0), "x\x00y", nil, nil, nil, nil, nil),
+	} {
+		_, err := pg.Put(context.Background(), l, []*spatial.Feature{feat("fine", sq(1, 1), nil, nil, nil, nil, nil, nil), f})
+		var ie *ingest.Error
+		if !errors.As(err, &ie) {
+			t.Fatalf("NUL in %q: %v, want an ingest.Error", f.ID, err)
+		}
+	}
+	if n := len(scanAll(t, pg, l)); n != 0 {
+		t.Fatalf("%d features stored after refused writes", n)
 	}
 }

@@ -3,8 +3,10 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"bando/ingest"
 	"bando/layers"
 	"bando/spatial"
 	"bando/store"
@@ -138,6 +140,9 @@ func (s *Store) put(ctx context.Context, l *layers.Layer, fs []*spatial.Feature,
 		}
 		seen[f.ID] = struct{}{}
 		ids[i] = f.ID
+		if err := storable(l, i, f); err != nil {
+			return nil, err
+		}
 		if geoms[i], err = encodeGeom(f.Geom); err != nil {
 			return nil, fmt.Errorf("store: encode geometry of %q: %w", f.ID, err)
 		}
@@ -183,6 +188,24 @@ func (w *writeTx) put(ctx context.Context, fs []*spatial.Feature, ids []string, 
 		return nil, err
 	}
 	return cs, w.record(ctx, cs)
+}
+
+// storable refuses text PostgreSQL cannot hold (a NUL character, which
+// JSON can carry as \u0000) as bad input, before anything is written.
+func storable(l *layers.Layer, i int, f *spatial.Feature) error {
+	bad := func(field string) error {
+		return &ingest.Error{Problems: []ingest.Problem{{Index: i, ID: f.ID, Field: field, Rule: ingest.RuleEncoding,
+			Message: "contains a NUL character (\\u0000), which the database cannot store"}}}
+	}
+	if strings.IndexByte(f.ID, 0) >= 0 {
+		return bad("id")
+	}
+	for j, v := range f.Props {
+		if s, ok := v.(string); ok && j < len(l.Fields) && strings.IndexByte(s, 0) >= 0 {
+			return bad(l.Fields[j].Name)
+		}
+	}
+	return nil
 }
 
 // upsert writes the features with one INSERT … SELECT FROM unnest of one
