@@ -82,6 +82,21 @@ func TestReplicasShareWrites(t *testing.T) {
 		}
 		return true
 	}
+	// A tile cached on b before a write through a is rendered again
+	// after it: the change's bounds reach b's tile cache through the feed.
+	x, y := tileOf(106.7, 10.8, 12)
+	tilePath := fmt.Sprintf("/tiles/probes/12/%d/%d.mvt", x, y)
+	_, _, before := b.do("GET", tilePath, opsToken, "", nil)
+	_, _, again := b.do("GET", tilePath, opsToken, "", nil) // now cached
+	if string(before) != string(again) {
+		t.Fatal("the same tile twice differs")
+	}
+	if st := post(a, "tile0", "tile"); st != 201 {
+		t.Fatalf("POST: %d", st)
+	}
+	if !within(time.Second, func() bool { _, _, now := b.do("GET", tilePath, opsToken, "", nil); return string(now) != string(before) }) {
+		t.Fatal("a write through one replica left the other's cached tile stale for over 1 s")
+	}
 	for i, pair := range [][2]*server{{a, b}, {b, a}} {
 		id, note := fmt.Sprint("p", i), fmt.Sprint("ghi chú ", i)
 		start := time.Now()
@@ -112,8 +127,8 @@ func TestReplicasShareWrites(t *testing.T) {
 		}
 		var fc featureCollection
 		srv.getJSON("/collections/probes/items?limit=1", opsToken, &fc)
-		if fc.NumberMatched != 1502 {
-			t.Fatalf("%d probes after the bulk ingest, want 1502", fc.NumberMatched)
+		if fc.NumberMatched != 1503 {
+			t.Fatalf("%d probes after the bulk ingest, want 1503", fc.NumberMatched)
 		}
 	}
 	if st, _, _ := b.do("DELETE", "/collections/probes/items/p0", opsToken, "", nil); st/100 != 2 {
