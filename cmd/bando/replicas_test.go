@@ -94,7 +94,10 @@ func TestReplicasShareWrites(t *testing.T) {
 	if st := post(a, "tile0", "tile"); st != 201 {
 		t.Fatalf("POST: %d", st)
 	}
-	if !within(time.Second, func() bool { _, _, now := b.do("GET", tilePath, opsToken, "", nil); return string(now) != string(before) }) {
+	if !within(time.Second, func() bool {
+		_, _, now := b.do("GET", tilePath, opsToken, "", nil)
+		return string(now) != string(before)
+	}) {
 		t.Fatal("a write through one replica left the other's cached tile stale for over 1 s")
 	}
 	for i, pair := range [][2]*server{{a, b}, {b, a}} {
