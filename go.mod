@@ -14,6 +14,7 @@ require (
 	github.com/tidwall/btree v1.8.2
 	github.com/tidwall/geodesic v1.52.3
 	github.com/tidwall/rtree v1.10.0
+	github.com/twpayne/go-geom v1.6.1
 	github.com/uber/h3-go/v4 v4.1.0
 	github.com/valyala/fasthttp v1.77.0
 	golang.org/x/sync v0.24.0

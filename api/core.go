@@ -56,6 +56,9 @@ type Config struct {
 	Limits ingest.Limits
 	// Version is the build version reported by /healthz.
 	Version string
+	// Checks are the services readiness depends on (the database with
+	// --db); /readyz answers 503 while one of them fails.
+	Checks []Check
 	// PublicURL, when set, is the base of every absolute link
 	// (ParsePublicURL); else it comes from the request (see proxy.go).
 	PublicURL string

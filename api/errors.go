@@ -10,6 +10,7 @@ import (
 
 	"bando/ingest"
 	"bando/layers"
+	"bando/store"
 	"bando/tiles"
 )
 
@@ -90,6 +91,9 @@ func asAPIError(err error) *Error {
 		return &Error{Status: statusClientClosed, Code: "client_closed_request", Message: "request cancelled", Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout", Message: "request took too long", Err: err}
+	case errors.Is(err, store.ErrUnavailable):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "store_unavailable",
+			Message: "the store cannot be reached; retry shortly", Err: err}
 	case errors.Is(err, layers.ErrUnknownLayer):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, tiles.ErrBadTile):
@@ -119,6 +123,9 @@ func errorResponse(err error) *Response {
 	r.Header.Set("Content-Type", "application/json")
 	if ae.Status == http.StatusUnauthorized {
 		r.Header.Set("WWW-Authenticate", `Bearer realm="bando"`)
+	}
+	if ae.Code == "store_unavailable" {
+		r.Header.Set("Retry-After", "1")
 	}
 	return r
 }

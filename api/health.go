@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 )
@@ -18,7 +19,47 @@ func (s *Server) readyz(r *Request) *Response {
 		resp.Header.Set("Retry-After", "1")
 		return resp
 	}
-	return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
+	if len(s.cfg.Checks) == 0 {
+		return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
+	}
+	checks, failed := s.runChecks()
+	if failed != "" {
+		resp := jsonResponse(http.StatusServiceUnavailable, "application/json",
+			map[string]any{"status": "unavailable", "message": failed + " cannot be reached", "checks": checks})
+		resp.Header.Set("Retry-After", "1")
+		return resp
+	}
+	return jsonResponse(http.StatusOK, "application/json", map[string]any{"status": "ready", "checks": checks})
+}
+
+// Check is a service the server depends on, for /readyz.
+type Check struct {
+	Name string
+	Fn   func(context.Context) error
+}
+
+// checkTimeout bounds each check of a /readyz request.
+const checkTimeout = 2 * time.Second
+
+// runChecks runs every check and names the first that failed.
+func (s *Server) runChecks() (map[string]string, string) {
+	out := make(map[string]string, len(s.cfg.Checks))
+	failed := ""
+	for _, c := range s.cfg.Checks {
+		ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+		err := c.Fn(ctx)
+		cancel()
+		out[c.Name] = "ok"
+		if err != nil {
+			// The reason goes to the log: /readyz is public.
+			s.cfg.Logger.Warn("readiness check failed", "check", c.Name, "err", err)
+			out[c.Name] = "unavailable"
+			if failed == "" {
+				failed = c.Name
+			}
+		}
+	}
+	return out, failed
 }
 
 // readyGate answers 503 to everything but health and metrics until the index

@@ -18,7 +18,11 @@ func IndexChanges(idx *spatial.Index) func([]Change) {
 		for _, c := range cs {
 			switch c.Kind {
 			case Upsert:
-				put = append(put, c.Feature)
+				// An upsert read back from a shared database after the
+				// feature was deleted comes without it; the delete follows.
+				if c.Feature != nil {
+					put = append(put, c.Feature)
+				}
 			case Delete:
 				del = append(del, c.ID)
 			}

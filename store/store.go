@@ -17,6 +17,11 @@ import (
 // ErrNotFound is returned for a feature that is not stored.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrUnavailable is wrapped by errors of a store that cannot be reached
+// (a database restarting, a network blip): the write may be retried, and
+// the API answers 503 with Retry-After.
+var ErrUnavailable = errors.New("store: unavailable")
+
 // ChangeKind says what a change did to a feature.
 type ChangeKind string
 
@@ -39,7 +44,10 @@ type Change struct {
 	Seq     uint64     // commit sequence of the write, across layers and restarts
 	Time    time.Time
 	// Feature is the stored feature after an upsert, for in-process
-	// consumers; consumers in another process reload it by id.
+	// consumers; consumers in another process reload it by id. A change
+	// read back from a shared database (store/postgis) carries the feature
+	// as stored when it was read: nil if a later change deleted it, a newer
+	// version (with a higher Seq) if a later change replaced it.
 	Feature *spatial.Feature
 	// Schema is the layer declaration Feature's properties are laid out
 	// by (the writer's), so that a consumer can tell a write made under a

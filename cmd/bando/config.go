@@ -18,9 +18,13 @@ import (
 // Config is everything `bando serve` needs. Defaults are set in code, then a
 // YAML file, then BANDO_* environment variables, then flags override them.
 type Config struct {
-	Addr     string          `yaml:"addr"`
-	Data     string          `yaml:"data"`
-	Demo     bool            `yaml:"demo"`
+	Addr string `yaml:"addr"`
+	Data string `yaml:"data"`
+	Demo bool   `yaml:"demo"`
+	// DB, a postgres:// URL, makes PostGIS the system of record for the
+	// features (see store/postgis); Data then holds only the twin's
+	// per-replica state.
+	DB       string          `yaml:"db"`
 	MaxBody  int             `yaml:"max_body_mb"`
 	LogLevel string          `yaml:"log_level"`
 	Layers   []*layers.Layer `yaml:"layers"`
@@ -162,6 +166,9 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		if v := getenv(k); v != "" {
 			c.Data = v
 		}
+	}
+	if v := getenv("BANDO_DB"); v != "" {
+		c.DB = v
 	}
 	if v := getenv("BANDO_LAYERS_FILE"); v != "" {
 		c.LayersFile = v

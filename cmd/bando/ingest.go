@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,12 +20,15 @@ import (
 	"bando/crs"
 	"bando/ingest"
 	"bando/ingest/admincode"
+	"bando/layers"
+	"bando/migrations"
 	"bando/store"
+	"bando/store/postgis"
 )
 
 type ingestFlags struct {
 	layer, format, data, url, token, config string
-	crs, encoding, table, adminField        string
+	crs, encoding, table, adminField, db    string
 	partial                                 bool
 }
 
@@ -35,6 +39,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.layer, "layer", "", "target layer id (required)")
 	fs.StringVar(&f.format, "format", "", "geojson, ndjson, csv, overpass, shapefile (.zip), gpkg, kml, kmz or flatgeobuf (.fgb) (default: from the file name)")
 	fs.StringVar(&f.data, "data", "./var", "data directory to write into (the server must not be running on it)")
+	fs.StringVar(&f.db, "db", os.Getenv("BANDO_DB"), "write into this PostGIS database (postgres://…; servers on it see the features) instead of --data")
 	fs.StringVar(&f.url, "url", "", "post to a running bando at this base URL instead of opening --data")
 	fs.StringVar(&f.token, "token", os.Getenv("BANDO_TOKEN"), "bearer token for --url (env BANDO_TOKEN)")
 	fs.StringVar(&f.config, "config", os.Getenv("BANDO_CONFIG"), "YAML config (for its layers)")
@@ -81,13 +86,18 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writ
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.OpenPebble(f.data, nil)
+	if f.db == "" {
+		f.db = cfg.DB
+	}
+	st, err := openIngestStore(ctx, f, cat)
 	if err != nil {
-		return nil, fmt.Errorf("%w (is a server running on it? use --url)", err)
+		return nil, err
 	}
 	defer st.Close()
-	if _, err := steward.Replay(ctx, cat, st); err != nil { // layers made by data stewards
-		return nil, err
+	if b, ok := st.(steward.Backend); ok { // layers made by data stewards (embedded store)
+		if _, err := steward.Replay(ctx, cat, b); err != nil {
+			return nil, err
+		}
 	}
 	l, err := cat.Get(f.layer)
 	if err != nil {
@@ -132,6 +142,27 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writ
 		*ingest.Report
 		Seconds float64 `json:"store_seconds"`
 	}{rep, time.Since(start).Seconds()}, nil
+}
+
+// openIngestStore opens the store a local ingest writes into: the
+// database with --db (new features go through COPY, see store/postgis),
+// else the data directory.
+func openIngestStore(ctx context.Context, f ingestFlags, cat *layers.Catalog) (store.Store, error) {
+	if f.db != "" {
+		st, err := postgis.Open(ctx, f.db, nil, cat)
+		if errors.Is(err, migrations.ErrBehind) {
+			return nil, fmt.Errorf("%w; run bando migrate --db '%s' first", err, redact(f.db))
+		}
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	st, err := store.OpenPebble(f.data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is a server running on it? use --url)", err)
+	}
+	return st, nil
 }
 
 // ingestHTTP posts the file to a running server; newline-delimited files go

@@ -17,8 +17,11 @@ var version = "dev"
 const usage = `bando — bản đồ số cho Trung tâm IOC / the map brain of a provincial IOC
 
 usage:
-  bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
-  bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
+  bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false] [--db postgres://…]
+  bando migrate --db postgres://…                 create or update bando's PostGIS schema
+  bando copy    --from DIR|postgres://… --to DIR|postgres://… [--config FILE]
+                every feature (and the demo marker) into an empty store
+  bando ingest  --layer ID [--partial] [--format F] [--data DIR | --db postgres://… | --url URL --token T] FILE...
   bando layers  [--config FILE]                  the built-in and configured catalog
   bando layers  ls|add|set|rm [--url URL] [--token T] [FILE|ID]
                 a data steward's catalog changes on the running server
@@ -61,6 +64,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return serveCmd(ctx, rest, stdout, stderr)
 	case "ingest":
 		return ingestCmd(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, rest, stdout, stderr)
+	case "copy":
+		return copyCmd(ctx, rest, stdout, stderr)
 	case "layers":
 		return layersCmd(ctx, rest, stdout, stderr)
 	case "query":

@@ -97,7 +97,7 @@ func loadIndex(ctx context.Context, dir string, cat *layers.Catalog) (*spatial.I
 	}
 	idx := spatial.NewIndex()
 	if _, err := store.LoadWith(ctx, st, cat, idx, store.LoadOptions{Logger: slog.New(slog.DiscardHandler)}); err != nil {
-		return nil, loadError(err, dir)
+		return nil, loadError(err, "the data directory "+dir)
 	}
 	return idx, nil
 }

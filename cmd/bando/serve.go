@@ -46,7 +46,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	cfgFile := fs.String("config", os.Getenv("BANDO_CONFIG"), "YAML config file")
 	addr := fs.String("addr", "", "listen address HOST:PORT (default :8080)")
 	dir := fs.String("data", "", "data directory (default ./var)")
-	demo := fs.Bool("demo", true, "load the demo data into a new data directory")
+	demo := fs.Bool("demo", true, "load the demo data into a new data directory (or empty database)")
+	db := fs.String("db", "", "postgres://… URL: PostGIS as the system of record (run bando migrate first)")
 	skipCorrupt := fs.Bool("skip-corrupt", false, "start even if stored records are corrupt, skipping and counting them")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -67,6 +68,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			cfg.Data = *dir
 		case "demo":
 			cfg.Demo = *demo
+		case "db":
+			cfg.DB = *db
 		case "skip-corrupt":
 			cfg.SkipCorrupt = *skipCorrupt
 		}
@@ -117,22 +120,31 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		return fmt.Errorf("data directory: %w", err)
 	}
 	feed := &store.Feed{}
-	st, err := store.OpenPebble(cfg.Data, feed)
+	fst, local, err := openStore(ctx, cfg, feed, cat, log)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer local.Close()
+	defer fst.Close() // first: its feed stops before the local store closes
+	st := fst.(store.Store)
 	// The data stewards' changes, over the built-in and configured catalog,
-	// before anything reads the catalog.
-	if n, err := steward.Replay(ctx, cat, st); err != nil {
-		return fmt.Errorf("catalog changes stored in %s: %w", cfg.Data, err)
-	} else if n > 0 {
-		log.Info("catalog changes replayed", "entries", n, "version", cat.Version())
+	// before anything reads the catalog. They live in the embedded store
+	// only for now: on PostGIS the catalog is the configured one, and the
+	// catalog routes answer 503 (replicas must share it, so it belongs in
+	// the database, not in one replica's data directory).
+	backend, manage := fst.(steward.Backend)
+	if manage {
+		if n, err := steward.Replay(ctx, cat, backend); err != nil {
+			return fmt.Errorf("catalog changes stored in %s: %w", cfg.Data, err)
+		} else if n > 0 {
+			log.Info("catalog changes replayed", "entries", n, "version", cat.Version())
+		}
 	}
-	demo, err := demoWanted(st, cfg.Demo)
+	demo, releaseDemo, err := claimDemo(ctx, fst, cfg.Demo)
 	if err != nil {
 		return err
 	}
+	defer releaseDemo()
 	archives, closeArchives, err := openArchives(cat, log)
 	if err != nil {
 		return err
@@ -164,15 +176,18 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	stewards := steward.New(steward.Config{Catalog: cat, Store: st, Index: idx, Logger: log,
-		Changed: func(id string) {
-			tl.Invalidate(id)
-			inds.LayerChanged(id)
-			hub.Publish(twin.Event{Topic: api.TopicCatalog, Layer: id, Data: api.CatalogEvent{Layer: id, Version: cat.Version()}})
-		}})
+	var stewards *steward.Manager
+	if manage {
+		stewards = steward.New(steward.Config{Catalog: cat, Store: backend, Index: idx, Logger: log,
+			Changed: func(id string) {
+				tl.Invalidate(id)
+				inds.LayerChanged(id)
+				hub.Publish(twin.Event{Topic: api.TopicCatalog, Layer: id, Data: api.CatalogEvent{Layer: id, Version: cat.Version()}})
+			}})
+	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens, Steward: stewards,
 		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
-		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
+		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version, Checks: fst.checks(),
 		Limits: cfg.serverLimits(), Wall: cfg.wall(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -185,9 +200,13 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	fmt.Fprintf(stdout, "bando %s: viewer at %s\n", version, viewerURL(ln.Addr()))
 
 	start := time.Now()
-	loaded, err := store.LoadWith(ctx, st, cat, idx, store.LoadOptions{SkipCorrupt: cfg.SkipCorrupt, Logger: log})
+	loaded, err := fst.load(ctx, idx, store.LoadOptions{SkipCorrupt: cfg.SkipCorrupt, Logger: log})
 	if err != nil {
-		return loadError(err, cfg.Data)
+		where := "the data directory " + cfg.Data
+		if cfg.DB != "" {
+			where = "the database " + redact(cfg.DB)
+		}
+		return loadError(err, where)
 	}
 	log.Info("index loaded", "features", loaded.Features, "took", time.Since(start).Round(time.Millisecond))
 	// The load fills the index without the change feed, so tiles rendered
@@ -199,18 +218,22 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		if err := loadDemo(ctx, st, cat, log); err != nil {
 			return err
 		}
-		if err := st.SetMarker(demoMarker, "done"); err != nil {
+		if err := fst.SetMarker(demoMarker, "done"); err != nil {
 			return err
 		}
 	}
-	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, log)
+	releaseDemo()
+	// The twin keeps its tracks, alerts and outbox in the local Pebble
+	// store under --data, also with --db: twin state is still per replica
+	// (shared alerts and positions come with NATS, issue 10).
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, local, tl, hub, log)
 	if err != nil {
 		return err
 	}
 	defer stopTwin() // before the store closes
-	defer startSimulation(ctx, cfg, st, tw, log)()
+	defer startSimulation(ctx, cfg, fst, tw, log)()
 	srv.SetTwin(tw, hub)
-	if tw != nil {
+	if tw != nil && stewards != nil {
 		stewards.Pin(tw.Reads(), "the live twin reads this layer's fields as they were at start: "+
 			"change its fields (or retire it) in the config and restart")
 	}
@@ -240,11 +263,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 
 // loadError explains a failed index load; a corrupt record stops the
 // server unless the operator chooses to skip such records.
-func loadError(err error, dir string) error {
+func loadError(err error, where string) error {
 	var ce *store.CorruptError
 	if errors.As(err, &ce) {
-		return fmt.Errorf("load index: %w; the data directory %s is damaged: restore it from a backup, "+
-			"or start with --skip-corrupt (skip_corrupt: true) to serve without the corrupt records", err, dir)
+		return fmt.Errorf("load index: %w; %s is damaged: restore it from a backup, "+
+			"or start with --skip-corrupt (skip_corrupt: true) to serve without the corrupt records", err, where)
 	}
 	return fmt.Errorf("load index: %w", err)
 }
@@ -255,7 +278,7 @@ const demoMarker = "demo"
 // demo is on, and again after a crash that interrupted an earlier demo load
 // (upserts make the reload idempotent). A directory holding the user's own
 // data never gets the demo mixed in.
-func demoWanted(st *store.Pebble, on bool) (bool, error) {
+func demoWanted(st markerStore, on bool) (bool, error) {
 	state, err := st.Marker(demoMarker)
 	if err != nil {
 		return false, err

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"bando/store"
 	"bando/twin"
 	"bando/twin/sensorplay"
 	"bando/twin/sim"
@@ -20,7 +19,7 @@ const defaultSimulate = 40
 // 2018 replayed hour by hour as sensor pm25-hanoi-2018-replay. A directory
 // holding the user's own data never gets them. The returned stop waits for
 // the feeders to end (before the twin and the store close).
-func startSimulation(ctx context.Context, cfg Config, st *store.Pebble, tw *twin.Twin, log *slog.Logger) (stop func()) {
+func startSimulation(ctx context.Context, cfg Config, st markerStore, tw *twin.Twin, log *slog.Logger) (stop func()) {
 	n := defaultSimulate
 	if cfg.Twin.Simulate != nil {
 		n = *cfg.Twin.Simulate
