@@ -5,13 +5,18 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"bando/data"
+	"bando/internal/testenv"
 	"bando/layers"
 	"bando/spatial"
 )
@@ -262,6 +267,9 @@ func (g geoJSONFeature) feature() feature {
 // features are the tagged elements: closed ways and relations of a building
 // layer are polygons, other ways lines.
 func readFeatures(t *testing.T, name string) []feature {
+	if strings.HasSuffix(name, ".zip") {
+		return readShapefile(t, name)
+	}
 	b := gunzip(t, name)
 	var out []feature
 	switch {
@@ -342,4 +350,37 @@ func TestDemoSize(t *testing.T) {
 	if total > 10<<20 {
 		t.Errorf("demo data is %d bytes, want under 10 MiB", total)
 	}
+}
+
+// readShapefile reads a zipped Shapefile of the demo with GDAL (an
+// independent reader); its "id" column is the feature id, as bando reads it.
+func readShapefile(t *testing.T, name string) []feature {
+	ogr := testenv.GDAL(t, "ogr2ogr")
+	b, err := fs.ReadFile(data.Demo(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(ogr, "-f", "GeoJSON", "/vsistdout/", "/vsizip/"+path).Output()
+	if err != nil {
+		t.Fatalf("ogr2ogr %s: %v", name, err)
+	}
+	var fc struct{ Features []geoJSONFeature }
+	if err := json.Unmarshal(out, &fc); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	var fs []feature
+	for _, g := range fc.Features {
+		f := g.feature()
+		f.id = fmt.Sprint(f.props["id"])
+		if n, ok := f.props["id"].(float64); ok {
+			f.id = strconv.FormatFloat(n, 'f', -1, 64)
+		}
+		delete(f.props, "id")
+		fs = append(fs, f)
+	}
+	return fs
 }
