@@ -20,6 +20,7 @@ import (
 	"bando/indicators"
 	"bando/ingest"
 	"bando/layers"
+	"bando/quality"
 	"bando/spatial"
 	"bando/spatial/hex"
 	"bando/spatial/query"
@@ -71,6 +72,9 @@ type Config struct {
 	// Indicators holds the computed indicators; New makes one (computing
 	// on first request, never refreshed) when it is nil.
 	Indicators *indicators.Engine
+	// Quality holds the layers' data-quality figures (/api/quality,
+	// bando.quality, /metrics); nil serves none.
+	Quality *quality.Engine
 	// Twin is the live twin behind /api/twin, /api/alerts and /api/stream;
 	// nil serves none of them.
 	Twin *twin.Twin

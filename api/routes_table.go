@@ -91,6 +91,13 @@ func routeTable() []route {
 			summary: "One indicator's units and status", query: []string{"status"}, out: []string{mJSON},
 			serve: func(s *Server, c *routeCall) *Response { return s.routeIndicators(c.ctx, c.r, c.p, c.seg[2:]) }},
 
+		{name: "quality", method: http.MethodGet, path: "/api/quality", tag: "quality", needs: needQuality,
+			summary: "Data quality of every layer: validity, completeness, cleanliness, liveness scores", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.qualityList(c.r, c.p) }},
+		{name: "quality_layer", label: "quality", method: http.MethodGet, path: "/api/quality/{collectionId}", tag: "quality", needs: needQuality,
+			summary: "Data quality of one layer, with the offending features' ids", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.qualityLayer(c.p, c.seg[2]) }},
+
 		{name: "wall", method: http.MethodGet, path: "/api/wall", tag: "viewer", summary: "The video wall's scenes and the pinned one",
 			out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.wall(c.r, c.p) }},
 		{name: "wall_pin", label: "wall", method: http.MethodPut, path: "/api/wall", tag: "viewer", summary: "Pin a wall scene, or resume rotation",

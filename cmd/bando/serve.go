@@ -2,6 +2,7 @@ package main
 
 import (
 	"bando/indicators"
+	"bando/quality"
 	"bando/spatial/hex"
 	"bando/spatial/query"
 	"context"
@@ -151,12 +152,14 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	inds := indicators.New(queries, cat, log)
 	feed.Subscribe(inds.Changes)
+	qual := quality.New(quality.Config{Catalog: cat, Index: idx, Updated: st.Updated, Logger: log})
+	feed.Subscribe(qual.Changes)
 	live, err := buildFeeds(cfg.Feeds, log)
 	if err != nil {
 		return err
 	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens,
-		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
+		Queries: queries, Hexes: hexes, Indicators: inds, Quality: qual, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version,
 		Limits: cfg.serverLimits(), Wall: cfg.wall(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
@@ -180,6 +183,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	for _, l := range cat.All() {
 		tl.Invalidate(l.ID)
 	}
+	qstart := time.Now()
+	qual.Refresh() // every layer whole, from the loaded index
+	log.Info("data quality computed", "took", time.Since(qstart).Round(time.Millisecond))
 	if demo {
 		if err := loadDemo(ctx, st, cat, log); err != nil {
 			return err
@@ -195,6 +201,10 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	defer stopTwin() // before the store closes
 	defer startSimulation(ctx, cfg, st, tw, log)()
 	srv.SetTwin(tw, hub)
+	if tw != nil {
+		qual.SetAlerter(tw) // a stale layer raises a layer_stale alert
+	}
+	go qual.Run(ctx)
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds
 	defer stopFeeds()
