@@ -25,6 +25,9 @@ type feat struct {
 	within   map[string]struct{}
 }
 
+// lonLat is the range of WGS84 coordinates.
+var lonLat = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+
 // seed makes geometry hashes comparable within one process.
 var seed = maphash.MakeSeed()
 
@@ -109,7 +112,8 @@ func (ls *layerState) examine(v spatial.FeatureView) *feat {
 	g := v.Geometry()
 	f := &feat{hash: geomHash(g), bound: v.Bound()}
 	f.problem = CheckGeometry(g)
-	if f.problem == nil && ls.checkRegion && ls.region != nil && !isEmpty(g) && !f.bound.Intersects(*ls.region) {
+	if f.problem == nil && !isEmpty(g) && (!lonLat.Contains(f.bound.Min) || !lonLat.Contains(f.bound.Max) ||
+		ls.checkRegion && ls.region != nil && !f.bound.Intersects(*ls.region)) {
 		f.outside = true
 	}
 	for bit, i := range ls.expected {
