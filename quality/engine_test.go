@@ -84,7 +84,9 @@ func TestHiddenFieldsDoNotLeak(t *testing.T) {
 	}
 }
 
-func containsString(s, sub string) bool { return len(sub) > 0 && len(s) >= len(sub) && indexOf(s, sub) >= 0 }
+func containsString(s, sub string) bool {
+	return len(sub) > 0 && len(s) >= len(sub) && indexOf(s, sub) >= 0
+}
 
 func indexOf(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
@@ -105,7 +107,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	edits := []func(){
 		func() { w.put("parcels", feature(t, "bow", square(104, 1, 1), "bow", "A", "ODT", int64(5), "x")) }, // fixed
 		func() { w.del("parcels", "dup2", "in2") },
-		func() { w.put("parcels", feature(t, "p2", square(101.5, 1.5, 1), "p2", "A", nil, nil, nil)) }, // now overlaps p1
+		func() { w.put("parcels", feature(t, "p2", square(101.5, 1.5, 1), "p2", "A", nil, nil, nil)) },    // now overlaps p1
 		func() { w.put("parcels", feature(t, "o3", square(106, 6, 2), "o3", "A", "ODT", int64(1), "y")) }, // now in commune A
 		func() { w.put("parcels", feature(t, "dup3", square(101, 4, 1), "dup3", "A", "ODT", int64(1), "y")) },
 		func() { w.del("parcels", "o2", "nonexistent") },
