@@ -118,6 +118,23 @@ func (e *Engine) Changes(cs []store.Change) {
 	}
 }
 
+// Touched tells the engine that a layer was written at time at without the
+// change feed (the twin writes its live objects straight into the index):
+// its liveness counts the write, and its figures are recomputed whole at
+// the next tick rather than at once, since such writes come many a second.
+// A nil engine ignores it.
+func (e *Engine) Touched(layer string, at time.Time) {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if at.After(e.updated[layer]) {
+		e.updated[layer] = at
+	}
+	e.full[layer] = true
+}
+
 // SetAlerter makes a raise and resolve the alerts of stale layers from the
 // next liveness check on.
 func (e *Engine) SetAlerter(a Alerter) {

@@ -194,7 +194,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			return err
 		}
 	}
-	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, log)
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, qual, log)
 	if err != nil {
 		return err
 	}
