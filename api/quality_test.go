@@ -11,6 +11,7 @@ import (
 	"bando/layers"
 	"bando/quality"
 	"bando/spatial"
+	"bando/store"
 )
 
 const qualityCatalog = `layers:
@@ -166,5 +167,49 @@ func TestQualityInCollectionAndMetrics(t *testing.T) {
 	}
 	if api := string(call(s, "GET", "/api", "", "", "").Body); !strings.Contains(api, `"/api/quality/{collectionId}"`) || !strings.Contains(api, `"/api/quality"`) {
 		t.Errorf("/api lacks the quality routes")
+	}
+}
+
+// TestQualityAfterIngest: features posted with invalid=keep are stored as
+// they are, and the figures, fed by the store's change feed, count them
+// at once.
+func TestQualityAfterIngest(t *testing.T) {
+	cat, err := layers.Parse([]byte(qualityCatalog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := &store.Feed{}
+	st, err := store.OpenPebble(t.TempDir(), feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := spatial.NewIndex()
+	feed.Subscribe(store.IndexChanges(idx))
+	q := quality.New(quality.Config{Catalog: cat, Index: idx, Updated: st.Updated})
+	feed.Subscribe(q.Changes)
+	q.Refresh()
+	tokens, _ := NewTokens([]Token{{Name: "steward", SHA256: HashToken("w"), Clearance: layers.Restricted, Write: true}})
+	s := New(Config{Catalog: cat, Index: idx, Store: st, Tokens: tokens, Quality: q})
+	s.SetReady(true)
+	body := `{"type":"FeatureCollection","features":[
+	{"type":"Feature","id":"bow","properties":{"land_use":"ODT"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,2],[2,0],[0,2],[0,0]]]}},
+	{"type":"Feature","id":"ok","properties":{},"geometry":{"type":"Polygon","coordinates":[[[5,0],[6,0],[6,1],[5,1],[5,0]]]}},
+	{"type":"Feature","id":"ok2","properties":{},"geometry":{"type":"Polygon","coordinates":[[[5,0],[6,0],[6,1],[5,1],[5,0]]]}}]}`
+	if r := call(s, "POST", "/collections/parcels/items?invalid=nope", "w", mGeoJSON, body); r.Status != 400 {
+		t.Fatalf("invalid=nope: %d %s", r.Status, r.Body)
+	}
+	r := call(s, "POST", "/collections/parcels/items?invalid=keep", "w", mGeoJSON, body)
+	if r.Status != 201 || !strings.Contains(string(r.Body), `"kept_invalid":[{`) {
+		t.Fatalf("post: %d %s", r.Status, r.Body)
+	}
+	q.Refresh() // what Run does on the feed's wake
+	rep, err := q.Report(layers.Principal{Name: "steward", Clearance: layers.Restricted}, "parcels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Features != 3 || rep.Validity.Invalid != 1 || rep.Cleanliness.Duplicates != 2 || rep.Completeness.Missing["land_use"] != 2 ||
+		rep.Liveness.AgeS == nil || *rep.Liveness.AgeS > 60 || rep.Liveness.Stale {
+		t.Fatalf("after the post: %+v", rep)
 	}
 }

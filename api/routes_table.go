@@ -56,7 +56,7 @@ func routeTable() []route {
 			query: itemsParams, out: []string{mGeoJSON, mHTML}, serve: (*Server).serveItems},
 		{name: "items_create", method: http.MethodPost, path: "/collections/{collectionId}/items", tag: "features", status: http.StatusCreated,
 			summary: "Add or upsert features (GeoJSON, NDJSON, CSV, Overpass JSON, zipped Shapefile, GeoPackage, KML, KMZ; gzip allowed)",
-			query:   []string{"format", "partial", "crs", "encoding", "table"},
+			query:   []string{"format", "partial", "invalid", "crs", "encoding", "table"},
 			body:    []string{mGeoJSON, mNDJSON, mCSV, "application/zip", "application/geopackage+sqlite3", "application/vnd.google-earth.kml+xml", "application/vnd.google-earth.kmz"},
 			out:     []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.createItems(c.ctx, c.r, c.p, c.seg[1]) }},
 		{name: "queryables", method: http.MethodGet, path: "/collections/{collectionId}/queryables", tag: "features", summary: "Fields a filter may use (JSON Schema)",

@@ -33,7 +33,15 @@ func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals
 	}
 	var reps []Repair
 	if gpr == nil {
+		orig := g
 		g, reps, gpr = checkGeometry(sch.layer.Geometry, g)
+		if sch.keep {
+			if why := keepable(gpr, reps); why != nil {
+				why.Index, why.Line, why.File, why.Record, why.ID, why.Field = it.index, it.line, it.file, it.record, id, "geometry"
+				it.kept = why
+				g, reps, gpr = orig, nil, nil
+			}
+		}
 	}
 	if gpr != nil {
 		it.problem("geometry", gpr.rule, gpr.msg)

@@ -21,6 +21,7 @@ type item struct {
 	probs       []Problem
 	repairs     []Repair
 	dropped     []Problem
+	kept        *Problem // the validity rule a kept geometry breaks
 }
 
 func (it *item) problem(field, rule, msg string) {
@@ -188,6 +189,9 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 				r.Index, r.ID = it.index, it.id
 				rep.Repaired = append(rep.Repaired, r)
 			}
+			if it.kept != nil {
+				rep.KeptInvalid = append(rep.KeptInvalid, *it.kept)
+			}
 		}
 	}
 	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
@@ -202,7 +206,7 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 	}
 	rep.Rejected, rep.RejectedOmitted = listed, omitted
 	if len(c.fatals) > 0 || len(probs) > 0 && !c.opt.Partial {
-		rep.Accepted, rep.Repaired = 0, nil
+		rep.Accepted, rep.Repaired, rep.KeptInvalid = 0, nil, nil
 		return nil, rep, &Error{Problems: listed, Omitted: omitted}
 	}
 	rep.Accepted = len(feats)

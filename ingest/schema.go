@@ -19,6 +19,7 @@ type schema struct {
 	byKey   map[string]slot
 	idField string
 	lim     Limits // resolved
+	keep    bool   // Options.KeepInvalid
 }
 
 // slot is where an input key lands: a field, reached by its own name or by
@@ -32,7 +33,7 @@ type slot struct {
 
 func newSchema(l *layers.Layer, opt Options) *schema {
 	s := &schema{layer: l, fields: l.Fields, byKey: make(map[string]slot, 2*len(l.Fields)), idField: opt.IDField,
-		lim: opt.Limits.resolved()}
+		lim: opt.Limits.resolved(), keep: opt.KeepInvalid}
 	if s.idField == "" {
 		s.idField = "id"
 	}

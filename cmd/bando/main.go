@@ -18,7 +18,7 @@ const usage = `bando — bản đồ số cho Trung tâm IOC / the map brain of 
 
 usage:
   bando serve   [--addr HOST:PORT] [--data DIR] [--config FILE] [--demo=false]
-  bando ingest  --layer ID [--partial] [--format F] [--data DIR | --url URL --token T] FILE...
+  bando ingest  --layer ID [--partial] [--keep-invalid] [--format F] [--data DIR | --url URL --token T] FILE...
   bando layers  [--config FILE]
   bando query   [--data DIR] [--config FILE] [--clearance C] [--csv [--wkt]] ('{json}' | -f FILE)
                 one question of the query model (POST /api/query) on a stopped data directory
