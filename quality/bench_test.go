@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"fmt"
 	"io/fs"
 	"testing"
 	"time"
@@ -110,5 +111,54 @@ func shift(g orb.Geometry, d float64) {
 		for _, p := range g {
 			shift(p, d)
 		}
+	}
+}
+
+// BenchmarkRefresh1000Of250k is BenchmarkRefresh1000Parcels on a layer of
+// 250,000 synthetic parcels (a 500 × 500 grid, a few overlapping): a refresh
+// costs what changed and what is wrong, not the layer's size.
+func BenchmarkRefresh1000Of250k(b *testing.B) {
+	cat, err := data.DemoCatalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, _ := cat.Get("parcels")
+	const n, cell = 500, 0.0002
+	ps := make([]*spatial.Feature, 0, n*n)
+	at := func(k int, o float64) float64 { return o + float64(k)*cell } // neighbours share exact corners
+	for i := range n * n {
+		c, r := i%n, i/n
+		x0, x1, y0, y1 := at(c, 106.6), at(c+1, 106.6), at(r, 10.7), at(r+1, 10.7)
+		if i%97 == 0 {
+			x1 += cell / 5 // overlaps its neighbour
+		}
+		g := orb.Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
+		props := make([]any, len(l.Fields))
+		props[0], props[1] = fmt.Sprint(i), "26734"
+		ps = append(ps, &spatial.Feature{ID: fmt.Sprint(i + 1), Geom: g, Bound: g.Bound(), Props: props})
+	}
+	idx := spatial.NewIndex()
+	idx.Put("parcels", 1, ps)
+	e := New(Config{Catalog: cat, Index: idx})
+	e.Refresh()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		cs := make([]store.Change, 0, 1000)
+		batch := make([]*spatial.Feature, 0, 1000)
+		d := cell / 10 * float64(1-2*(i%2))
+		for j := range 1000 {
+			f := ps[(j*241)%len(ps)] // the same parcels, there and back
+			g := orb.Clone(f.Geom)
+			shift(g, d)
+			nf := &spatial.Feature{ID: f.ID, Geom: g, Bound: g.Bound(), Props: f.Props, Seq: uint64(i + 2)}
+			batch = append(batch, nf)
+			cs = append(cs, store.Change{Layer: "parcels", ID: f.ID, Kind: store.Upsert, Time: time.Now(), Feature: nf})
+		}
+		idx.Put("parcels", uint64(i+2), batch)
+		e.Changes(cs)
+		b.StartTimer()
+		e.Refresh()
 	}
 }

@@ -217,6 +217,8 @@ func (e *Engine) refreshLayer(l *layers.Layer, ids map[string]struct{}, whole bo
 		e.loadUpdated(l.ID)
 	}
 	ls.region = e.region
+	ls.areas = map[string]*spatial.Area{}
+	defer func() { ls.areas = nil }()
 	e.cfg.Index.ReadLayer(l.ID, func(lv spatial.LayerView) {
 		if whole {
 			ls.reset()

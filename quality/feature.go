@@ -3,22 +3,20 @@ package quality
 import (
 	"hash/maphash"
 	"math"
-	"strings"
 
 	"github.com/paulmach/orb"
 
 	"bando/spatial"
 )
 
-// feat is what the figures keep of one feature.
+// feat is what the figures keep of one feature: little, since a layer may
+// hold millions (its geometry and fields stay in the index).
 type feat struct {
 	problem *Problem // nil: valid
 	outside bool     // valid, but outside the region
+	compare bool     // a valid polygon, compared for overlaps
 	missing uint64   // bit i: the i-th expected field is absent
 	hash    uint64   // of the exact geometry: duplicates share it
-	bound   orb.Bound
-	commune string
-	area    *spatial.Area // prepared polygon, for overlap checks; nil if not compared
 	// overlaps and within hold the partners of ST_Overlaps pairs and of
 	// pairs where one covers the other; nil while there are none.
 	overlaps map[string]struct{}
@@ -107,13 +105,15 @@ func polygonal(g orb.Geometry) bool {
 }
 
 // examine builds the record of one feature from its view in the index
-// (valid only inside the index callback: everything kept is copied).
-func (ls *layerState) examine(v spatial.FeatureView) *feat {
+// (valid only inside the index callback: everything kept is copied), and
+// its prepared polygon when it is compared for overlaps.
+func (ls *layerState) examine(v spatial.FeatureView) (*feat, *spatial.Area) {
 	g := v.Geometry()
-	f := &feat{hash: geomHash(g), bound: v.Bound()}
+	b := v.Bound()
+	f := &feat{hash: geomHash(g)}
 	f.problem = CheckGeometry(g)
-	if f.problem == nil && !isEmpty(g) && (!lonLat.Contains(f.bound.Min) || !lonLat.Contains(f.bound.Max) ||
-		ls.checkRegion && ls.region != nil && !f.bound.Intersects(*ls.region)) {
+	if f.problem == nil && !isEmpty(g) && (!lonLat.Contains(b.Min) || !lonLat.Contains(b.Max) ||
+		ls.checkRegion && ls.region != nil && !b.Intersects(*ls.region)) {
 		f.outside = true
 	}
 	for bit, i := range ls.expected {
@@ -121,13 +121,22 @@ func (ls *layerState) examine(v spatial.FeatureView) *feat {
 			f.missing |= 1 << bit
 		}
 	}
-	if ls.commune >= 0 {
-		if c := v.Prop(ls.commune); !c.IsNull() {
-			f.commune = strings.Clone(c.Str())
-		}
-	}
 	if ls.overlaps && f.problem == nil && polygonal(g) && !isEmpty(g) {
-		f.area = spatial.NewArea(g)
+		f.compare = true
+		return f, spatial.NewArea(g)
 	}
-	return f
+	return f, nil
+}
+
+// communeOf is the feature's commune code, "" when it has none (or the
+// layer no commune field); valid only inside the index callback.
+func (ls *layerState) communeOf(v spatial.FeatureView) string {
+	if ls.commune < 0 {
+		return ""
+	}
+	c := v.Prop(ls.commune)
+	if c.IsNull() {
+		return ""
+	}
+	return c.Str()
 }

@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 
@@ -8,10 +9,14 @@ import (
 
 	"bando/layers"
 	"bando/spatial"
+
+	"github.com/tidwall/btree"
 )
 
-// layerState holds one layer's records and running counts. It is owned by
-// the engine's refresh (one at a time) and read only through summaries.
+// layerState holds one layer's records, running counts and the sets of
+// features with a problem, so that a refresh costs what changed and a
+// summary what is wrong, not the layer's size. It is owned by the engine's
+// refresh (one at a time).
 type layerState struct {
 	l           *layers.Layer
 	expected    []int // field indexes of the expected fields, bit order
@@ -20,15 +25,25 @@ type layerState struct {
 	checkRegion bool  // count features outside the region
 	region      *orb.Bound
 
-	feats   map[string]*feat
-	invalid int
-	outside int
-	missing []int          // per expected field, features lacking it
-	hashes  map[uint64]int // features per geometry hash
-	dups    int            // features whose hash is shared
-	pairs   int            // overlapping pairs
-	within  int            // pairs where one covers the other
-	updated time.Time      // last write, zero when unknown
+	feats      map[string]*feat
+	invalid    map[string]struct{}
+	outside    map[string]struct{}
+	paired     map[string]struct{} // features with an overlap or a containment
+	missing    []int               // per expected field, features lacking it
+	single     map[uint64]string              // the one feature of a geometry hash
+	dupGroups  map[uint64]map[string]struct{} // the features of a shared hash
+	dups       int                            // features whose hash is shared
+	pairs      int                 // overlapping pairs
+	within     int                 // pairs where one covers the other
+	updated    time.Time           // last write, zero when unknown
+
+	// masks are the expected fields each clearance level sees; worst holds,
+	// per level, the incomplete features ranked worst first.
+	masks [len(clearances)]uint64
+	worst [len(clearances)]*btree.BTreeG[ranked]
+
+	// areas holds the prepared polygons met during one refresh.
+	areas map[string]*spatial.Area
 }
 
 // communeField is the field that puts a parcel in its commune: overlaps
@@ -40,15 +55,22 @@ func newLayerState(l *layers.Layer) *layerState {
 	ls.overlaps = l.Geometry == layers.GeomPolygon || l.Geometry == layers.GeomAny
 	// Sea, fishing zones and vessels lie off the land by nature.
 	ls.checkRegion = l.Kind != layers.KindMaritime && l.Kind != layers.KindVessel
+	for i, c := range clearances {
+		ls.masks[i] = ls.mask(layers.Principal{Name: "quality", Clearance: c})
+	}
 	ls.reset()
 	return ls
 }
 
 func (ls *layerState) reset() {
 	ls.feats = map[string]*feat{}
-	ls.invalid, ls.outside, ls.dups, ls.pairs, ls.within = 0, 0, 0, 0, 0
+	ls.invalid, ls.outside, ls.paired = map[string]struct{}{}, map[string]struct{}{}, map[string]struct{}{}
+	ls.dups, ls.pairs, ls.within = 0, 0, 0
 	ls.missing = make([]int, len(ls.expected))
-	ls.hashes = map[uint64]int{}
+	ls.single, ls.dupGroups = map[uint64]string{}, map[uint64]map[string]struct{}{}
+	for i := range ls.worst {
+		ls.worst[i] = btree.NewBTreeGOptions(better, btree.Options{NoLocks: true})
+	}
 }
 
 // remove takes a feature's record out of the counts and out of its
@@ -59,34 +81,53 @@ func (ls *layerState) remove(id string) {
 		return
 	}
 	delete(ls.feats, id)
-	if f.problem != nil {
-		ls.invalid--
-	}
-	if f.outside {
-		ls.outside--
-	}
+	delete(ls.invalid, id)
+	delete(ls.outside, id)
+	delete(ls.paired, id)
 	for bit := range ls.expected {
 		if f.missing&(1<<bit) != 0 {
 			ls.missing[bit]--
 		}
 	}
-	switch n := ls.hashes[f.hash]; {
-	case n <= 1:
-		delete(ls.hashes, f.hash)
-	case n == 2:
-		ls.dups -= 2
-		ls.hashes[f.hash] = 1
-	default:
+	for i, m := range ls.masks {
+		if k := bits.OnesCount64(f.missing & m); k > 0 {
+			ls.worst[i].Delete(ranked{id, k})
+		}
+	}
+	if g := ls.dupGroups[f.hash]; g != nil {
+		delete(g, id)
 		ls.dups--
-		ls.hashes[f.hash] = n - 1
+		if len(g) == 1 {
+			for last := range g {
+				ls.single[f.hash] = last
+			}
+			delete(ls.dupGroups, f.hash)
+			ls.dups--
+		}
+	} else {
+		delete(ls.single, f.hash)
 	}
 	for p := range f.overlaps {
-		delete(ls.feats[p].overlaps, id)
+		ls.unlink(p, id, false)
 		ls.pairs--
 	}
 	for p := range f.within {
-		delete(ls.feats[p].within, id)
+		ls.unlink(p, id, true)
 		ls.within--
+	}
+}
+
+// unlink drops id from partner p's set, and p from the paired features
+// when that was its last pair.
+func (ls *layerState) unlink(p, id string, within bool) {
+	o := ls.feats[p]
+	if within {
+		delete(o.within, id)
+	} else {
+		delete(o.overlaps, id)
+	}
+	if len(o.overlaps) == 0 && len(o.within) == 0 {
+		delete(ls.paired, p)
 	}
 }
 
@@ -95,50 +136,67 @@ func (ls *layerState) remove(id string) {
 // not yet recorded finds this one when it is added).
 func (ls *layerState) add(lv spatial.LayerView, v spatial.FeatureView) {
 	id := strings.Clone(v.ID())
-	f := ls.examine(v)
+	f, area := ls.examine(v)
 	ls.feats[id] = f
 	if f.problem != nil {
-		ls.invalid++
+		ls.invalid[id] = struct{}{}
 	}
 	if f.outside {
-		ls.outside++
+		ls.outside[id] = struct{}{}
 	}
 	for bit := range ls.expected {
 		if f.missing&(1<<bit) != 0 {
 			ls.missing[bit]++
 		}
 	}
-	switch n := ls.hashes[f.hash]; n {
-	case 0:
-	case 1:
-		ls.dups += 2
-	default:
-		ls.dups++
+	for i, m := range ls.masks {
+		if k := bits.OnesCount64(f.missing & m); k > 0 {
+			ls.worst[i].Set(ranked{id, k})
+		}
 	}
-	ls.hashes[f.hash]++
-	if f.area != nil {
-		ls.relate(lv, id, f)
+	if g := ls.dupGroups[f.hash]; g != nil {
+		g[id] = struct{}{}
+		ls.dups++
+	} else if other, ok := ls.single[f.hash]; ok {
+		delete(ls.single, f.hash)
+		ls.dupGroups[f.hash] = map[string]struct{}{other: {}, id: {}}
+		ls.dups += 2
+	} else {
+		ls.single[f.hash] = id
+	}
+	if area != nil {
+		ls.areas[id] = area
+		ls.relate(lv, id, v, f, area)
 	}
 }
 
 // relate finds f's overlap and containment partners through the R-tree.
-func (ls *layerState) relate(lv spatial.LayerView, id string, f *feat) {
-	lv.Scan(f.bound, func(w spatial.FeatureView) bool {
+func (ls *layerState) relate(lv spatial.LayerView, id string, v spatial.FeatureView, f *feat, area *spatial.Area) {
+	commune := ls.communeOf(v)
+	lv.Scan(v.Bound(), func(w spatial.FeatureView) bool {
 		wid := w.ID()
 		if wid == id {
 			return true
 		}
 		o := ls.feats[wid]
-		if o == nil || o.area == nil || f.commune != "" && o.commune != "" && f.commune != o.commune {
+		if o == nil || !o.compare {
 			return true
 		}
-		r := spatial.Relate(f.area, o.area)
+		if c := ls.communeOf(w); commune != "" && c != "" && c != commune {
+			return true
+		}
+		oa := ls.areas[wid]
+		if oa == nil {
+			oa = spatial.NewArea(w.Geometry())
+			ls.areas[strings.Clone(wid)] = oa
+		}
+		r := spatial.Relate(area, oa)
 		switch {
 		case r.Overlaps():
-			link(&f.overlaps, &o.overlaps, id, wid)
+			ls.link(&f.overlaps, &o.overlaps, id, wid)
 			ls.pairs++
 		case r.ACoveredByB || r.BCoveredByA:
-			link(&f.within, &o.within, id, wid)
+			ls.link(&f.within, &o.within, id, wid)
 			ls.within++
 		}
 		return true
@@ -146,7 +204,7 @@ func (ls *layerState) relate(lv spatial.LayerView, id string, f *feat) {
 }
 
 // link records a pair in both partners' sets.
-func link(a, b *map[string]struct{}, ida, idb string) {
+func (ls *layerState) link(a, b *map[string]struct{}, ida, idb string) {
 	if *a == nil {
 		*a = map[string]struct{}{}
 	}
@@ -156,4 +214,6 @@ func link(a, b *map[string]struct{}, ida, idb string) {
 	idb = strings.Clone(idb)
 	(*a)[idb] = struct{}{}
 	(*b)[ida] = struct{}{}
+	ls.paired[ida] = struct{}{}
+	ls.paired[idb] = struct{}{}
 }

@@ -2,7 +2,6 @@ package quality
 
 import (
 	"container/heap"
-	"math/bits"
 	"slices"
 	"time"
 
@@ -25,12 +24,6 @@ type summary struct {
 	levels     [len(clearances)]Completeness
 	masks      [len(clearances)]uint64
 	updated    time.Time
-	incomplete []incomplete // every incomplete feature, for a principal of another mask
-}
-
-type incomplete struct {
-	id      string
-	missing uint64
 }
 
 // summarize builds the layer's summary, with at most max ids per list.
@@ -38,21 +31,23 @@ func (ls *layerState) summarize(now time.Time, max int) *summary {
 	s := &summary{l: ls.l, features: len(ls.feats), computed: now, updated: ls.updated}
 	var invalid, outside, dups, over, within idList
 	var pairs pairList
-	unclean := 0
-	for id, f := range ls.feats {
-		switch {
-		case f.problem != nil:
-			invalid.push(id, max)
-		case f.outside:
-			outside.push(id, max)
-		}
-		if f.missing != 0 {
-			s.incomplete = append(s.incomplete, incomplete{id, f.missing})
-		}
-		dup := ls.hashes[f.hash] > 1
-		if dup {
+	for id := range ls.invalid {
+		invalid.push(id, max)
+	}
+	for id := range ls.outside {
+		outside.push(id, max)
+	}
+	unclean := len(ls.paired)
+	for _, g := range ls.dupGroups {
+		for id := range g {
 			dups.push(id, max)
+			if _, ok := ls.paired[id]; !ok {
+				unclean++
+			}
 		}
+	}
+	for id := range ls.paired {
+		f := ls.feats[id]
 		if len(f.overlaps) > 0 {
 			over.push(id, max)
 			for p := range f.overlaps {
@@ -64,21 +59,18 @@ func (ls *layerState) summarize(now time.Time, max int) *summary {
 		if len(f.within) > 0 {
 			within.push(id, max)
 		}
-		if dup || len(f.overlaps) > 0 || len(f.within) > 0 {
-			unclean++
-		}
 	}
 	n := len(ls.feats)
-	s.validity = Validity{Score: share(n-ls.invalid-ls.outside, n), Invalid: ls.invalid, Outside: ls.outside,
+	s.validity = Validity{Score: share(n-len(ls.invalid)-len(ls.outside), n), Invalid: len(ls.invalid), Outside: len(ls.outside),
 		InvalidIDs: invalid.sorted(), OutsideIDs: outside.sorted(), Problems: []IDProblem{}}
 	for _, id := range s.validity.InvalidIDs {
 		s.validity.Problems = append(s.validity.Problems, IDProblem{ID: id, Problem: *ls.feats[id].problem})
 	}
 	s.clean = Cleanliness{Score: share(n-unclean, n), Duplicates: ls.dups, Overlaps: ls.pairs, Contained: ls.within,
 		DuplicateIDs: dups.sorted(), OverlapIDs: over.sorted(), OverlapPairs: pairs.sorted(max), ContainedIDs: within.sorted()}
-	for i, c := range clearances {
-		s.masks[i] = ls.mask(layers.Principal{Name: "quality", Clearance: c})
-		s.levels[i] = ls.completeness(s.incomplete, s.masks[i], max)
+	s.masks = ls.masks
+	for i := range clearances {
+		s.levels[i] = ls.completeness(i, max)
 	}
 	return s
 }
@@ -94,45 +86,27 @@ func (ls *layerState) mask(p layers.Principal) uint64 {
 	return m
 }
 
-// completeness is the completeness over the expected fields in mask; the
-// worst features lack the most of them.
-func (ls *layerState) completeness(inc []incomplete, mask uint64, max int) Completeness {
-	c := Completeness{Expected: []string{}, Missing: map[string]int{}}
-	for bit, i := range ls.expected {
-		if mask&(1<<bit) != 0 {
-			name := ls.l.Fields[i].Name
+// completeness is the completeness of clearance level i: over the
+// expected fields it sees, the worst features lacking the most of them.
+func (ls *layerState) completeness(i int, max int) Completeness {
+	c := Completeness{Expected: []string{}, Missing: map[string]int{}, IncompleteIDs: []string{}}
+	for bit, f := range ls.expected {
+		if ls.masks[i]&(1<<bit) != 0 {
+			name := ls.l.Fields[f].Name
 			c.Expected = append(c.Expected, name)
 			c.Missing[name] = ls.missing[bit]
 		}
 	}
-	worst := &worstHeap{}
-	bad := 0
-	for _, x := range inc {
-		k := bits.OnesCount64(x.missing & mask)
-		if k == 0 {
-			continue
-		}
-		bad++
-		if worst.Len() < max {
-			heap.Push(worst, ranked{x.id, k})
-		} else if max > 0 && better(ranked{x.id, k}, (*worst)[0]) {
-			(*worst)[0] = ranked{x.id, k}
-			heap.Fix(worst, 0)
-		}
-	}
-	n := len(ls.feats)
+	n, bad := len(ls.feats), ls.worst[i].Len()
 	c.Complete = n - bad
 	c.Score = share(n-bad, n)
-	slices.SortFunc(*worst, func(a, b ranked) int {
-		if better(a, b) {
-			return -1
+	ls.worst[i].Scan(func(r ranked) bool {
+		if len(c.IncompleteIDs) >= max {
+			return false
 		}
-		return 1
-	})
-	c.IncompleteIDs = make([]string, 0, worst.Len())
-	for _, r := range *worst {
 		c.IncompleteIDs = append(c.IncompleteIDs, r.id)
-	}
+		return true
+	})
 	return c
 }
 
@@ -148,20 +122,6 @@ func better(a, b ranked) bool {
 		return a.k > b.k
 	}
 	return spatial.Less(a.id, b.id)
-}
-
-// worstHeap keeps the max worst features, the least bad on top.
-type worstHeap []ranked
-
-func (h worstHeap) Len() int           { return len(h) }
-func (h worstHeap) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h worstHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *worstHeap) Push(x any)        { *h = append(*h, x.(ranked)) }
-func (h *worstHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // idList keeps the max lowest ids (in spatial.Less order) pushed to it.
