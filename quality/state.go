@@ -25,17 +25,17 @@ type layerState struct {
 	checkRegion bool  // count features outside the region
 	region      *orb.Bound
 
-	feats      map[string]*feat
-	invalid    map[string]struct{}
-	outside    map[string]struct{}
-	paired     map[string]struct{} // features with an overlap or a containment
-	missing    []int               // per expected field, features lacking it
-	single     map[uint64]string              // the one feature of a geometry hash
-	dupGroups  map[uint64]map[string]struct{} // the features of a shared hash
-	dups       int                            // features whose hash is shared
-	pairs      int                 // overlapping pairs
-	within     int                 // pairs where one covers the other
-	updated    time.Time           // last write, zero when unknown
+	feats     map[string]*feat
+	invalid   map[string]struct{}
+	outside   map[string]struct{}
+	paired    map[string]struct{}            // features with an overlap or a containment
+	missing   []int                          // per expected field, features lacking it
+	single    map[uint64]string              // the one feature of a geometry hash
+	dupGroups map[uint64]map[string]struct{} // the features of a shared hash
+	dups      int                            // features whose hash is shared
+	pairs     int                            // overlapping pairs
+	within    int                            // pairs where one covers the other
+	updated   time.Time                      // last write, zero when unknown
 
 	// masks are the expected fields each clearance level sees; worst holds,
 	// per level, the incomplete features ranked worst first.

@@ -16,14 +16,14 @@ var clearances = [...]layers.Access{layers.Public, layers.Internal, layers.Restr
 // summary is one layer's figures as a refresh left them: what every
 // principal may see, and the completeness per clearance level.
 type summary struct {
-	l          *layers.Layer
-	features   int
-	computed   time.Time
-	validity   Validity
-	clean      Cleanliness
-	levels     [len(clearances)]Completeness
-	masks      [len(clearances)]uint64
-	updated    time.Time
+	l        *layers.Layer
+	features int
+	computed time.Time
+	validity Validity
+	clean    Cleanliness
+	levels   [len(clearances)]Completeness
+	masks    [len(clearances)]uint64
+	updated  time.Time
 }
 
 // summarize builds the layer's summary, with at most max ids per list.
