@@ -215,3 +215,33 @@ func TestTouched(t *testing.T) {
 	var nilEngine *Engine
 	nilEngine.Touched("lights", w.now) // no engine, no panic
 }
+
+// TestRun: Run picks up changes from the feed by itself and stops with
+// its context.
+func TestRun(t *testing.T) {
+	w := newWorld(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.eng.Run(ctx); close(done) }()
+	w.put("lights", feature(t, "1", "POINT(110 10)", nil))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, err := w.eng.Report(layers.Anonymous, "lights")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Features == 1 && r.Completeness.Missing["status"] == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Run never counted the write: %+v", r)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+}
