@@ -33,7 +33,8 @@ type Config struct {
 	Region string
 	// MaxIDs caps each list of feature ids in a report (default 100).
 	MaxIDs int
-	// Tick is how often Run checks the layers' liveness (default 30 s).
+	// Tick is how often Run checks the layers' liveness (default 30 s, or
+	// a quarter of the shortest update interval, at least a second).
 	Tick   time.Duration
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -72,6 +73,11 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Tick <= 0 {
 		cfg.Tick = 30 * time.Second
+		for _, l := range cfg.Catalog.All() {
+			if l.Update > 0 {
+				cfg.Tick = max(time.Second, min(cfg.Tick, l.Update/4))
+			}
+		}
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
