@@ -38,7 +38,7 @@ func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals
 		if sch.keep {
 			if why := keepable(gpr, reps); why != nil {
 				why.Index, why.Line, why.File, why.Record, why.ID, why.Field = it.index, it.line, it.file, it.record, id, "geometry"
-				it.kept = why
+				it.kept = append(it.kept, *why)
 				g, reps, gpr = orig, nil, nil
 			}
 		}
@@ -48,6 +48,11 @@ func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals
 	}
 	for i := range sch.fields {
 		if f := &sch.fields[i]; f.Required && vals[i] == nil {
+			if sch.keep { // stored without it; completeness counts it
+				it.kept = append(it.kept, Problem{Index: it.index, Line: it.line, File: it.file, Record: it.record, ID: id,
+					Field: f.Name, Rule: RuleRequired, Message: "required field is missing (kept as it is)"})
+				continue
+			}
 			it.problem(f.Name, RuleRequired, "required field is missing")
 		}
 	}

@@ -21,7 +21,7 @@ type item struct {
 	probs       []Problem
 	repairs     []Repair
 	dropped     []Problem
-	kept        *Problem // the validity rule a kept geometry breaks
+	kept        []Problem // what Options.KeepInvalid kept: a geometry's rule, absent required fields
 }
 
 func (it *item) problem(field, rule, msg string) {
@@ -189,9 +189,7 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 				r.Index, r.ID = it.index, it.id
 				rep.Repaired = append(rep.Repaired, r)
 			}
-			if it.kept != nil {
-				rep.KeptInvalid = append(rep.KeptInvalid, *it.kept)
-			}
+			rep.KeptInvalid = append(rep.KeptInvalid, it.kept...)
 		}
 	}
 	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })

@@ -139,6 +139,8 @@
 // repeated consecutive positions are still removed. Package quality then
 // counts it invalid, as PostGIS ST_IsValid would. The other geometry
 // rules refuse as before: such a geometry cannot be drawn or measured.
+// A feature lacking a required field is kept too (rule required, listed
+// the same way): quality counts it against completeness.
 //
 // # Overpass
 //

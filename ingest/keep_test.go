@@ -61,6 +61,15 @@ func TestKeepInvalid(t *testing.T) {
 			}
 		})
 	}
+	// A required field may be absent: kept and listed.
+	body0 := `{"type":"Feature","id":"r","properties":{},"geometry":{"type":"Point","coordinates":[1,1]}}`
+	if _, _, err := Prepare(layer(t, "pois"), GeoJSON, strings.NewReader(body0), Options{}); err == nil {
+		t.Fatal("a missing required field accepted without KeepInvalid")
+	}
+	fs0, rep0, err := Prepare(layer(t, "pois"), GeoJSON, strings.NewReader(body0), Options{KeepInvalid: true})
+	if err != nil || len(fs0) != 1 || len(rep0.KeptInvalid) != 1 || rep0.KeptInvalid[0].Rule != RuleRequired || rep0.KeptInvalid[0].Field != "name" {
+		t.Fatalf("missing required field with KeepInvalid: %v %+v", err, rep0)
+	}
 	// Repeated positions are still removed: GEOS finds them valid, and a
 	// kept geometry is stored exactly only when it is invalid.
 	body := `{"type":"Feature","id":"d","properties":{"parcel_no":"1"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,0],[1,1],[0,0]]]}}`

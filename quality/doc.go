@@ -11,7 +11,9 @@
 //     admin layer) is counted as outside. Invalid and outside are counted
 //     apart, so that invalid equals a count of NOT ST_IsValid.
 //   - Completeness: the share of features holding every field the catalog
-//     marks expected: true, and the features missing each one. A principal
+//     marks expected: true or required: true (ingest guarantees a required
+//     one, but stored data may still lack it), and the features missing
+//     each one. A principal
 //     sees only the expected fields it may see: the figures are computed per
 //     clearance level, so a hidden field is neither named nor counted.
 //   - Cleanliness: duplicates are the features whose geometry equals

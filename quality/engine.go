@@ -353,7 +353,7 @@ func (s *summary) updatedAt(e *Engine) time.Time {
 
 // completenessFor picks the level whose visible expected fields are p's.
 func (s *summary) completenessFor(p layers.Principal) Completeness {
-	ls := &layerState{l: s.l, expected: s.l.Expected()}
+	ls := &layerState{l: s.l, expected: completenessFields(s.l)}
 	m := ls.mask(p)
 	for i := range clearances {
 		if s.masks[i] == m {

@@ -34,7 +34,7 @@ func TestPlantedFigures(t *testing.T) {
 		{"outside", r.Validity.Outside, 1},
 		{"outside ids", r.Validity.OutsideIDs, []string{"far"}},
 		{"validity score", r.Validity.Score, 11.0 / 14},
-		{"missing", r.Completeness.Missing, map[string]int{"land_use": 1, "land_price": 2, "owner_status": 1}},
+		{"missing", r.Completeness.Missing, map[string]int{"parcel_no": 0, "land_use": 1, "land_price": 2, "owner_status": 1}},
 		{"complete", r.Completeness.Complete, 12},
 		{"worst first", r.Completeness.IncompleteIDs, []string{"bare", "noprice"}},
 		{"duplicates", r.Cleanliness.Duplicates, 2},
@@ -67,9 +67,9 @@ func TestHiddenFieldsDoNotLeak(t *testing.T) {
 		expected []string
 		complete int
 	}{
-		{layers.Anonymous, []string{"land_use"}, 13},
-		{internal, []string{"land_use", "land_price"}, 12},
-		{restricted, []string{"land_use", "land_price", "owner_status"}, 12},
+		{layers.Anonymous, []string{"parcel_no", "land_use"}, 13},
+		{internal, []string{"parcel_no", "land_use", "land_price"}, 12},
+		{restricted, []string{"parcel_no", "land_use", "land_price", "owner_status"}, 12},
 	}
 	for _, tt := range tests {
 		r := w.report(tt.p, "parcels")

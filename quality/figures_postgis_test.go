@@ -23,18 +23,19 @@ import (
 // fixture and 1,600 random parcels with bow-ties, duplicates, overlaps,
 // parcels inside parcels and missing fields — writes the same features to
 // PostGIS, and requires every figure to equal PostGIS's own count
-// (ST_IsValid, GROUP BY geom, ST_Overlaps, ST_Covers, IS NULL).
+// (ST_IsValid, GROUP BY geom, ST_Overlaps, ST_Covers, IS NULL), required
+// fields missing included.
 func TestFiguresMatchPostGIS(t *testing.T) {
 	pool := testenv.PostGIS(t)
 	ctx := context.Background()
 	w := newWorld(t)
 	fs := append(planted(t), randomParcels(t, rand.New(rand.NewPCG(79, 2025)))...)
 	w.put("parcels", fs...)
-	mustExec(t, pool, `CREATE TABLE parcels (id text PRIMARY KEY, commune_code text, land_use text, land_price bigint,
+	mustExec(t, pool, `CREATE TABLE parcels (id text PRIMARY KEY, parcel_no text, commune_code text, land_use text, land_price bigint,
 		owner_status text, geom geometry(Geometry, 4326))`)
 	for _, f := range fs {
-		mustExec(t, pool, "INSERT INTO parcels VALUES ($1, $2, $3, $4, $5, ST_GeomFromText($6, 4326))",
-			f.ID, f.Props[1], f.Props[2], f.Props[3], f.Props[4], wkt.MarshalString(f.Geom))
+		mustExec(t, pool, "INSERT INTO parcels VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromText($7, 4326))",
+			f.ID, f.Props[0], f.Props[1], f.Props[2], f.Props[3], f.Props[4], wkt.MarshalString(f.Geom))
 	}
 	w.now = w.now.Add(25 * time.Hour) // the layer expects a write a day
 	w.eng.cfg.MaxIDs = 1 << 20        // every id and pair, to compare them all
@@ -50,7 +51,8 @@ func TestFiguresMatchPostGIS(t *testing.T) {
 		{"features", r.Features, "SELECT count(*) FROM parcels"},
 		{"invalid", r.Validity.Invalid, "SELECT count(*) FROM parcels WHERE NOT ST_IsValid(geom)"},
 		{"outside", r.Validity.Outside, "SELECT count(*) FROM parcels WHERE ST_IsValid(geom) AND NOT geom && ST_MakeEnvelope(100, 0, 120, 20, 4326)"},
-		{"complete", r.Completeness.Complete, "SELECT count(*) FROM parcels WHERE land_use IS NOT NULL AND land_price IS NOT NULL AND owner_status IS NOT NULL"},
+		{"complete", r.Completeness.Complete, "SELECT count(*) FROM parcels WHERE parcel_no IS NOT NULL AND land_use IS NOT NULL AND land_price IS NOT NULL AND owner_status IS NOT NULL"},
+		{"missing parcel_no (required)", r.Completeness.Missing["parcel_no"], "SELECT count(*) FROM parcels WHERE parcel_no IS NULL"},
 		{"missing land_use", r.Completeness.Missing["land_use"], "SELECT count(*) FROM parcels WHERE land_use IS NULL"},
 		{"missing land_price", r.Completeness.Missing["land_price"], "SELECT count(*) FROM parcels WHERE land_price IS NULL"},
 		{"missing owner_status", r.Completeness.Missing["owner_status"], "SELECT count(*) FROM parcels WHERE owner_status IS NULL"},
@@ -167,6 +169,9 @@ func randomParcels(t *testing.T, rng *rand.Rand) []*spatial.Feature {
 		props := []any{id, fmt.Sprintf("c%d", i%n/10), "ODT", int64(1000 + i), "none"}
 		if rng.IntN(50) == 0 {
 			props[1] = nil
+		}
+		if rng.IntN(70) == 0 { // a required field missing (stored before it was required)
+			props[0] = nil
 		}
 		for k := 2; k < 5; k++ {
 			if rng.IntN(12) == 0 {

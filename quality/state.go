@@ -2,6 +2,7 @@ package quality
 
 import (
 	"math/bits"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,12 +47,28 @@ type layerState struct {
 	areas map[string]*spatial.Area
 }
 
+// completenessFields are the fields completeness counts: the expected
+// ones, and the required ones, which ingest normally guarantees but which
+// a feature stored before the field became required, written with
+// invalid=keep or straight into PostGIS may lack. At most
+// layers.MaxExpected, expected fields first.
+func completenessFields(l *layers.Layer) []int {
+	out := l.Expected()
+	for i := range l.Fields {
+		if l.Fields[i].Required && len(out) < layers.MaxExpected {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // communeField is the field that puts a parcel in its commune: overlaps
 // are looked for within one commune.
 const communeField = "commune_code"
 
 func newLayerState(l *layers.Layer) *layerState {
-	ls := &layerState{l: l, expected: l.Expected(), commune: l.FieldIndex(communeField)}
+	ls := &layerState{l: l, expected: completenessFields(l), commune: l.FieldIndex(communeField)}
 	ls.overlaps = l.Geometry == layers.GeomPolygon || l.Geometry == layers.GeomAny
 	// Sea, fishing zones and vessels lie off the land by nature.
 	ls.checkRegion = l.Kind != layers.KindMaritime && l.Kind != layers.KindVessel

@@ -15,7 +15,7 @@ import (
 // TestQualityMatchesPostGIS is the issue's check from outside: a parcel
 // layer with planted problems — bow-ties, rings crossing twice, holes
 // outside their shell, duplicate geometries, overlapping parcels, missing
-// expected fields — is posted to a running bando with invalid=keep, the
+// required and expected fields — is posted to a running bando with invalid=keep, the
 // same GeoJSON is loaded into PostGIS on its own (ST_GeomFromGeoJSON), and
 // every figure of /api/quality must equal PostGIS's count; the layer, not
 // written within its 2 s interval, then goes stale and raises an alert.
@@ -36,6 +36,7 @@ layers:
     attribution: test
     synthetic: true
     fields:
+      - {name: parcel_no, type: string, required: true}
       - {name: commune_code, type: string}
       - {name: land_use, type: string, expected: true}
       - {name: area_m2, type: float, expected: true}
@@ -45,7 +46,7 @@ layers:
 	if st != 201 {
 		t.Fatalf("post: %d %s", st, resp)
 	}
-	if _, err := pool.Exec(ctx, `CREATE TABLE planted (id text PRIMARY KEY, commune_code text, land_use text, area_m2 float8, geom geometry)`); err != nil {
+	if _, err := pool.Exec(ctx, `CREATE TABLE planted (id text PRIMARY KEY, parcel_no text, commune_code text, land_use text, area_m2 float8, geom geometry)`); err != nil {
 		t.Fatal(err)
 	}
 	var fc struct {
@@ -59,8 +60,8 @@ layers:
 		t.Fatal(err)
 	}
 	for _, f := range fc.Features {
-		if _, err := pool.Exec(ctx, "INSERT INTO planted VALUES ($1, $2, $3, $4, ST_GeomFromGeoJSON($5))", f.ID,
-			f.Properties["commune_code"], f.Properties["land_use"], f.Properties["area_m2"], string(f.Geometry)); err != nil {
+		if _, err := pool.Exec(ctx, "INSERT INTO planted VALUES ($1, $2, $3, $4, $5, ST_GeomFromGeoJSON($6))", f.ID,
+			f.Properties["parcel_no"], f.Properties["commune_code"], f.Properties["land_use"], f.Properties["area_m2"], string(f.Geometry)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,6 +93,7 @@ layers:
 	}{
 		{"features", q.Features, "SELECT count(*) FROM planted"},
 		{"invalid", q.Validity.Invalid, "SELECT count(*) FROM planted WHERE NOT ST_IsValid(geom)"},
+		{"missing parcel_no (required)", q.Completeness.Missing["parcel_no"], "SELECT count(*) FROM planted WHERE parcel_no IS NULL"},
 		{"missing land_use", q.Completeness.Missing["land_use"], "SELECT count(*) FROM planted WHERE land_use IS NULL"},
 		{"missing area_m2", q.Completeness.Missing["area_m2"], "SELECT count(*) FROM planted WHERE area_m2 IS NULL"},
 		{"duplicates", q.Cleanliness.Duplicates, "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) n FROM planted GROUP BY geom HAVING count(*) > 1) d"},
@@ -137,7 +139,7 @@ layers:
 // plantedGeoJSON is a FeatureCollection of n parcels on a grid of 0.001°
 // cells: most exact cells (touching their neighbours), some wider (each
 // overlapping the next), bow-ties, rings crossing twice, holes outside
-// their shell, copies of earlier parcels, and missing expected fields.
+// their shell, copies of earlier parcels, and missing required and expected fields.
 func plantedGeoJSON(rng *rand.Rand) (string, int) {
 	const cols, rows, cell = 30, 20, 0.001
 	at := func(k int, o float64) float64 { return o + float64(k)*cell }
@@ -178,6 +180,9 @@ func plantedGeoJSON(rng *rand.Rand) (string, int) {
 		}
 		geoms = append(geoms, geom)
 		props := []string{fmt.Sprintf(`"commune_code":"%d"`, c/10)}
+		if rng.IntN(40) > 0 {
+			props = append(props, fmt.Sprintf(`"parcel_no":"%d"`, i))
+		}
 		if rng.IntN(8) > 0 {
 			props = append(props, `"land_use":"ODT"`)
 		}
