@@ -1,7 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"bando/layers"
 	"bando/quality"
@@ -56,4 +59,37 @@ func (s *Server) qualityOf(p layers.Principal, l *layers.Layer) *quality.Report 
 		return nil
 	}
 	return q
+}
+
+// qualityRows are the collection page's rows of data quality: the
+// steward, then each dimension's score and what is wrong.
+func qualityRows(r *Request, q *quality.Report) [][]cell {
+	if q == nil {
+		return nil
+	}
+	pct := func(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + " %" }
+	href := r.BaseURL + "/api/quality/" + url.PathEscape(q.Layer)
+	var rows [][]cell
+	if q.Steward != nil {
+		rows = append(rows, []cell{{Text: "—"}, {Text: "đơn vị quản lý / steward"}, {Text: q.Steward.Department}, {Text: q.Steward.Contact}})
+	}
+	live := "không rõ lần cập nhật / last update unknown"
+	if q.Liveness.Score != nil {
+		live = pct(*q.Liveness.Score)
+		if q.Liveness.Stale {
+			live += " — quá hạn cập nhật / stale"
+		}
+	}
+	missing := 0
+	for _, n := range q.Completeness.Missing {
+		missing += n
+	}
+	return append(rows,
+		[]cell{{Text: "đúng", Href: href}, {Text: "validity"}, {Text: pct(q.Validity.Score)},
+			{Text: fmt.Sprintf("%d hình học không hợp lệ / invalid, %d ngoài tỉnh / outside", q.Validity.Invalid, q.Validity.Outside)}},
+		[]cell{{Text: "đủ", Href: href}, {Text: "completeness"}, {Text: pct(q.Completeness.Score)},
+			{Text: fmt.Sprintf("%d trường thiếu / missing values", missing)}},
+		[]cell{{Text: "sạch", Href: href}, {Text: "cleanliness"}, {Text: pct(q.Cleanliness.Score)},
+			{Text: fmt.Sprintf("%d trùng / duplicates, %d cặp chồng lấn / overlapping pairs", q.Cleanliness.Duplicates, q.Cleanliness.Overlaps)}},
+		[]cell{{Text: "sống", Href: href}, {Text: "liveness"}, {Text: live}, {Text: ""}})
 }

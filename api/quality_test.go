@@ -213,3 +213,14 @@ func TestQualityAfterIngest(t *testing.T) {
 		t.Fatalf("after the post: %+v", rep)
 	}
 }
+
+func TestQualityOnCollectionPage(t *testing.T) {
+	s, _ := newQualityServer(t)
+	r := call(s, "GET", "/collections/parcels?f=html", "", "", "")
+	page := string(r.Body)
+	for _, want := range []string{"Sở Nông nghiệp và Môi trường", "75.0 %", "1 hình học không hợp lệ / invalid", "1 cặp chồng lấn", "quá hạn cập nhật / stale", "/api/quality/parcels"} {
+		if r.Status != 200 || !strings.Contains(page, want) {
+			t.Errorf("the collection page lacks %q", want)
+		}
+	}
+}
