@@ -24,8 +24,9 @@
 //     layer has a commune_code field (a feature lacking it is compared with
 //     every commune). A pair where one polygon covers the other (ST_Contains
 //     either way, equal polygons included) is not an overlap; it is counted
-//     as contained. Candidate pairs come from the index's R-tree. Gaps
-//     between parcels are not measured.
+//     as contained. Candidate pairs come from the index's R-tree. With
+//     Config.OverlapTolerance a pair sharing no more than that area (m²)
+//     is not counted. Gaps between parcels are not measured.
 //   - Liveness: the age of the layer's last write (the store keeps its time)
 //     against the catalog's update_interval; a layer older than that is
 //     stale, and an Alerter (the twin) raises an alert for it.

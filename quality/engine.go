@@ -31,6 +31,12 @@ type Config struct {
 	// Region names the admin layer whose extent is the province; "" takes
 	// the first admin layer of the catalog.
 	Region string
+	// OverlapTolerance, in square metres, is the overlap two polygons may
+	// share without counting as overlapping (0: any overlap counts, as
+	// ST_Overlaps). The shared area is measured when one of the two is a
+	// convex polygon without holes, as parcels mostly are; other overlaps
+	// always count.
+	OverlapTolerance float64
 	// MaxIDs caps each list of feature ids in a report (default 100).
 	MaxIDs int
 	// Tick is how often Run checks the layers' liveness (default 30 s, or
@@ -234,6 +240,7 @@ func (e *Engine) refreshLayer(l *layers.Layer, ids map[string]struct{}, whole bo
 		e.loadUpdated(l.ID)
 	}
 	ls.region = e.region
+	ls.tolerance = e.cfg.OverlapTolerance
 	ls.areas = map[string]*spatial.Area{}
 	defer func() { ls.areas = nil }()
 	e.cfg.Index.ReadLayer(l.ID, func(lv spatial.LayerView) {
@@ -331,6 +338,7 @@ func (e *Engine) Report(p layers.Principal, id string) (*Report, error) {
 		e.mu.Unlock()
 	}
 	r := &Report{Layer: id, Features: s.features, ComputedAt: s.computed.UTC(), Validity: s.validity, Cleanliness: s.clean}
+	r.Cleanliness.ToleranceM2 = e.cfg.OverlapTolerance
 	if l.Steward.Department != "" {
 		st := l.Steward
 		r.Steward = &st

@@ -88,6 +88,25 @@ func TestFiguresMatchPostGIS(t *testing.T) {
 	if !r.Liveness.Stale || *r.Liveness.AgeS != 25*3600 || *r.Liveness.ExpectedS != 24*3600 {
 		t.Errorf("liveness %+v: want stale, 25 h old against 24 h", r.Liveness)
 	}
+
+	// With a tolerance, overlaps of 50 m² or less are not counted (every
+	// valid parcel here is convex, so every overlap is measured).
+	tol := New(Config{Catalog: w.cat, Index: w.idx, OverlapTolerance: 50})
+	tol.Refresh()
+	rt, err := tol.Report(restricted, "parcels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, slivers int
+	q := "SELECT count(*) FILTER (WHERE ST_Area(ST_Intersection(a.geom, b.geom)::geography) > 50), count(*) FROM parcels a JOIN parcels b ON a.id < b.id AND " +
+		sameCommune + " AND ST_Overlaps(a.geom, b.geom)"
+	if err := pool.QueryRow(ctx, q).Scan(&want, &slivers); err != nil {
+		t.Fatal(err)
+	}
+	slivers -= want
+	if rt.Cleanliness.Overlaps != want || slivers == 0 || want == 0 || rt.Cleanliness.ToleranceM2 != 50 {
+		t.Errorf("overlaps beyond 50 m²: bando %d, PostGIS %d (%d slivers)", rt.Cleanliness.Overlaps, want, slivers)
+	}
 }
 
 // TestCommuneOverlapsMatchPostGIS counts the overlapping pairs among the

@@ -50,10 +50,12 @@ type Completeness struct {
 // overlaps the ST_Overlaps pairs, contained the pairs where one polygon
 // covers the other. The score is the share of features in none of them.
 type Cleanliness struct {
-	Score        float64     `json:"score"`
-	Duplicates   int         `json:"duplicates"`
-	Overlaps     int         `json:"overlaps"`
-	Contained    int         `json:"contained"`
+	Score      float64 `json:"score"`
+	Duplicates int     `json:"duplicates"`
+	Overlaps   int     `json:"overlaps"`
+	Contained  int     `json:"contained"`
+	// ToleranceM2 is the overlap area below which a pair is not counted.
+	ToleranceM2  float64     `json:"tolerance_m2"`
 	DuplicateIDs []string    `json:"duplicate_ids"`
 	OverlapIDs   []string    `json:"overlap_ids"`
 	OverlapPairs [][2]string `json:"overlap_pairs"`

@@ -25,6 +25,7 @@ type layerState struct {
 	overlaps    bool  // compare polygons for overlaps
 	checkRegion bool  // count features outside the region
 	region      *orb.Bound
+	tolerance   float64 // m²: an overlap no larger is not counted
 
 	feats     map[string]*feat
 	invalid   map[string]struct{}
@@ -209,6 +210,8 @@ func (ls *layerState) relate(lv spatial.LayerView, id string, v spatial.FeatureV
 		}
 		r := spatial.Relate(area, oa)
 		switch {
+		case r.Overlaps() && ls.sliver(area, oa):
+			// within the tolerance: not counted
 		case r.Overlaps():
 			ls.link(&f.overlaps, &o.overlaps, id, wid)
 			ls.pairs++
@@ -218,6 +221,17 @@ func (ls *layerState) relate(lv spatial.LayerView, id string, v spatial.FeatureV
 		}
 		return true
 	})
+}
+
+// sliver reports whether two overlapping polygons share at most the
+// tolerance's area. When the area cannot be measured (neither polygon is
+// convex) the overlap counts.
+func (ls *layerState) sliver(a, b *spatial.Area) bool {
+	if ls.tolerance <= 0 {
+		return false
+	}
+	m2, ok := overlapArea(a.Polygons(), b.Polygons())
+	return ok && m2 <= ls.tolerance
 }
 
 // link records a pair in both partners' sets.

@@ -152,7 +152,8 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	inds := indicators.New(queries, cat, log)
 	feed.Subscribe(inds.Changes)
-	qual := quality.New(quality.Config{Catalog: cat, Index: idx, Updated: st.Updated, Logger: log})
+	qual := quality.New(quality.Config{Catalog: cat, Index: idx, Updated: st.Updated, Logger: log,
+		OverlapTolerance: cfg.Quality.OverlapToleranceM2})
 	feed.Subscribe(qual.Changes)
 	live, err := buildFeeds(cfg.Feeds, log)
 	if err != nil {
