@@ -10,6 +10,7 @@ import (
 
 	"bando/ingest"
 	"bando/layers"
+	"bando/quality"
 	"bando/tiles"
 )
 
@@ -90,6 +91,8 @@ func asAPIError(err error) *Error {
 		return &Error{Status: statusClientClosed, Code: "client_closed_request", Message: "request cancelled", Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout", Message: "request took too long", Err: err}
+	case errors.Is(err, quality.ErrComputing):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "computing", Message: err.Error(), Err: err}
 	case errors.Is(err, layers.ErrUnknownLayer):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, tiles.ErrBadTile):

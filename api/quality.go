@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -29,7 +30,7 @@ func (s *Server) qualityList(r *Request, p layers.Principal) *Response {
 	for _, l := range s.cfg.Catalog.Visible(p) {
 		q, err := s.cfg.Quality.Report(p, l.ID)
 		if err != nil {
-			return errorResponse(err)
+			return qualityError(err)
 		}
 		out = append(out, qualitySummary{Layer: l.ID, Features: q.Features, Steward: q.Steward,
 			Validity: q.Validity.Score, Completeness: q.Completeness.Score, Cleanliness: q.Cleanliness.Score,
@@ -43,9 +44,19 @@ func (s *Server) qualityList(r *Request, p layers.Principal) *Response {
 func (s *Server) qualityLayer(p layers.Principal, id string) *Response {
 	q, err := s.cfg.Quality.Report(p, id)
 	if err != nil {
-		return errorResponse(err)
+		return qualityError(err)
 	}
 	return jsonResponse(http.StatusOK, "application/json", q)
+}
+
+// qualityError answers a failed report; figures still being computed (the
+// first seconds after a start) are a 503 to retry.
+func qualityError(err error) *Response {
+	r := errorResponse(err)
+	if errors.Is(err, quality.ErrComputing) {
+		r.Header.Set("Retry-After", "1")
+	}
+	return r
 }
 
 // qualityOf is the report under bando.quality in a collection, nil when

@@ -2,6 +2,7 @@ package quality
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -164,9 +165,12 @@ func (e *Engine) SetAlerter(a Alerter) {
 func (e *Engine) Run(ctx context.Context) {
 	t := time.NewTicker(e.cfg.Tick)
 	defer t.Stop()
-	for {
+	for first := true; ; first = false {
 		start := time.Now()
 		e.Refresh()
+		if first {
+			e.cfg.Logger.Info("data quality computed", "layers", len(e.cfg.Catalog.All()), "took", time.Since(start).Round(time.Millisecond))
+		}
 		e.CheckLiveness(ctx)
 		if rest := min(2*time.Since(start), time.Second); rest > time.Millisecond {
 			select {
@@ -321,21 +325,30 @@ func (e *Engine) CheckLiveness(ctx context.Context) {
 	}
 }
 
+// ErrComputing is what Report returns for a layer without figures yet.
+var ErrComputing = errors.New("quality: the layer's figures are being computed")
+
 // Report returns the quality of a layer as p may see it; a layer p may not
-// see is unknown.
+// see is unknown. Changes to the layer not yet refreshed are refreshed
+// first (waiting for a refresh under way), so that a read after a write
+// sees the write's figures.
 func (e *Engine) Report(p layers.Principal, id string) (*Report, error) {
 	l, err := e.cfg.Catalog.Get(id)
 	if err != nil || !layers.CanSee(p, l) {
 		return nil, fmt.Errorf("%w %q", layers.ErrUnknownLayer, id)
 	}
 	e.mu.Lock()
+	_, dirty := e.pending[id]
+	dirty = dirty || e.full[id] || e.sums[id] == nil
+	e.mu.Unlock()
+	if dirty {
+		e.Refresh()
+	}
+	e.mu.Lock()
 	s := e.sums[id]
 	e.mu.Unlock()
 	if s == nil {
-		e.Refresh()
-		e.mu.Lock()
-		s = e.sums[id]
-		e.mu.Unlock()
+		return nil, fmt.Errorf("%w: %q", ErrComputing, id)
 	}
 	r := &Report{Layer: id, Features: s.features, ComputedAt: s.computed.UTC(), Validity: s.validity, Cleanliness: s.clean}
 	r.Cleanliness.ToleranceM2 = e.cfg.OverlapTolerance

@@ -184,9 +184,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	for _, l := range cat.All() {
 		tl.Invalidate(l.ID)
 	}
-	qstart := time.Now()
-	qual.Refresh() // every layer whole, from the loaded index
-	log.Info("data quality computed", "took", time.Since(qstart).Round(time.Millisecond))
+	// Every layer whole from the loaded index, then from the feed; a layer
+	// answers 503 "computing" on /api/quality until its first figures.
+	go qual.Run(ctx)
 	if demo {
 		if err := loadDemo(ctx, st, cat, log); err != nil {
 			return err
@@ -205,7 +205,6 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if tw != nil {
 		qual.SetAlerter(tw) // a stale layer raises a layer_stale alert
 	}
-	go qual.Run(ctx)
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds
 	defer stopFeeds()
