@@ -2,6 +2,7 @@ package quality
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkt"
 
 	"bando/internal/testenv"
+	"bando/spatial"
 )
 
 // TestValidityMatchesPostGIS asks PostGIS ST_IsValid about every case of
@@ -81,4 +83,51 @@ func randomPolygon(rng *rand.Rand) orb.Polygon {
 		p = append(p, ring(ox+2, oy+2, 4))
 	}
 	return p
+}
+
+// TestRelateMatchesPostGIS draws pairs of valid polygons on a small grid,
+// where they touch, share edges and nest often, and requires spatial.Relate
+// to agree with ST_Overlaps, ST_Covers both ways and the DE-9IM interior
+// test of PostGIS.
+func TestRelateMatchesPostGIS(t *testing.T) {
+	pool := testenv.PostGIS(t)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(13, 79))
+	checked, overlaps, covers := 0, 0, 0
+	for checked < 400 {
+		a, b := randomPolygon(rng), randomPolygon(rng)
+		switch rng.IntN(4) {
+		case 0: // the same polygon
+			b = a
+		case 1: // a small square somewhere in a's box: inside, across or touching
+			bd := a.Bound()
+			x := math.Floor(bd.Min[0] + rng.Float64()*(bd.Max[0]-bd.Min[0]))
+			y := math.Floor(bd.Min[1] + rng.Float64()*(bd.Max[1]-bd.Min[1]))
+			b = orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
+		}
+		if CheckGeometry(a) != nil || CheckGeometry(b) != nil {
+			continue
+		}
+		checked++
+		var ov, ab, ba, meet bool
+		err := pool.QueryRow(ctx, `SELECT ST_Overlaps(a, b), ST_Covers(b, a), ST_Covers(a, b), ST_Relate(a, b, '2********')
+			FROM (SELECT ST_GeomFromText($1) a, ST_GeomFromText($2) b) g`, wkt.MarshalString(a), wkt.MarshalString(b)).Scan(&ov, &ab, &ba, &meet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := spatial.Relate(spatial.NewArea(a), spatial.NewArea(b))
+		if r.Overlaps() != ov || r.ACoveredByB != ab || r.BCoveredByA != ba || r.InteriorsMeet != meet {
+			t.Fatalf("%s / %s: bando %+v (overlaps %v), PostGIS overlaps %v, a in b %v, b in a %v, interiors meet %v",
+				wkt.MarshalString(a), wkt.MarshalString(b), r, r.Overlaps(), ov, ab, ba, meet)
+		}
+		if ov {
+			overlaps++
+		}
+		if ab || ba {
+			covers++
+		}
+	}
+	if overlaps < 20 || covers < 5 {
+		t.Fatalf("%d overlaps and %d covers in %d pairs: the draw misses cases", overlaps, covers, checked)
+	}
 }
