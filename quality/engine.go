@@ -2,8 +2,6 @@ package quality
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -14,13 +12,6 @@ import (
 	"bando/spatial"
 	"bando/store"
 )
-
-// Alerter raises and resolves the alert of a stale layer; the twin's
-// alerts implement it. Calls for an alert already in the asked state are
-// no-ops.
-type Alerter interface {
-	LayerStale(ctx context.Context, layer string, stale bool, last time.Time, every time.Duration, now time.Time) error
-}
 
 // Config holds what the engine reads.
 type Config struct {
@@ -129,32 +120,6 @@ func (e *Engine) Changes(cs []store.Change) {
 	case e.wake <- struct{}{}:
 	default:
 	}
-}
-
-// Touched tells the engine that a layer was written at time at without the
-// change feed (the twin writes its live objects straight into the index):
-// its liveness counts the write, and its figures are recomputed whole at
-// the next tick rather than at once, since such writes come many a second.
-// A nil engine ignores it.
-func (e *Engine) Touched(layer string, at time.Time) {
-	if e == nil {
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if at.After(e.updated[layer]) {
-		e.updated[layer] = at
-	}
-	e.full[layer] = true
-}
-
-// SetAlerter makes a raise and resolve the alerts of stale layers from the
-// next liveness check on.
-func (e *Engine) SetAlerter(a Alerter) {
-	e.mu.Lock()
-	e.alerter = a
-	e.told = map[string]bool{}
-	e.mu.Unlock()
 }
 
 // Run refreshes the figures after each burst of changes and checks the
@@ -285,103 +250,6 @@ func (e *Engine) loadUpdated(layer string) {
 		e.updated[layer] = t
 	}
 	e.mu.Unlock()
-}
-
-// CheckLiveness tells the alerter, if any, of every layer whose stale state
-// changed since it was last told (every layer, the first time).
-func (e *Engine) CheckLiveness(ctx context.Context) {
-	now := e.cfg.Now()
-	type tell struct {
-		layer string
-		stale bool
-		last  time.Time
-		every time.Duration
-	}
-	var todo []tell
-	e.mu.Lock()
-	a := e.alerter
-	if a != nil {
-		for _, l := range e.cfg.Catalog.All() {
-			last, ok := e.updated[l.ID]
-			if l.Update <= 0 || !ok {
-				continue
-			}
-			stale := now.Sub(last) > l.Update
-			if was, told := e.told[l.ID]; told && was == stale {
-				continue
-			}
-			e.told[l.ID] = stale
-			todo = append(todo, tell{l.ID, stale, last, l.Update})
-		}
-	}
-	e.mu.Unlock()
-	for _, t := range todo {
-		if err := a.LayerStale(ctx, t.layer, t.stale, t.last, t.every, now); err != nil {
-			e.cfg.Logger.Warn("quality: stale layer alert", "layer", t.layer, "err", err)
-			e.mu.Lock()
-			delete(e.told, t.layer) // try again next time
-			e.mu.Unlock()
-		}
-	}
-}
-
-// ErrComputing is what Report returns for a layer without figures yet.
-var ErrComputing = errors.New("quality: the layer's figures are being computed")
-
-// Report returns the quality of a layer as p may see it; a layer p may not
-// see is unknown. Changes to the layer not yet refreshed are refreshed
-// first (waiting for a refresh under way), so that a read after a write
-// sees the write's figures.
-func (e *Engine) Report(p layers.Principal, id string) (*Report, error) {
-	l, err := e.cfg.Catalog.Get(id)
-	if err != nil || !layers.CanSee(p, l) {
-		return nil, fmt.Errorf("%w %q", layers.ErrUnknownLayer, id)
-	}
-	e.mu.Lock()
-	_, dirty := e.pending[id]
-	dirty = dirty || e.full[id] || e.sums[id] == nil
-	e.mu.Unlock()
-	if dirty {
-		e.Refresh()
-	}
-	e.mu.Lock()
-	s := e.sums[id]
-	e.mu.Unlock()
-	if s == nil {
-		return nil, fmt.Errorf("%w: %q", ErrComputing, id)
-	}
-	r := &Report{Layer: id, Features: s.features, ComputedAt: s.computed.UTC(), Validity: s.validity, Cleanliness: s.clean}
-	r.Cleanliness.ToleranceM2 = e.cfg.OverlapTolerance
-	if l.Steward.Department != "" {
-		st := l.Steward
-		r.Steward = &st
-	}
-	r.Completeness = s.completenessFor(p)
-	r.Liveness = liveness(s.updatedAt(e), l.Update, e.cfg.Now())
-	return r, nil
-}
-
-// updatedAt is the layer's last write as the engine knows it now (a write
-// after the summary counts: liveness needs no refresh).
-func (s *summary) updatedAt(e *Engine) time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if t := e.updated[s.l.ID]; t.After(s.updated) {
-		return t
-	}
-	return s.updated
-}
-
-// completenessFor picks the level whose visible expected fields are p's.
-func (s *summary) completenessFor(p layers.Principal) Completeness {
-	ls := &layerState{l: s.l, expected: completenessFields(s.l)}
-	m := ls.mask(p)
-	for i := range clearances {
-		if s.masks[i] == m {
-			return s.levels[i]
-		}
-	}
-	return s.levels[0] // public: the least a principal may see
 }
 
 // Stats returns the engine's counters.

@@ -1,6 +1,8 @@
 package quality
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"bando/layers"
@@ -103,4 +105,63 @@ func share(good, n int) float64 {
 		return 1
 	}
 	return float64(good) / float64(n)
+}
+
+// ErrComputing is what Report returns for a layer without figures yet.
+var ErrComputing = errors.New("quality: the layer's figures are being computed")
+
+// Report returns the quality of a layer as p may see it; a layer p may not
+// see is unknown. Changes to the layer not yet refreshed are refreshed
+// first (waiting for a refresh under way), so that a read after a write
+// sees the write's figures.
+func (e *Engine) Report(p layers.Principal, id string) (*Report, error) {
+	l, err := e.cfg.Catalog.Get(id)
+	if err != nil || !layers.CanSee(p, l) {
+		return nil, fmt.Errorf("%w %q", layers.ErrUnknownLayer, id)
+	}
+	e.mu.Lock()
+	_, dirty := e.pending[id]
+	dirty = dirty || e.full[id] || e.sums[id] == nil
+	e.mu.Unlock()
+	if dirty {
+		e.Refresh()
+	}
+	e.mu.Lock()
+	s := e.sums[id]
+	e.mu.Unlock()
+	if s == nil {
+		return nil, fmt.Errorf("%w: %q", ErrComputing, id)
+	}
+	r := &Report{Layer: id, Features: s.features, ComputedAt: s.computed.UTC(), Validity: s.validity, Cleanliness: s.clean}
+	r.Cleanliness.ToleranceM2 = e.cfg.OverlapTolerance
+	if l.Steward.Department != "" {
+		st := l.Steward
+		r.Steward = &st
+	}
+	r.Completeness = s.completenessFor(p)
+	r.Liveness = liveness(s.updatedAt(e), l.Update, e.cfg.Now())
+	return r, nil
+}
+
+// updatedAt is the layer's last write as the engine knows it now (a write
+// after the summary counts: liveness needs no refresh).
+func (s *summary) updatedAt(e *Engine) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t := e.updated[s.l.ID]; t.After(s.updated) {
+		return t
+	}
+	return s.updated
+}
+
+// completenessFor picks the level whose visible expected fields are p's.
+func (s *summary) completenessFor(p layers.Principal) Completeness {
+	ls := &layerState{l: s.l, expected: completenessFields(s.l)}
+	m := ls.mask(p)
+	for i := range clearances {
+		if s.masks[i] == m {
+			return s.levels[i]
+		}
+	}
+	return s.levels[0] // public: the least a principal may see
 }
