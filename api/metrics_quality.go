@@ -9,8 +9,9 @@ import (
 
 // qualityCollector exposes each layer's data-quality figures. /metrics is
 // anonymous, so only the layers and fields anonymous may see are named
-// (layerLabel): a score summed over the non-public layers would mean
-// nothing, so those are left out rather than aggregated.
+// (layerLabel). The counts of the other layers are summed under the
+// non-public label (stale: how many are stale); their scores and missing
+// fields, which a sum would not mean or would name, are left out.
 type qualityCollector struct {
 	cat                         *layers.Catalog
 	q                           *quality.Engine
@@ -18,6 +19,9 @@ type qualityCollector struct {
 	missing, dups, overlaps     *prometheus.Desc
 	age, stale, refresh, recomp *prometheus.Desc
 }
+
+// metricsPrincipal reads the non-public layers' counts for their sum.
+var metricsPrincipal = layers.Principal{Name: "metrics", Clearance: layers.Restricted}
 
 func newQualityCollector(cat *layers.Catalog, q *quality.Engine) *qualityCollector {
 	d := func(name, help string, labels ...string) *prometheus.Desc {
@@ -47,9 +51,23 @@ func (c *qualityCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
+	var hidden struct{ features, invalid, dups, overlaps, stale float64 }
+	anyHidden := false
 	for _, l := range c.cat.All() {
 		id := layerLabel(l)
 		if id == nonPublicLabel {
+			r, err := c.q.Report(metricsPrincipal, l.ID)
+			if err != nil {
+				continue
+			}
+			anyHidden = true
+			hidden.features += float64(r.Features)
+			hidden.invalid += float64(r.Validity.Invalid)
+			hidden.dups += float64(r.Cleanliness.Duplicates)
+			hidden.overlaps += float64(r.Cleanliness.Overlaps)
+			if r.Liveness.Stale {
+				hidden.stale++
+			}
 			continue
 		}
 		r, err := c.q.Report(layers.Anonymous, l.ID)
@@ -77,6 +95,13 @@ func (c *qualityCollector) Collect(ch chan<- prometheus.Metric) {
 			stale = 1
 		}
 		gauge(c.stale, stale, id)
+	}
+	if anyHidden {
+		gauge(c.features, hidden.features, nonPublicLabel)
+		gauge(c.invalid, hidden.invalid, nonPublicLabel)
+		gauge(c.dups, hidden.dups, nonPublicLabel)
+		gauge(c.overlaps, hidden.overlaps, nonPublicLabel)
+		gauge(c.stale, hidden.stale, nonPublicLabel)
 	}
 	st := c.q.Stats()
 	ch <- prometheus.MustNewConstMetric(c.refresh, prometheus.CounterValue, float64(st.Refreshes))

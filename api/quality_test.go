@@ -165,6 +165,9 @@ func TestQualityInCollectionAndMetrics(t *testing.T) {
 			t.Errorf("/metrics names %s", hidden)
 		}
 	}
+	if !strings.Contains(m, `bando_quality_features{layer="(non-public)"} 1`) || strings.Contains(m, `bando_quality_score{dimension="validity",layer="(non-public)"}`) {
+		t.Errorf("/metrics: the non-public layers' counts summed, their scores left out")
+	}
 	if api := string(call(s, "GET", "/api", "", "", "").Body); !strings.Contains(api, `"/api/quality/{collectionId}"`) || !strings.Contains(api, `"/api/quality"`) {
 		t.Errorf("/api lacks the quality routes")
 	}
