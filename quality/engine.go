@@ -134,7 +134,7 @@ func (e *Engine) Run(ctx context.Context) {
 		start := time.Now()
 		e.Refresh()
 		if first {
-			e.cfg.Logger.Info("data quality computed", "layers", len(e.cfg.Catalog.All()), "took", time.Since(start).Round(time.Millisecond))
+			e.cfg.Logger.Info("data quality computed", "layers", len(e.catalog().All()), "took", time.Since(start).Round(time.Millisecond))
 		}
 		e.CheckLiveness(ctx)
 		if rest := min(2*time.Since(start), time.Second); rest > time.Millisecond {
@@ -162,15 +162,16 @@ func (e *Engine) Refresh() {
 	e.mu.Lock()
 	pending, full := e.pending, e.full
 	e.pending, e.full = map[string]map[string]struct{}{}, map[string]bool{}
+	cat := e.cfg.Catalog
 	e.mu.Unlock()
 	if e.regionMoved() {
-		for _, l := range e.cfg.Catalog.All() {
+		for _, l := range cat.All() {
 			full[l.ID] = true
 		}
 	}
 	start := time.Now()
 	n := 0
-	for _, l := range e.cfg.Catalog.All() {
+	for _, l := range cat.All() {
 		ids, whole := pending[l.ID], full[l.ID]
 		if len(ids) == 0 && !whole {
 			continue
@@ -250,6 +251,34 @@ func (e *Engine) loadUpdated(layer string) {
 		e.updated[layer] = t
 	}
 	e.mu.Unlock()
+}
+
+// catalog is the catalog in force.
+func (e *Engine) catalog() *layers.Catalog {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cfg.Catalog
+}
+
+// SetCatalog puts a new catalog in force (the catalog was edited): every
+// layer is computed whole again at the next refresh, with its new fields
+// and interval, and a layer no longer declared is forgotten.
+func (e *Engine) SetCatalog(cat *layers.Catalog) {
+	e.work.Lock()
+	defer e.work.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.cfg.Catalog = cat
+	e.states = map[string]*layerState{}
+	for id := range e.sums {
+		if _, err := cat.Get(id); err != nil {
+			delete(e.sums, id)
+		}
+	}
+	for _, l := range cat.All() {
+		e.full[l.ID] = true
+	}
+	e.region = nil // read again
 }
 
 // Stats returns the engine's counters.

@@ -251,3 +251,31 @@ func TestRun(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+// TestSetCatalog: an edited catalog is in force at the next report — a
+// field no longer expected is not counted, a new layer is measured, a
+// removed one is unknown.
+func TestSetCatalog(t *testing.T) {
+	w := newWorld(t)
+	w.put("parcels", planted(t)...)
+	if r := w.report(restricted, "parcels"); r.Completeness.Missing["land_use"] != 1 {
+		t.Fatalf("before: %v", r.Completeness.Missing)
+	}
+	edited := strings.Replace(testCatalog, "{name: land_use, type: string, expected: true}", "{name: land_use, type: string}", 1)
+	edited = strings.Replace(edited, "  - id: lights", "  - id: lamps", 1)
+	cat, err := layers.Parse([]byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.eng.SetCatalog(cat)
+	r := w.report(restricted, "parcels")
+	if _, ok := r.Completeness.Missing["land_use"]; ok || r.Completeness.Missing["land_price"] != 2 || r.Validity.Invalid != 2 {
+		t.Fatalf("after: missing %v invalid %d", r.Completeness.Missing, r.Validity.Invalid)
+	}
+	if _, err := w.eng.Report(restricted, "lights"); err == nil {
+		t.Fatal("a removed layer still reports")
+	}
+	if r := w.report(restricted, "lamps"); r.Features != 0 {
+		t.Fatalf("new layer: %+v", r)
+	}
+}

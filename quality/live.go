@@ -52,7 +52,7 @@ func (e *Engine) CheckLiveness(ctx context.Context) {
 	e.mu.Lock()
 	a := e.alerter
 	if a != nil {
-		for _, l := range e.cfg.Catalog.All() {
+		for _, l := range e.cfg.Catalog.All() { // under e.mu
 			last, ok := e.updated[l.ID]
 			if l.Update <= 0 || !ok {
 				continue

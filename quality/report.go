@@ -115,7 +115,7 @@ var ErrComputing = errors.New("quality: the layer's figures are being computed")
 // first (waiting for a refresh under way), so that a read after a write
 // sees the write's figures.
 func (e *Engine) Report(p layers.Principal, id string) (*Report, error) {
-	l, err := e.cfg.Catalog.Get(id)
+	l, err := e.catalog().Get(id)
 	if err != nil || !layers.CanSee(p, l) {
 		return nil, fmt.Errorf("%w %q", layers.ErrUnknownLayer, id)
 	}
