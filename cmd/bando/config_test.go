@@ -55,7 +55,7 @@ func TestTileCacheKnob(t *testing.T) {
 		want     int64
 		errMatch string
 	}{
-		{"demo: false\n", 0, ""},
+		{"", 0, ""},
 		{"-1", -1, ""},
 		{"16", 16 << 20, ""},
 		{"lots", 0, "BANDO_TILE_CACHE_MB"},
