@@ -62,7 +62,7 @@ test-race:
 
 # Go benchmarks (hot paths) and the 1M-parcel bulk benchmark table.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./ingest/ ./data/gen/
+	$(GO) test -run '^$$' -bench . -benchmem ./spatial/ ./spatial/hex/ ./store/ ./tiles/ ./ingest/ ./data/gen/ ./quality/
 	$(GO) test -run '^$$' -bench BulkIngest -benchtime 3x ./cmd/bando/
 	$(GO) run ./cmd/bandobench --bin $(BIN) --n 1000000
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"bando/layers"
+	"bando/quality"
 )
 
 type link struct {
@@ -52,6 +53,8 @@ type layerInfo struct {
 	Fields      []layers.Field      `json:"fields"`
 	Count       int                 `json:"count"`
 	Version     uint64              `json:"version"`
+	Steward     *layers.Steward     `json:"steward,omitempty"`
+	Quality     *quality.Report     `json:"quality,omitempty"`
 }
 
 const crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -92,6 +95,11 @@ func (s *Server) describe(r *Request, p layers.Principal, l *layers.Layer) colle
 	for _, i := range layers.VisibleFields(p, l) {
 		info.Fields = append(info.Fields, l.Fields[i])
 	}
+	if l.Steward.Department != "" {
+		st := l.Steward
+		info.Steward = &st
+	}
+	info.Quality = s.qualityOf(p, l)
 	c.Bando = info
 	return c
 }

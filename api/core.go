@@ -21,6 +21,7 @@ import (
 	"bando/ingest"
 	"bando/layers"
 	"bando/layers/steward"
+	"bando/quality"
 	"bando/spatial"
 	"bando/spatial/hex"
 	"bando/spatial/query"
@@ -75,6 +76,9 @@ type Config struct {
 	// Indicators holds the computed indicators; New makes one (computing
 	// on first request, never refreshed) when it is nil.
 	Indicators *indicators.Engine
+	// Quality holds the layers' data-quality figures (/api/quality,
+	// bando.quality, /metrics); nil serves none.
+	Quality *quality.Engine
 	// Twin is the live twin behind /api/twin, /api/alerts and /api/stream;
 	// nil serves none of them.
 	Twin *twin.Twin

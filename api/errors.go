@@ -10,6 +10,7 @@ import (
 
 	"bando/ingest"
 	"bando/layers"
+	"bando/quality"
 	"bando/store"
 	"bando/tiles"
 )
@@ -94,6 +95,8 @@ func asAPIError(err error) *Error {
 	case errors.Is(err, store.ErrUnavailable):
 		return &Error{Status: http.StatusServiceUnavailable, Code: "store_unavailable",
 			Message: "the store cannot be reached; retry shortly", Err: err}
+	case errors.Is(err, quality.ErrComputing):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "computing", Message: err.Error(), Err: err}
 	case errors.Is(err, layers.ErrUnknownLayer):
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: err.Error(), Err: err}
 	case errors.Is(err, tiles.ErrBadTile):

@@ -123,6 +123,7 @@ func (s *Server) collectionPage(r *Request, p layers.Principal, l *layers.Layer)
 		pg.Rows = append(pg.Rows, []cell{{Text: f.Name}, {Text: string(f.Type)}, {Text: f.Title.VI}, {Text: f.Title.EN}})
 	}
 	pg.Rows = append(pg.Rows, []cell{{Text: "—"}, {Text: "nguồn / source"}, {Text: l.Attribution}, {Text: l.License}})
+	pg.Rows = append(pg.Rows, qualityRows(r, s.qualityOf(p, l))...)
 	return htmlResponse(pg)
 }
 

@@ -73,6 +73,13 @@ func (s *Server) createItems(ctx context.Context, r *Request, p layers.Principal
 			return errorResponse(err)
 		}
 	}
+	switch v := r.Query.Get("invalid"); v {
+	case "", "refuse":
+	case "keep": // store invalid geometries as they are; /api/quality counts them
+		opt.KeepInvalid = true
+	default:
+		return errorResponse(badRequest("invalid: want refuse or keep, got " + quote(v)))
+	}
 	if name := r.Query.Get("crs"); name != "" {
 		if opt.CRS, err = crs.Parse(name); err != nil {
 			return errorResponse(&Error{Status: http.StatusBadRequest, Code: "unknown_crs",

@@ -68,6 +68,9 @@ func newMetrics(cfg Config) *metrics {
 			stat("bando_indicator_compute_seconds_total", "Time spent computing indicators.",
 				func(s indicators.Stats) float64 { return s.Total.Seconds() }))
 	}
+	if cfg.Quality != nil && cfg.Catalog != nil {
+		m.reg.MustRegister(newQualityCollector(cfg.Catalog, cfg.Quality))
+	}
 	if cfg.Twin != nil {
 		m.reg.MustRegister(newTwinCollector(cfg.Twin))
 	}

@@ -47,6 +47,7 @@ func (s *Server) openAPI(base string) obj {
 			obj{"name": "catalog", "description": "The data steward's catalog changes: create, change, retire a layer (a token with manage: true)"},
 			obj{"name": "tiles", "description": "Vector tiles (MVT, MLT), TileJSON, H3 and heat tiles"},
 			obj{"name": "questions", "description": "Map questions: point, radius, zone, admin; H3; indicators"},
+			obj{"name": "quality", "description": "Data quality per layer: correct, complete, clean, live (đúng, đủ, sạch, sống)"},
 			obj{"name": "twin", "description": "The live twin: positions, observations, alerts, events"},
 			obj{"name": "viewer", "description": "The video wall's scenes"},
 			obj{"name": "operations", "description": "Health, readiness, metrics"},

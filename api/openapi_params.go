@@ -54,6 +54,7 @@ var params = map[string]param{
 	// writes
 	"format":  {desc: "Input format, instead of Content-Type", typ: "string", enum: []string{"geojson", "ndjson", "csv", "overpass", "shapefile", "gpkg", "kml", "kmz", "flatgeobuf"}},
 	"partial": {desc: "true: store the valid features and report the bad ones, instead of refusing the whole request", typ: "boolean"},
+	"invalid": {desc: "keep: store self-intersecting, degenerate or badly holed geometries as they are (listed in kept_invalid; /api/quality counts them) instead of refusing or repairing them; refuse (default)", typ: "string", enum: []string{"refuse", "keep"}},
 	"crs": {desc: "Reads: the CRS of the answer (an OGC URI: CRS84, EPSG 4326, 3857, 4756, 3405, 3406, 32648, 32649, the VN-2000 TM-3 zones; see the collection's crs). " +
 		"Writes: the CRS of the input when the file does not say (EPSG:4756, EPSG:3405, VN2000:TM3:105.75, …)", typ: "string"},
 	"encoding":    {desc: "Text encoding of a Shapefile's DBF (utf-8, cp1258, tcvn3, vni); detected when absent", typ: "string"},

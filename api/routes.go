@@ -47,6 +47,7 @@ const (
 	needNothing need = iota
 	needIndex        // the map questions' index (s.queries)
 	needTwin         // the live twin
+	needQuality      // the data-quality engine
 )
 
 // segment is one compiled segment of a route's path.
@@ -144,6 +145,9 @@ func (s *Server) unavailable(n need) *Response {
 			Message: "this server has no index to ask"})
 	case n == needTwin && s.cfg.Twin == nil:
 		return errorResponse(notFound("the live twin is not enabled"))
+	case n == needQuality && s.cfg.Quality == nil:
+		return errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "this server computes no data quality"})
 	}
 	return nil
 }

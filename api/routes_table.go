@@ -68,7 +68,7 @@ func routeTable() []route {
 			query: itemsParams, out: []string{mGeoJSON, mHTML}, serve: (*Server).serveItems},
 		{name: "items_create", method: http.MethodPost, path: "/collections/{collectionId}/items", tag: "features", status: http.StatusCreated,
 			summary: "Add or upsert features (GeoJSON, NDJSON, CSV, Overpass JSON, zipped Shapefile, GeoPackage, KML, KMZ, FlatGeobuf; gzip allowed)",
-			query:   []string{"format", "partial", "crs", "encoding", "table", "admin_field"},
+			query:   []string{"format", "partial", "invalid", "crs", "encoding", "table", "admin_field"},
 			body:    []string{mGeoJSON, mNDJSON, mCSV, "application/zip", "application/geopackage+sqlite3", "application/vnd.google-earth.kml+xml", "application/vnd.google-earth.kmz", "application/flatgeobuf"},
 			out:     []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.createItems(c.ctx, c.r, c.p, c.seg[1]) }},
 		{name: "queryables", method: http.MethodGet, path: "/collections/{collectionId}/queryables", tag: "features", summary: "Fields a filter may use (JSON Schema)",
@@ -123,6 +123,13 @@ func routeTable() []route {
 		{name: "indicator", label: "indicators", method: http.MethodGet, path: "/api/indicators/{indicatorId}", tag: "questions", needs: needIndex,
 			summary: "One indicator's units and status", query: []string{"status"}, out: []string{mJSON},
 			serve: func(s *Server, c *routeCall) *Response { return s.routeIndicators(c.ctx, c.r, c.p, c.seg[2:]) }},
+
+		{name: "quality", method: http.MethodGet, path: "/api/quality", tag: "quality", needs: needQuality,
+			summary: "Data quality of every layer: validity, completeness, cleanliness, liveness scores", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.qualityList(c.r, c.p) }},
+		{name: "quality_layer", label: "quality", method: http.MethodGet, path: "/api/quality/{collectionId}", tag: "quality", needs: needQuality,
+			summary: "Data quality of one layer, with the offending features' ids", out: []string{mJSON},
+			serve: func(s *Server, c *routeCall) *Response { return s.qualityLayer(c.p, c.seg[2]) }},
 
 		{name: "wall", method: http.MethodGet, path: "/api/wall", tag: "viewer", summary: "The video wall's scenes and the pinned one",
 			out: []string{mJSON}, serve: func(s *Server, c *routeCall) *Response { return s.wall(c.r, c.p) }},

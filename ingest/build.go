@@ -33,13 +33,26 @@ func build(it *item, sch *schema, id string, g orb.Geometry, gpr *gproblem, vals
 	}
 	var reps []Repair
 	if gpr == nil {
+		orig := g
 		g, reps, gpr = checkGeometry(sch.layer.Geometry, g)
+		if sch.keep {
+			if why := keepable(gpr, reps); why != nil {
+				why.Index, why.Line, why.File, why.Record, why.ID, why.Field = it.index, it.line, it.file, it.record, id, "geometry"
+				it.kept = append(it.kept, *why)
+				g, reps, gpr = orig, nil, nil
+			}
+		}
 	}
 	if gpr != nil {
 		it.problem("geometry", gpr.rule, gpr.msg)
 	}
 	for i := range sch.fields {
 		if f := &sch.fields[i]; f.Required && vals[i] == nil {
+			if sch.keep { // stored without it; completeness counts it
+				it.kept = append(it.kept, Problem{Index: it.index, Line: it.line, File: it.file, Record: it.record, ID: id,
+					Field: f.Name, Rule: RuleRequired, Message: "required field is missing (kept as it is)"})
+				continue
+			}
 			it.problem(f.Name, RuleRequired, "required field is missing")
 		}
 	}

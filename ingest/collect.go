@@ -22,6 +22,7 @@ type item struct {
 	repairs     []Repair
 	dropped     []Problem
 	admin       *adminOutcome // what Options.AdminField conversion did
+	kept        []Problem     // what Options.KeepInvalid kept: a geometry's rule, absent required fields
 }
 
 func (it *item) problem(field, rule, msg string) {
@@ -191,6 +192,7 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 				r.Index, r.ID = it.index, it.id
 				rep.Repaired = append(rep.Repaired, r)
 			}
+			rep.KeptInvalid = append(rep.KeptInvalid, it.kept...)
 		}
 	}
 	slices.SortStableFunc(probs, func(a, b Problem) int { return cmp.Compare(a.Index, b.Index) })
@@ -205,7 +207,7 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 	}
 	rep.Rejected, rep.RejectedOmitted = listed, omitted
 	if len(c.fatals) > 0 || len(probs) > 0 && !c.opt.Partial {
-		rep.Accepted, rep.Repaired = 0, nil
+		rep.Accepted, rep.Repaired, rep.KeptInvalid = 0, nil, nil
 		return nil, rep, &Error{Problems: listed, Omitted: omitted}
 	}
 	rep.Accepted = len(feats)

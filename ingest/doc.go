@@ -132,6 +132,19 @@
 // those means choosing what the author meant, which is the data steward's
 // call, not the loader's.
 //
+// # Keeping invalid geometries
+//
+// With Options.KeepInvalid (the API's invalid=keep, the CLI's
+// --keep-invalid) a geometry that breaks rule self-intersection,
+// hole-outside, degenerate or line-too-short is stored as it is, neither
+// refused nor repaired (a bow-tie stays a bow-tie), and listed in
+// Report.KeptInvalid with the rule and reason a refusal would give;
+// repeated consecutive positions are still removed. Package quality then
+// counts it invalid, as PostGIS ST_IsValid would. The other geometry
+// rules refuse as before: such a geometry cannot be drawn or measured.
+// A feature lacking a required field is kept too (rule required, listed
+// the same way): quality counts it against completeness.
+//
 // # Overpass
 //
 // Overpass JSON elements become features like this. Untagged elements are

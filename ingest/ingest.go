@@ -49,6 +49,11 @@ type Options struct {
 	// Partial stores the valid features and reports the rest; by default
 	// any invalid feature refuses the whole input.
 	Partial bool
+	// KeepInvalid stores a geometry that breaks a validity rule as it is,
+	// unrepaired, and lists it in Report.KeptInvalid, so that a steward
+	// loads data as the source holds it and data quality shows what is
+	// wrong (see "Keeping invalid geometries" in the package doc).
+	KeepInvalid bool
 	// IDField is the property (CSV column) holding the feature id when a
 	// GeoJSON feature has no "id" member. Default "id".
 	IDField string

@@ -194,6 +194,9 @@ type Report struct {
 	Rejected []Problem `json:"rejected,omitempty"`
 	// RejectedOmitted counts rejections beyond MaxProblems not listed.
 	RejectedOmitted int `json:"rejected_omitted,omitempty"`
+	// KeptInvalid lists the geometries stored as they are, invalid, with
+	// Options.KeepInvalid (rule and reason, as a refusal would give them).
+	KeptInvalid []Problem `json:"kept_invalid,omitempty"`
 	// IgnoredFields are input properties (or OSM tags, or CSV columns) with
 	// no field in the layer schema; they are never stored.
 	IgnoredFields []string `json:"ignored_fields,omitempty"`

@@ -20,6 +20,7 @@ type schema struct {
 	idField string
 	lim     Limits // resolved
 	admin   *adminPlan
+	keep    bool // Options.KeepInvalid
 }
 
 // slot is where an input key lands: a field, reached by its own name or by
@@ -33,7 +34,7 @@ type slot struct {
 
 func newSchema(l *layers.Layer, opt Options) *schema {
 	s := &schema{layer: l, fields: l.Fields, byKey: make(map[string]slot, 2*len(l.Fields)), idField: opt.IDField,
-		lim: opt.Limits.resolved()}
+		lim: opt.Limits.resolved(), keep: opt.KeepInvalid}
 	if s.idField == "" {
 		s.idField = "id"
 	}

@@ -28,6 +28,10 @@ type Field struct {
 	// From lists source keys that feed this field when the input names it
 	// differently (an OSM tag such as "building:levels" for "levels").
 	From []string `yaml:"from,omitempty" json:"-"`
+	// Expected marks a field every feature should carry but that ingest
+	// lets be missing (unlike Required): each feature lacking it counts
+	// against the layer's completeness (package quality).
+	Expected bool `yaml:"expected,omitempty" json:"expected,omitempty"`
 }
 
 func (f *Field) validate() error {
@@ -38,6 +42,9 @@ func (f *Field) validate() error {
 	case TypeString, TypeInt, TypeFloat, TypeBool, TypeTime:
 	default:
 		return fmt.Errorf("field %q: unknown type %q", f.Name, f.Type)
+	}
+	if f.Required && f.Expected {
+		return fmt.Errorf("field %q: required and expected: a required field is never missing, expected is for one that may be", f.Name)
 	}
 	if f.Sensitivity == "" {
 		f.Sensitivity = Public

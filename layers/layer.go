@@ -72,6 +72,17 @@ type Style struct {
 	View []float64 `yaml:"view,omitempty" json:"view,omitempty"`
 }
 
+// Steward names who keeps a layer correct and current: the department
+// (sở, ban, ngành) and a contact (an e-mail address or a phone number).
+type Steward struct {
+	Department string `yaml:"department" json:"department"`
+	Contact    string `yaml:"contact,omitempty" json:"contact,omitempty"`
+}
+
+// MaxExpected bounds the expected fields of a layer: quality keeps what a
+// feature lacks as one bit per expected field.
+const MaxExpected = 64
+
 // Layer is one entry of the catalog.
 type Layer struct {
 	ID          string        `yaml:"id" json:"id"`
@@ -92,6 +103,9 @@ type Layer struct {
 	// OGC API's datetime parameter filters on. Empty: the layer is not
 	// dated, and datetime is refused.
 	Time string `yaml:"time,omitempty" json:"time,omitempty"`
+	// Steward is the department that keeps the layer correct and current;
+	// liveness (package quality) measures its last write against Update.
+	Steward Steward `yaml:"steward,omitempty" json:"steward,omitempty"`
 	// Demo names the embedded demo file loaded into this layer on a new data
 	// directory, if any.
 	Demo string `yaml:"demo,omitempty" json:"-"`
@@ -146,6 +160,9 @@ func (l *Layer) Validate() error {
 	if l.Attribution == "" {
 		return fmt.Errorf("layers: layer %q: attribution is required", l.ID)
 	}
+	if err := l.validateQuality(); err != nil {
+		return fmt.Errorf("layers: layer %q: %w", l.ID, err)
+	}
 	l.fieldIndex = make(map[string]int, len(l.Fields))
 	for i := range l.Fields {
 		f := &l.Fields[i]
@@ -161,6 +178,9 @@ func (l *Layer) Validate() error {
 		if i := l.FieldIndex(l.Time); i < 0 || l.Fields[i].Type != TypeTime {
 			return fmt.Errorf("layers: layer %q: time %q must name a field of type time", l.ID, l.Time)
 		}
+	}
+	if n := len(l.Expected()); n > MaxExpected {
+		return fmt.Errorf("layers: layer %q: %d expected fields, at most %d", l.ID, n, MaxExpected)
 	}
 	if err := l.validateGeneralize(); err != nil {
 		return fmt.Errorf("layers: layer %q: %w", l.ID, err)

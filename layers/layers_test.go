@@ -83,6 +83,10 @@ func TestCatalogErrors(t *testing.T) {
 		{"dup field", base + "    fields: [{name: a, type: int}, {name: a, type: int}]\n", "twice"},
 		{"dup layer", base + strings.TrimPrefix(base, "layers:\n"), "twice"},
 		{"not yaml", "layers: [", "parse"},
+		{"required and expected", base + "    fields: [{name: a, type: int, required: true, expected: true}]\n", "required and expected"},
+		{"negative interval", base + "    update_interval: -1h\n", "negative"},
+		{"contact without department", base + "    steward: {department: \"\", contact: a@example.org}\n", "steward"},
+		{"padded department", base + "    steward: {department: \" Sở Y tế\"}\n", "steward"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +98,32 @@ func TestCatalogErrors(t *testing.T) {
 	}
 	if _, err := Parse([]byte(base)); err != nil {
 		t.Fatalf("base: %v", err)
+	}
+}
+
+func TestQualityDeclaration(t *testing.T) {
+	cat, err := Parse([]byte(`layers:
+  - id: x
+    title: {vi: a, en: b}
+    kind: parcel
+    geometry: Polygon
+    access: internal
+    zoom: {min: 0, max: 10}
+    update_interval: 24h
+    steward: {department: Sở Nông nghiệp và Môi trường, contact: dat@example.org}
+    attribution: t
+    fields:
+      - {name: no, type: string, required: true}
+      - {name: use, type: string, expected: true}
+      - {name: price, type: int, sensitivity: restricted, expected: true}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := cat.Get("x")
+	if !slices.Equal(l.Expected(), []int{1, 2}) || l.Steward.Department != "Sở Nông nghiệp và Môi trường" ||
+		l.Steward.Contact != "dat@example.org" || l.Update.Hours() != 24 {
+		t.Fatalf("layer %+v", l)
 	}
 }
 

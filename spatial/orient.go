@@ -30,7 +30,95 @@ func Orient(a, b, c orb.Point) int {
 	return orientExact(a, b, c)
 }
 
+// orientExact is the sign of the determinant computed exactly with float
+// expansions (Shewchuk's arithmetic: each difference and product split
+// into its rounded value and its exact error, then summed without loss),
+// which allocates nothing; shared boundaries of real admin units reach it
+// for most of their vertices. orientRat is the same sign by rationals, the
+// oracle of the tests.
 func orientExact(a, b, c orb.Point) int {
+	dx1, ex1 := twoDiff(b[0], a[0])
+	dy2, ey2 := twoDiff(c[1], a[1])
+	dy1, ey1 := twoDiff(b[1], a[1])
+	dx2, ex2 := twoDiff(c[0], a[0])
+	for _, v := range [...]float64{dx1, ex1, dy2, ey2, dy1, ey1, dx2, ex2} {
+		// The error terms of products below about 2^-1000 underflow:
+		// such coordinates (never lon/lat) take the rationals.
+		if v != 0 && (math.Abs(v) < 0x1p-450 || math.Abs(v) > 0x1p450) {
+			return orientRat(a, b, c)
+		}
+	}
+	var terms [16]float64
+	k := 0
+	prod := func(x, y float64, neg bool) {
+		p, e := twoProduct(x, y)
+		if neg {
+			p, e = -p, -e
+		}
+		terms[k], terms[k+1] = p, e
+		k += 2
+	}
+	prod(dx1, dy2, false)
+	prod(dx1, ey2, false)
+	prod(ex1, dy2, false)
+	prod(ex1, ey2, false)
+	prod(dy1, dx2, true)
+	prod(dy1, ex2, true)
+	prod(ey1, dx2, true)
+	prod(ey1, ex2, true)
+	// Grow a nonoverlapping expansion, increasing in magnitude, one term at
+	// a time: its largest nonzero component has the sign of the sum.
+	var h [17]float64
+	n := 0
+	for _, t := range terms {
+		q := t
+		m := 0
+		for i := 0; i < n; i++ {
+			var e float64
+			q, e = twoSum(q, h[i])
+			if e != 0 {
+				h[m] = e
+				m++
+			}
+		}
+		h[m] = q
+		n = m + 1
+	}
+	for i := n - 1; i >= 0; i-- {
+		switch {
+		case h[i] > 0:
+			return 1
+		case h[i] < 0:
+			return -1
+		}
+	}
+	return 0
+}
+
+// twoSum returns a+b rounded and its exact error (Knuth).
+func twoSum(a, b float64) (x, y float64) {
+	x = a + b
+	bv := x - a
+	av := x - bv
+	return x, (a - av) + (b - bv)
+}
+
+// twoDiff returns a-b rounded and its exact error.
+func twoDiff(a, b float64) (x, y float64) {
+	x = a - b
+	bv := a - x
+	av := x + bv
+	return x, (a - av) + (bv - b)
+}
+
+// twoProduct returns a*b rounded and its exact error (a fused multiply-add
+// computes the error without rounding).
+func twoProduct(a, b float64) (x, y float64) {
+	x = a * b
+	return x, math.FMA(a, b, -x)
+}
+
+func orientRat(a, b, c orb.Point) int {
 	rat := func(f float64) *big.Rat { return new(big.Rat).SetFloat64(f) }
 	sub := func(x, y float64) *big.Rat { return new(big.Rat).Sub(rat(x), rat(y)) }
 	l := new(big.Rat).Mul(sub(b[0], a[0]), sub(c[1], a[1]))

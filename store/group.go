@@ -56,6 +56,7 @@ func (g *group) add(r *request) error {
 		}
 	}
 	*m = t.next
+	m.updated = g.now.UnixNano()
 	g.seq = t.seq
 	r.changes = changes
 	g.ok = append(g.ok, r)

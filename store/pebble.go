@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"bando/layers"
 	"bando/spatial"
@@ -67,6 +68,7 @@ type Pebble struct {
 type layerMeta struct {
 	version  uint64
 	assigned uint64 // the last Num assigned above assignedBase
+	updated  int64  // time of the last write, Unix nanoseconds (0: unknown)
 }
 
 // Options configure OpenPebbleWith.
@@ -181,6 +183,14 @@ func (s *Pebble) layerMeta(layer string) (layerMeta, error) {
 		if n1 > 0 {
 			m.assigned, n2 = binary.Uvarint(v[n1:])
 		}
+		if n1 > 0 && n2 > 0 && len(v) > n1+n2 {
+			// Metas written before the write time was kept end here.
+			var n3 int
+			m.updated, n3 = binary.Varint(v[n1+n2:])
+			if n3 <= 0 {
+				n2 = 0
+			}
+		}
 		closer.Close()
 		if n1 <= 0 || n2 <= 0 {
 			return layerMeta{}, fmt.Errorf("store: meta of %q: %w", layer, errCorrupt)
@@ -201,7 +211,7 @@ func (s *Pebble) setMeta(ms map[string]*layerMeta) {
 }
 
 func (m *layerMeta) encode() []byte {
-	return binary.AppendUvarint(binary.AppendUvarint(nil, m.version), m.assigned)
+	return binary.AppendVarint(binary.AppendUvarint(binary.AppendUvarint(nil, m.version), m.assigned), m.updated)
 }
 
 // lookup finds stored headers for many keys of one layer through a single
@@ -289,6 +299,17 @@ func (s *Pebble) Version(layer string) (uint64, error) {
 		return 0, err
 	}
 	return m.version, nil
+}
+
+// Updated returns the time of the last write to the layer, and false when
+// it is unknown (never written, or last written by a version of bando that
+// did not keep it). Data quality measures a layer's liveness by it.
+func (s *Pebble) Updated(layer string) (time.Time, bool, error) {
+	m, err := s.layerMeta(layer)
+	if err != nil || m.updated == 0 {
+		return time.Time{}, false, err
+	}
+	return time.Unix(0, m.updated).UTC(), true, nil
 }
 
 // Empty implements Store.

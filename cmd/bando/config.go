@@ -68,6 +68,15 @@ type Config struct {
 	Feeds []feeds.Config `yaml:"feeds"`
 	// Wall declares the video wall's scenes; none means the demo's (wall.go).
 	Wall api.WallConfig `yaml:"wall"`
+	// Quality tunes the data-quality figures (/api/quality).
+	Quality QualityConfig `yaml:"quality"`
+}
+
+// QualityConfig is the `quality:` section.
+type QualityConfig struct {
+	// OverlapToleranceM2 is the area two polygons of a layer may share
+	// without counting as overlapping; 0 counts every overlap (ST_Overlaps).
+	OverlapToleranceM2 float64 `yaml:"overlap_tolerance_m2"`
 }
 
 // LimitsConfig is the `limits:` section: each key sets one ingest.Limits
@@ -234,6 +243,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Data == "" {
 		errs = append(errs, errors.New("config: data directory is empty"))
+	}
+	if t := c.Quality.OverlapToleranceM2; t < 0 || t != t {
+		errs = append(errs, fmt.Errorf("config: quality.overlap_tolerance_m2 %v must be 0 or more", t))
 	}
 	if c.MaxBody < 1 || c.MaxBody > 1024 {
 		errs = append(errs, fmt.Errorf("config: max_body_mb %d out of range 1..1024", c.MaxBody))

@@ -120,3 +120,29 @@ func TestTileBudgetKnobs(t *testing.T) {
 		})
 	}
 }
+
+func TestQualityConfig(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		yaml    string
+		want    float64
+		errWant string
+	}{
+		{"quality: {overlap_tolerance_m2: 2.5}\n", 2.5, ""},
+		{"demo: false\n", 0, ""},
+		{"quality: {overlap_tolerance_m2: -1}\n", 0, "overlap_tolerance_m2"},
+	} {
+		file := filepath.Join(dir, "bando.yaml")
+		os.WriteFile(file, []byte(tt.yaml), 0o644)
+		cfg, err := parseServeFlags([]string{"--config", file}, os.Stderr)
+		if tt.errWant != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.errWant) {
+				t.Errorf("%q: err %v, want %q", tt.yaml, err, tt.errWant)
+			}
+			continue
+		}
+		if err != nil || cfg.Quality.OverlapToleranceM2 != tt.want {
+			t.Errorf("%q: %v %v", tt.yaml, cfg.Quality.OverlapToleranceM2, err)
+		}
+	}
+}

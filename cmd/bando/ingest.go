@@ -29,7 +29,7 @@ import (
 type ingestFlags struct {
 	layer, format, data, url, token, config string
 	crs, encoding, table, adminField, db    string
-	partial                                 bool
+	partial, keepInvalid                    bool
 }
 
 func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,6 +44,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.token, "token", os.Getenv("BANDO_TOKEN"), "bearer token for --url (env BANDO_TOKEN)")
 	fs.StringVar(&f.config, "config", os.Getenv("BANDO_CONFIG"), "YAML config (for its layers)")
 	fs.BoolVar(&f.partial, "partial", false, "store the valid features and report the rest")
+	fs.BoolVar(&f.keepInvalid, "keep-invalid", false, "store self-intersecting, degenerate or badly holed geometries as they are (data quality counts them) instead of refusing or repairing them")
 	fs.StringVar(&f.crs, "crs", "", "coordinate system of a Shapefile or GeoPackage without one (or to override it): EPSG:n, VN2000:TM3:<meridian>, VN2000:<province>")
 	fs.StringVar(&f.encoding, "encoding", "", "text encoding of a Shapefile's DBF: utf-8, cp1258, cp1252, tcvn3, vni (default: the .cpg, else detected)")
 	fs.StringVar(&f.table, "table", "", "the GeoPackage feature table (or the shapefile of a zip) to read (default: all)")
@@ -107,7 +108,7 @@ func ingestLocal(ctx context.Context, f ingestFlags, path string, stderr io.Writ
 	if dir == "" {
 		dir = "."
 	}
-	opt := ingest.Options{Partial: f.partial, Limits: cfg.localLimits(), Encoding: f.encoding, Table: f.table}
+	opt := ingest.Options{Partial: f.partial, KeepInvalid: f.keepInvalid, Limits: cfg.localLimits(), Encoding: f.encoding, Table: f.table}
 	if opt.AdminField = f.adminField; opt.AdminField != "" {
 		if opt.AdminCodes, err = admincode.Default(); err != nil {
 			return nil, err
@@ -227,6 +228,9 @@ func postItems(ctx context.Context, f ingestFlags, format ingest.Format, body []
 	u := strings.TrimSuffix(f.url, "/") + "/collections/" + f.layer + "/items?format=" + string(format)
 	if f.partial {
 		u += "&partial=true"
+	}
+	if f.keepInvalid {
+		u += "&invalid=keep"
 	}
 	for k, v := range map[string]string{"crs": f.crs, "encoding": f.encoding, "table": f.table, "admin_field": f.adminField} {
 		if v != "" {

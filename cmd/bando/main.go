@@ -21,7 +21,7 @@ usage:
   bando migrate --db postgres://…                 create or update bando's PostGIS schema
   bando copy    --from DIR|postgres://… --to DIR|postgres://… [--config FILE]
                 every feature (and the demo marker) into an empty store
-  bando ingest  --layer ID [--partial] [--format F] [--data DIR | --db postgres://… | --url URL --token T] FILE...
+  bando ingest  --layer ID [--partial] [--keep-invalid] [--format F] [--data DIR | --db postgres://… | --url URL --token T] FILE...
   bando layers  [--config FILE]                  the built-in and configured catalog
   bando layers  ls|add|set|rm [--url URL] [--token T] [FILE|ID]
                 a data steward's catalog changes on the running server

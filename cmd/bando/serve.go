@@ -2,6 +2,7 @@ package main
 
 import (
 	"bando/indicators"
+	"bando/quality"
 	"bando/spatial/hex"
 	"bando/spatial/query"
 	"context"
@@ -172,6 +173,17 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	inds := indicators.New(queries, cat, log)
 	feed.Subscribe(inds.Changes)
+	// Liveness starts from the store's last write time where it keeps one
+	// (the embedded store); otherwise from the first change this process sees.
+	var updated func(string) (time.Time, bool, error)
+	if u, ok := st.(interface {
+		Updated(string) (time.Time, bool, error)
+	}); ok {
+		updated = u.Updated
+	}
+	qual := quality.New(quality.Config{Catalog: cat, Index: idx, Updated: updated, Logger: log,
+		OverlapTolerance: cfg.Quality.OverlapToleranceM2})
+	feed.Subscribe(qual.Changes)
 	live, err := buildFeeds(cfg.Feeds, log)
 	if err != nil {
 		return err
@@ -186,7 +198,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			}})
 	}
 	srv := api.New(api.Config{Catalog: cat, Index: idx, Store: st, Tiles: tl, Tokens: tokens, Steward: stewards,
-		Queries: queries, Hexes: hexes, Indicators: inds, Metrics: []prometheus.Collector{newFeedCollector(live)},
+		Queries: queries, Hexes: hexes, Indicators: inds, Quality: qual, Metrics: []prometheus.Collector{newFeedCollector(live)},
 		Viewer: viewer.Assets(), Logger: log, MaxBody: cfg.MaxBody << 20, Version: version, Checks: fst.checks(),
 		Limits: cfg.serverLimits(), Wall: cfg.wall(),
 		PublicURL: edge.PublicURL, TrustedProxies: edge.TrustedProxies, CORSOrigins: edge.CORSOrigins})
@@ -214,6 +226,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	for _, l := range cat.All() {
 		tl.Invalidate(l.ID)
 	}
+	// Every layer whole from the loaded index, then from the feed; a layer
+	// answers 503 "computing" on /api/quality until its first figures.
+	go qual.Run(ctx)
 	if demo {
 		if err := loadDemo(ctx, st, cat, log); err != nil {
 			return err
@@ -226,7 +241,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	// The twin keeps its tracks, alerts and outbox in the local Pebble
 	// store under --data, also with --db: twin state is still per replica
 	// (shared alerts and positions come with NATS, issue 10).
-	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, local, tl, hub, log)
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, local, tl, hub, qual, log)
 	if err != nil {
 		return err
 	}
@@ -236,6 +251,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	if tw != nil && stewards != nil {
 		stewards.Pin(tw.Reads(), "the live twin reads this layer's fields as they were at start: "+
 			"change its fields (or retire it) in the config and restart")
+	}
+	if tw != nil {
+		qual.SetAlerter(tw) // a stale layer raises a layer_stale alert
 	}
 	feedCtx, stopFeeds := context.WithCancel(ctx)
 	defer runFeeds(feedCtx, live, tw, log)() // wait for the feeds, after stopFeeds

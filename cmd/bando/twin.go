@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"bando/layers"
+	"bando/quality"
 	"bando/spatial"
 	"bando/store"
 	"bando/tiles"
@@ -78,7 +79,7 @@ const twinTick = 10 * time.Second
 // clock. They run until stop, which returns once they have ended (before
 // the store closes).
 func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatial.Index, st *store.Pebble,
-	tl *tiles.Server, hub *twin.Hub, log *slog.Logger) (tw *twin.Twin, stop func(), err error) {
+	tl *tiles.Server, hub *twin.Hub, qual *quality.Engine, log *slog.Logger) (tw *twin.Twin, stop func(), err error) {
 	rules, err := cfg.Twin.rules(cat)
 	if err != nil {
 		return nil, nil, err
@@ -106,7 +107,12 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 	}
 	tw, err = twin.New(ctx, twin.Config{Catalog: cat, Index: idx, Store: st, Rules: rules, Hub: hub,
 		Outbox: ob, Logger: log, MaxAhead: ahead,
-		OnMove: func(layer string, bounds []orb.Bound) { tl.Invalidate(layer, bounds...) }})
+		OnMove: func(layer string, bounds []orb.Bound) {
+			tl.Invalidate(layer, bounds...)
+			// The twin writes its layer into the index, not through the
+			// store's feed: tell data quality the layer is live.
+			qual.Touched(layer, time.Now())
+		}})
 	if err != nil {
 		return nil, nil, err
 	}
