@@ -211,5 +211,30 @@ func (c *collector) finish() ([]*spatial.Feature, *Report, error) {
 		return nil, rep, &Error{Problems: listed, Omitted: omitted}
 	}
 	rep.Accepted = len(feats)
+	rep.MissingExpected = missingExpected(c.sch.fields, feats)
 	return feats, rep, nil
+}
+
+// missingExpected counts the features lacking each expected field, nil
+// when none lacks any.
+func missingExpected(fields []layers.Field, feats []*spatial.Feature) map[string]int {
+	var out map[string]int
+	for i := range fields {
+		if !fields[i].Expected {
+			continue
+		}
+		n := 0
+		for _, f := range feats {
+			if i >= len(f.Props) || f.Props[i] == nil {
+				n++
+			}
+		}
+		if n > 0 {
+			if out == nil {
+				out = map[string]int{}
+			}
+			out[fields[i].Name] = n
+		}
+	}
+	return out
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"bando/layers"
+
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -69,6 +71,18 @@ func TestKeepInvalid(t *testing.T) {
 	fs0, rep0, err := Prepare(layer(t, "pois"), GeoJSON, strings.NewReader(body0), Options{KeepInvalid: true})
 	if err != nil || len(fs0) != 1 || len(rep0.KeptInvalid) != 1 || rep0.KeptInvalid[0].Rule != RuleRequired || rep0.KeptInvalid[0].Field != "name" {
 		t.Fatalf("missing required field with KeepInvalid: %v %+v", err, rep0)
+	}
+	// Expected fields are counted where absent.
+	exp := *layer(t, "pois")
+	exp.Fields = append([]layers.Field(nil), exp.Fields...)
+	exp.Fields[1].Expected = true // category
+	if err := exp.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	two := `{"type":"Feature","id":"a","properties":{"name":"A"},"geometry":{"type":"Point","coordinates":[1,1]}}
+{"type":"Feature","id":"b","properties":{"name":"B","category":"cafe"},"geometry":{"type":"Point","coordinates":[1,2]}}`
+	if _, rep, err := Prepare(&exp, NDJSON, strings.NewReader(two), Options{}); err != nil || len(rep.MissingExpected) != 1 || rep.MissingExpected["category"] != 1 {
+		t.Fatalf("missing expected: %v %+v", err, rep)
 	}
 	// Repeated positions are still removed: GEOS finds them valid, and a
 	// kept geometry is stored exactly only when it is invalid.

@@ -197,6 +197,10 @@ type Report struct {
 	// KeptInvalid lists the geometries stored as they are, invalid, with
 	// Options.KeepInvalid (rule and reason, as a refusal would give them).
 	KeptInvalid []Problem `json:"kept_invalid,omitempty"`
+	// MissingExpected counts, per field the catalog marks expected, the
+	// accepted features without it (they count against the layer's
+	// completeness in /api/quality).
+	MissingExpected map[string]int `json:"missing_expected,omitempty"`
 	// IgnoredFields are input properties (or OSM tags, or CSV columns) with
 	// no field in the layer schema; they are never stored.
 	IgnoredFields []string `json:"ignored_fields,omitempty"`
