@@ -194,6 +194,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			Changed: func(id string) {
 				tl.Invalidate(id)
 				inds.LayerChanged(id)
+				go qual.SetCatalog(cat) // recomputes in the background, forgets a retired layer
 				hub.Publish(twin.Event{Topic: api.TopicCatalog, Layer: id, Data: api.CatalogEvent{Layer: id, Version: cat.Version()}})
 			}})
 	}
