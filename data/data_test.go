@@ -38,6 +38,11 @@ var want = []struct {
 	{"schools", 4116, layers.Public, layers.Zoom{Min: 11, Max: 18}},
 	{"clinics", 1353, layers.Public, layers.Zoom{Min: 11, Max: 18}},
 	{"commune_stats", 168, layers.Public, layers.Zoom{Min: 8, Max: 16}},
+	{"basemap_sea", 4, layers.Public, layers.Zoom{Min: 0, Max: 10}},
+	{"basemap_land", 1008, layers.Public, layers.Zoom{Min: 0, Max: 10}},
+	{"basemap_provinces", 34, layers.Public, layers.Zoom{Min: 0, Max: 12}},
+	{"basemap_railways", 1330, layers.Public, layers.Zoom{Min: 5, Max: 14}},
+	{"basemap_ports", 639, layers.Public, layers.Zoom{Min: 7, Max: 14}},
 }
 
 // synthetic are the generated layers (data/gen); their descriptions must

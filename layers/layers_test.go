@@ -83,6 +83,7 @@ func TestCatalogErrors(t *testing.T) {
 		{"dup field", base + "    fields: [{name: a, type: int}, {name: a, type: int}]\n", "twice"},
 		{"dup layer", base + strings.TrimPrefix(base, "layers:\n"), "twice"},
 		{"not yaml", "layers: [", "parse"},
+		{"internal basemap", strings.Replace(base, "access: public", "access: internal", 1) + "    style: {basemap: true}\n", "basemap"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,8 +93,10 @@ func TestCatalogErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Parse([]byte(base)); err != nil {
-		t.Fatalf("base: %v", err)
+	for _, ok := range []string{base, base + "    style: {basemap: true}\n"} {
+		if _, err := Parse([]byte(ok)); err != nil {
+			t.Fatalf("%s: %v", ok, err)
+		}
 	}
 }
 
