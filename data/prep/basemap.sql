@@ -125,12 +125,16 @@ select 'ports', osm_id, to_json(osm_id),
 from (select (j->'properties'->>'osm_id')::bigint osm_id, j->'properties' p, prepb.geom(j->'geometry') geom
       from prepb.raw_ports) t;
 
--- Rounding: 5 decimals (about 1 m, far below the simplification) unless
+-- Rounding: snapped to 5 decimals (about 1 m, far below the
+-- simplification) with the positions that become repeated removed, unless
 -- that makes the geometry invalid, then 6, then full precision.
+create function prepb.snap(g geometry, d int) returns geometry language sql immutable as
+$$ select st_removerepeatedpoints(st_snaptogrid(g, 10 ^ -d)) $$;
 create function prepb.digits(g geometry) returns int language sql immutable as $$
   select coalesce(min(d), 15) from unnest(array[5, 6]) d
-  where st_isvalid(st_geomfromgeojson(st_asgeojson(g, d)))
+  where st_isvalid(prepb.snap(g, d)) and not st_isempty(prepb.snap(g, d))
 $$;
 
 alter table prepb.out add column digits int;
 update prepb.out set digits = prepb.digits(geom);
+update prepb.out set geom = prepb.snap(geom, digits) where digits < 15;
