@@ -1,6 +1,7 @@
 // style builds the MapLibre style from bando's /collections answer: one vector
 // source per collection and, per geometry, the layers that draw it. It is pure
 // (no DOM, no map) so that it runs under node --test.
+import { SEA_LIGHT, darkStyle, isBasemap } from './basemap.js';
 import { FONT, GLYPHS_URL } from './glyphs.js';
 import { EMPTY } from './labels.js';
 
@@ -55,10 +56,11 @@ export function legendText(c, lang) {
   return (lang === 'en' ? s.legend_en : s.legend_vi) || title(c, lang);
 }
 
-// sortCollections orders collections bottom to top: lower style.order first,
-// then by id so the result does not depend on the server's order.
+// sortCollections orders collections bottom to top: the basemap first, then
+// lower style.order, then by id so the result does not depend on the
+// server's order.
 export function sortCollections(collections) {
-  return [...collections].sort((a, b) => resolveStyle(a).order - resolveStyle(b).order || a.id.localeCompare(b.id));
+  return [...collections].sort((a, b) => isBasemap(b) - isBasemap(a) || resolveStyle(a).order - resolveStyle(b).order || a.id.localeCompare(b.id));
 }
 
 function bbox(c) {
@@ -72,7 +74,8 @@ function bbox(c) {
 // startBounds is the union of the admin collections' extents, the province,
 // as [[w, s], [e, n]], or null when there is none.
 export function startBounds(collections) {
-  const admin = collections.filter((c) => c.bando?.kind === 'admin');
+  // The basemap's provinces cover the country, not the province at hand.
+  const admin = collections.filter((c) => c.bando?.kind === 'admin' && !isBasemap(c));
   const view = admin.map((c) => c.bando?.style?.view).find((v) => Array.isArray(v) && v.length === 4);
   if (view) return [[view[0], view[1]], [view[2], view[3]]];
   const boxes = admin.map(bbox).filter(Boolean);
@@ -146,15 +149,26 @@ function unitLabels(c, s) {
 function labelLayer(c, s, dark) {
   const geom = c.bando?.geometry ?? 'Geometry';
   const admin = c.bando?.kind === 'admin';
+  const base = isBasemap(c);
   const layout = {
     'text-field': ['to-string', ['get', s.label]],
     'text-font': [FONT],
-    'text-size': admin ? 13 : 12,
+    'text-size': admin && !base ? 13 : 12,
     'text-max-width': 8,
   };
   if (geom === 'LineString') layout['symbol-placement'] = 'line';
   if (geom === 'Point') Object.assign(layout, { 'text-anchor': 'top', 'text-offset': [0, 0.6], 'text-optional': true });
   if (unitLabels(c, s)) layout['symbol-sort-key'] = ['get', 'rank'];
+  // Basemap names are quiet: grey, and they give way to the thematic labels
+  // drawn above them.
+  if (base) {
+    return {
+      id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
+      paint: dark
+        ? { 'text-color': '#7d8798', 'text-halo-color': '#0b1220', 'text-halo-width': 1.2 }
+        : { 'text-color': '#7a7584', 'text-halo-color': '#f4f2ed', 'text-halo-width': 1.2 },
+    };
+  }
   return {
     id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
     paint: dark
@@ -172,14 +186,19 @@ export function buildStyle(collections, base, opts = {}) {
   const sources = {};
   // The wall paints its background with CSS (one shader program fewer to
   // compile before its first frame, which software rendering feels).
-  const layers = opts.noBackground ? [] : [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : BACKGROUND } }];
+  // With a basemap the background is the open sea (the land is a layer).
+  const paper = collections.some(isBasemap) ? SEA_LIGHT : BACKGROUND;
+  const layers = opts.noBackground ? [] : [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : paper } }];
   const labels = [];
   const groups = {};
   const unitLabelSources = [];
   for (const c of sortCollections(collections)) {
-    const s = resolveStyle(c);
+    const basemap = isBasemap(c);
+    let s = resolveStyle(c);
+    // The dark basemap is derived from the light one (basemap.js).
+    if (opts.dark && basemap) s = darkStyle(s, c.bando?.geometry);
     // Light sea fills glare on the dark wall: dim them, keep the hue.
-    if (opts.dark && DIM_ON_DARK.has(c.bando?.kind)) s.opacity *= 0.4;
+    else if (opts.dark && DIM_ON_DARK.has(c.bando?.kind)) s.opacity *= 0.4;
     const zoom = c.bando?.zoom ?? {};
     const minzoom = zoom.min ?? 0;
     const maxzoom = zoom.max ?? 14;
@@ -190,6 +209,10 @@ export function buildStyle(collections, base, opts = {}) {
     sources[c.id] = src;
 
     const own = drawLayers(c, s);
+    for (const l of own) {
+      // Small basemap dots: no white ring.
+      if (basemap && l.type === 'circle') Object.assign(l.paint, { 'circle-stroke-width': 0 });
+    }
     if (s.label) {
       const l = labelLayer(c, s, opts.dark);
       if (opts.labelSize) l.layout['text-size'] *= opts.labelSize;
@@ -197,7 +220,8 @@ export function buildStyle(collections, base, opts = {}) {
     }
     // opts.visible (a Set of ids) overrides the catalog: the wall starts
     // with its first scene's layers only, so no other layer loads tiles.
-    const shown = opts.visible ? opts.visible.has(c.id) : !s.hidden;
+    // The basemap stays under every scene.
+    const shown = opts.visible ? opts.visible.has(c.id) || (basemap && !s.hidden) : !s.hidden;
     const visibility = shown ? 'visible' : 'none';
     const ids = [];
     for (const l of [...own, ...(s.label ? [labels.at(-1)] : [])]) {
@@ -214,7 +238,10 @@ export function buildStyle(collections, base, opts = {}) {
       unitLabelSources.push({ source: c.id, sourceLayer: c.id, target, field: s.label });
     }
     layers.push(...own);
-    groups[c.id] = { layers: ids, interactive: own.map((l) => l.id), visible: shown };
+    // Of the basemap only named units and points answer a click: the land
+    // and the sea would answer everywhere.
+    const interactive = basemap && !s.label && c.bando?.geometry !== 'Point' ? [] : own.map((l) => l.id);
+    groups[c.id] = { layers: ids, interactive, visible: shown, ...(basemap ? { basemap } : {}) };
   }
   // Labels go above every drawn layer so that no fill covers a name.
   layers.push(...labels);
