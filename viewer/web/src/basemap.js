@@ -59,3 +59,32 @@ export function darkStyle(s, geometry) {
   }
   return out;
 }
+
+// BASEMAP_SOURCE is the one vector source of all basemap collections:
+// bando's combined tiles (/tiles/a,b,…/{z}/{x}/{y}) carry every basemap
+// layer in one request per tile instead of one per layer, which the wall
+// feels most (software rendering, five layers on every scene).
+export const BASEMAP_SOURCE = 'bando:basemap';
+
+// basemapSource returns that source for the basemap collections (bottom to
+// top), or null when there are fewer than two to share it.
+export function basemapSource(collections, base, bboxOf) {
+  if (collections.length < 2) return null;
+  const zoom = (c) => c.bando?.zoom ?? {};
+  const src = {
+    type: 'vector',
+    tiles: [`${base}tiles/${collections.map((c) => c.id).join(',')}/{z}/{x}/{y}.mvt`],
+    minzoom: Math.min(...collections.map((c) => zoom(c).min ?? 0)),
+    maxzoom: Math.max(...collections.map((c) => zoom(c).max ?? 14)),
+  };
+  const boxes = collections.map(bboxOf);
+  if (boxes.every(Boolean)) {
+    src.bounds = [0, 1, 2, 3].map((i) => (i < 2 ? Math.min : Math.max)(...boxes.map((b) => b[i])));
+  }
+  // One credit per source: each distinct one once, and none that another
+  // already holds.
+  const all = [...new Set(collections.map((c) => c.bando?.attribution).filter(Boolean))];
+  const credits = all.filter((a) => !all.some((b) => b !== a && b.includes(a)));
+  if (credits.length) src.attribution = credits.join(' | ');
+  return src;
+}

@@ -1,7 +1,7 @@
 // style builds the MapLibre style from bando's /collections answer: one vector
 // source per collection and, per geometry, the layers that draw it. It is pure
 // (no DOM, no map) so that it runs under node --test.
-import { SEA_LIGHT, darkStyle, isBasemap } from './basemap.js';
+import { BASEMAP_SOURCE, SEA_LIGHT, basemapSource, darkStyle, isBasemap } from './basemap.js';
 import { FONT, GLYPHS_URL } from './glyphs.js';
 import { EMPTY } from './labels.js';
 
@@ -107,7 +107,11 @@ function drawLayers(c, s) {
   const any = geom === 'Geometry';
   const out = [];
   if (geom === 'Polygon' || any) {
-    if (s.extrude) {
+    if (isBasemap(c) && s.opacity < 0.05) {
+      // A basemap polygon too faint to see (the provinces) is its outline:
+      // a fill that shows nothing still costs the wall a full-screen pass.
+      out.push({ id: `${c.id}:outline`, type: 'line', filter: any ? POLYGONS : undefined, paint: { 'line-color': s.outline, 'line-width': s.width } });
+    } else if (s.extrude) {
       out.push({
         id: `${c.id}:extrusion`, type: 'fill-extrusion', filter: any ? POLYGONS : undefined,
         paint: { 'fill-extrusion-color': s.color, 'fill-extrusion-opacity': s.opacity, 'fill-extrusion-height': heightExpr(s.extrude), 'fill-extrusion-base': 0 },
@@ -192,7 +196,10 @@ export function buildStyle(collections, base, opts = {}) {
   const labels = [];
   const groups = {};
   const unitLabelSources = [];
-  for (const c of sortCollections(collections)) {
+  const sorted = sortCollections(collections);
+  const shared = basemapSource(sorted.filter(isBasemap), base, bbox);
+  if (shared) sources[BASEMAP_SOURCE] = shared;
+  for (const c of sorted) {
     const basemap = isBasemap(c);
     let s = resolveStyle(c);
     // The dark basemap is derived from the light one (basemap.js).
@@ -202,11 +209,14 @@ export function buildStyle(collections, base, opts = {}) {
     const zoom = c.bando?.zoom ?? {};
     const minzoom = zoom.min ?? 0;
     const maxzoom = zoom.max ?? 14;
-    const src = { type: 'vector', tiles: [`${base}tiles/${c.id}/{z}/{x}/{y}.mvt`], minzoom, maxzoom };
-    const bb = bbox(c);
-    if (bb) src.bounds = bb;
-    if (c.bando?.attribution) src.attribution = c.bando.attribution;
-    sources[c.id] = src;
+    const srcId = basemap && shared ? BASEMAP_SOURCE : c.id;
+    if (srcId === c.id) {
+      const src = { type: 'vector', tiles: [`${base}tiles/${c.id}/{z}/{x}/{y}.mvt`], minzoom, maxzoom };
+      const bb = bbox(c);
+      if (bb) src.bounds = bb;
+      if (c.bando?.attribution) src.attribution = c.bando.attribution;
+      sources[c.id] = src;
+    }
 
     const own = drawLayers(c, s);
     for (const l of own) {
@@ -226,7 +236,7 @@ export function buildStyle(collections, base, opts = {}) {
     const ids = [];
     for (const l of [...own, ...(s.label ? [labels.at(-1)] : [])]) {
       if (l.filter === undefined) delete l.filter;
-      Object.assign(l, { source: c.id, 'source-layer': c.id, minzoom, metadata: { 'bando:collection': c.id } });
+      Object.assign(l, { source: srcId, 'source-layer': c.id, minzoom, metadata: { 'bando:collection': c.id } });
       l.layout = { ...l.layout, visibility };
       ids.push(l.id);
     }
@@ -235,13 +245,14 @@ export function buildStyle(collections, base, opts = {}) {
       sources[target] = { type: 'geojson', data: EMPTY };
       Object.assign(labels.at(-1), { source: target });
       delete labels.at(-1)['source-layer'];
-      unitLabelSources.push({ source: c.id, sourceLayer: c.id, target, field: s.label });
+      unitLabelSources.push({ source: srcId, sourceLayer: c.id, target, field: s.label });
     }
     layers.push(...own);
-    // Of the basemap only named units and points answer a click: the land
-    // and the sea would answer everywhere.
-    const interactive = basemap && !s.label && c.bando?.geometry !== 'Point' ? [] : own.map((l) => l.id);
-    groups[c.id] = { layers: ids, interactive, visible: shown, ...(basemap ? { basemap } : {}) };
+    // Of the basemap only its points answer a click: the land and the sea
+    // would answer everywhere, the provinces are their names.
+    const interactive = basemap && c.bando?.geometry !== 'Point' ? [] : own.map((l) => l.id);
+    // basemap: a basemap layer the wall keeps on whatever the scene.
+    groups[c.id] = { layers: ids, interactive, visible: shown, ...(basemap && !s.hidden ? { basemap } : {}) };
   }
   // Labels go above every drawn layer so that no fill covers a name.
   layers.push(...labels);

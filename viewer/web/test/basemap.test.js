@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SEA_LIGHT, dark, darkStyle, isBasemap } from '../src/basemap.js';
+import { BASEMAP_SOURCE, SEA_LIGHT, dark, darkStyle, isBasemap } from '../src/basemap.js';
 import { BACKGROUND, BACKGROUND_DARK, buildStyle, sortCollections, startBounds } from '../src/style.js';
 
 const BASE = 'http://127.0.0.1:8080/';
@@ -43,7 +43,7 @@ test('with a basemap the background is the open sea', () => {
   assert.equal(bg(CATALOG, { dark: true }), BACKGROUND_DARK);
 });
 
-test('the basemap stays on under a wall scene, and only names and points answer clicks', () => {
+test('the basemap stays on under a wall scene, and only its points answer clicks', () => {
   const { style, groups } = buildStyle(CATALOG, BASE, { visible: new Set(['communes']) });
   assert.equal(groups.sea.visible, false);
   for (const id of ['bm_land', 'bm_sea', 'bm_provinces', 'bm_rail', 'bm_ports']) {
@@ -53,9 +53,16 @@ test('the basemap stays on under a wall scene, and only names and points answer 
   assert.equal(style.layers.find((l) => l.id === 'bm_land:fill').layout.visibility, 'visible');
   assert.deepEqual(groups.bm_land.interactive, []);
   assert.deepEqual(groups.bm_rail.interactive, []);
-  assert.deepEqual(groups.bm_provinces.interactive, ['bm_provinces:fill', 'bm_provinces:outline']);
+  assert.deepEqual(groups.bm_provinces.interactive, []);
+  // Too faint a fill is not drawn at all: the provinces are outlines and names.
+  assert.deepEqual(groups.bm_provinces.layers, ['bm_provinces:outline', 'bm_provinces:label']);
   assert.deepEqual(groups.bm_ports.interactive, ['bm_ports:circle']);
   assert.ok(!('basemap' in groups.communes));
+  // A basemap layer the catalog hides starts off, in a scene too.
+  const hidden = CATALOG.map((c) => (c.id === 'bm_rail' ? { ...c, bando: { ...c.bando, style: { ...c.bando.style, hidden: true } } } : c));
+  const g2 = buildStyle(hidden, BASE, { visible: new Set(['communes']) }).groups;
+  assert.equal(g2.bm_rail.visible, false);
+  assert.ok(!('basemap' in g2.bm_rail));
 });
 
 test('the start view ignores the basemap provinces', () => {
@@ -85,4 +92,29 @@ test('dark() maps only hex colours, deterministically', () => {
   assert.equal(dark('#F4F2ED', false), dark('#f4f2ed', false));
   const s = darkStyle({ color: '#86a3b8', outline: '#ffffff' }, 'Point');
   assert.ok(lightness(s.color) > 0.3 && lightness(s.color) < 0.7, s.color);
+});
+
+test('the basemap shares one source: one combined tile request for all its layers', () => {
+  const { style, unitLabelSources } = buildStyle(CATALOG, BASE);
+  const vector = Object.keys(style.sources).filter((k) => style.sources[k].type === 'vector').sort();
+  assert.deepEqual(vector, [BASEMAP_SOURCE, 'communes', 'sea'].sort());
+  const src = style.sources[BASEMAP_SOURCE];
+  assert.deepEqual(src.tiles, [`${BASE}tiles/bm_sea,bm_land,bm_provinces,bm_rail,bm_ports/{z}/{x}/{y}.mvt`]);
+  assert.equal(src.minzoom, 0);
+  assert.equal(src.maxzoom, 12);
+  assert.deepEqual(src.bounds, [102.1, 8.2, 117.8, 23.4]);
+  assert.equal(src.attribution.split(' | ').length, 5);
+  for (const l of style.layers.filter((x) => x.metadata?.['bando:collection']?.startsWith('bm_') && x.type !== 'symbol')) {
+    assert.equal(l.source, BASEMAP_SOURCE, l.id);
+    assert.equal(l['source-layer'], l.metadata['bando:collection'], l.id);
+  }
+  assert.equal(style.layers.find((l) => l.id === 'bm_rail:line').minzoom, 0);
+  assert.deepEqual(unitLabelSources.find((u) => u.sourceLayer === 'bm_provinces'), { source: BASEMAP_SOURCE, sourceLayer: 'bm_provinces', target: 'bm_provinces:labels', field: 'name' });
+  // A credit another already holds is not repeated.
+  const two = [coll('a', 'maritime', 'Polygon', { basemap: true }), coll('b', 'admin', 'Polygon', { basemap: true })];
+  two[0].bando.attribution = 'X; Y';
+  two[1].bando.attribution = 'Y';
+  assert.equal(buildStyle(two, BASE).style.sources[BASEMAP_SOURCE].attribution, 'X; Y');
+  // A lone basemap layer keeps its own source.
+  assert.ok(buildStyle([CATALOG[2]], BASE).style.sources.bm_land);
 });
