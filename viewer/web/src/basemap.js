@@ -81,9 +81,8 @@ export function basemapSource(collections, base, bboxOf) {
   if (boxes.every(Boolean)) {
     src.bounds = [0, 1, 2, 3].map((i) => (i < 2 ? Math.min : Math.max)(...boxes.map((b) => b[i])));
   }
-  // One credit per source: each distinct one once, and none that another
-  // already holds.
-  const all = [...new Set(collections.map((c) => c.bando?.attribution).filter(Boolean))];
+  // Each credit once ("A; B" is two), and none that another already holds.
+  const all = [...new Set(collections.flatMap((c) => (c.bando?.attribution ?? '').split(/;\s*/)).filter(Boolean))];
   const credits = all.filter((a) => !all.some((b) => b !== a && b.includes(a)));
   if (credits.length) src.attribution = credits.join(' | ');
   return src;

@@ -104,6 +104,12 @@ test('the basemap shares one source: one combined tile request for all its layer
   assert.equal(src.maxzoom, 12);
   assert.deepEqual(src.bounds, [102.1, 8.2, 117.8, 23.4]);
   assert.equal(src.attribution.split(' | ').length, 5);
+  const credits = buildStyle([
+    coll('a', 'maritime', 'Polygon', { basemap: true }),
+    coll('b', 'maritime', 'Polygon', { basemap: true }),
+    coll('c', 'admin', 'Polygon', { basemap: true }),
+  ].map((c, i) => ({ ...c, bando: { ...c.bando, attribution: ['OSM, ODbL (geo-maps); MIT', 'NE; MIT', 'OSM, ODbL'][i] } })), BASE).style.sources[BASEMAP_SOURCE].attribution;
+  assert.equal(credits, 'OSM, ODbL (geo-maps) | MIT | NE');
   for (const l of style.layers.filter((x) => x.metadata?.['bando:collection']?.startsWith('bm_') && x.type !== 'symbol')) {
     assert.equal(l.source, BASEMAP_SOURCE, l.id);
     assert.equal(l['source-layer'], l.metadata['bando:collection'], l.id);
@@ -114,7 +120,7 @@ test('the basemap shares one source: one combined tile request for all its layer
   const two = [coll('a', 'maritime', 'Polygon', { basemap: true }), coll('b', 'admin', 'Polygon', { basemap: true })];
   two[0].bando.attribution = 'X; Y';
   two[1].bando.attribution = 'Y';
-  assert.equal(buildStyle(two, BASE).style.sources[BASEMAP_SOURCE].attribution, 'X; Y');
+  assert.equal(buildStyle(two, BASE).style.sources[BASEMAP_SOURCE].attribution, 'X | Y');
   // A lone basemap layer keeps its own source.
   assert.ok(buildStyle([CATALOG[2]], BASE).style.sources.bm_land);
 });
