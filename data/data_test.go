@@ -43,6 +43,11 @@ var want = []struct {
 	{"schools", 4116, layers.Public, layers.Zoom{Min: 11, Max: 18}},
 	{"clinics", 1353, layers.Public, layers.Zoom{Min: 11, Max: 18}},
 	{"commune_stats", 168, layers.Public, layers.Zoom{Min: 8, Max: 16}},
+	{"basemap_sea", 4, layers.Public, layers.Zoom{Min: 0, Max: 10}},
+	{"basemap_land", 1008, layers.Public, layers.Zoom{Min: 0, Max: 10}},
+	{"basemap_provinces", 34, layers.Public, layers.Zoom{Min: 0, Max: 12}},
+	{"basemap_railways", 1330, layers.Public, layers.Zoom{Min: 5, Max: 14}},
+	{"basemap_ports", 639, layers.Public, layers.Zoom{Min: 7, Max: 14}},
 }
 
 // synthetic are the generated layers (data/gen); their descriptions must
@@ -383,4 +388,60 @@ func readShapefile(t *testing.T, name string) []feature {
 		fs = append(fs, f)
 	}
 	return fs
+}
+
+// TestDemoBasemap checks the basemap layers (data/prep/basemap.sh): exactly
+// they are marked basemap, public; the provinces are the 34 units of 2025
+// by code and name; and the land lies in the box it was clipped to.
+func TestDemoBasemap(t *testing.T) {
+	c := catalog(t)
+	var marked []string
+	for _, l := range c.All() {
+		if l.Style.Basemap {
+			marked = append(marked, l.ID)
+			if l.Access != layers.Public || !strings.HasPrefix(l.Demo, "basemap_") {
+				t.Errorf("%s: basemap layers are public and load a basemap_ file, got %s %q", l.ID, l.Access, l.Demo)
+			}
+		}
+	}
+	if got := strings.Join(marked, " "); got != "basemap_sea basemap_land basemap_provinces basemap_railways basemap_ports" {
+		t.Errorf("basemap layers: %s", got)
+	}
+	codes := "1 4 8 11 12 14 15 19 20 22 24 25 31 33 37 38 40 42 44 46 48 51 52 56 66 68 75 79 80 82 86 91 92 96"
+	var ids []string
+	for _, f := range readFeatures(t, "basemap_provinces.geojson.gz") {
+		ids = append(ids, f.id)
+		name, _ := f.props["name"].(string)
+		code, _ := f.props["code"].(string)
+		if !strings.HasPrefix(name, "Tỉnh ") && !strings.HasPrefix(name, "Thành phố ") || strings.TrimLeft(code, "0") != f.id {
+			t.Errorf("province %s: name %q code %q", f.id, name, code)
+		}
+	}
+	if got := strings.Join(ids, " "); got != codes {
+		t.Errorf("province ids %s, want the 34 codes %s", got, codes)
+	}
+	var land struct {
+		Features []struct {
+			Geometry struct {
+				Coordinates [][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(gunzip(t, "basemap_land.geojson.gz"), &land); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range land.Features {
+		for _, ring := range f.Geometry.Coordinates {
+			for _, p := range ring {
+				n++
+				if p[0] < 85 || p[0] > 135 || p[1] < -12 || p[1] > 32 {
+					t.Fatalf("land vertex %v outside 85–135° E, 12° S – 32° N", p)
+				}
+			}
+		}
+	}
+	if n < 20000 {
+		t.Errorf("land has %d vertices", n)
+	}
 }

@@ -70,6 +70,10 @@ type Style struct {
 	// View is the lon/lat box [w, s, e, n] the viewer opens on; the first
 	// admin layer with a View sets it, else the admin layers' extent does.
 	View []float64 `yaml:"view,omitempty" json:"view,omitempty"`
+	// Basemap marks a layer of the basemap: the viewer draws it below
+	// every thematic layer, in a light or a dark variant, and lists it
+	// under its own group. Every screen shows it, so it must be public.
+	Basemap bool `yaml:"basemap,omitempty" json:"basemap,omitempty"`
 }
 
 // Steward names who keeps a layer correct and current: the department
@@ -156,6 +160,9 @@ func (l *Layer) Validate() error {
 	}
 	if v := l.Style.View; v != nil && (len(v) != 4 || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 || v[0] >= v[2] || v[1] >= v[3]) {
 		return fmt.Errorf("layers: layer %q: style.view must be [west, south, east, north] in lon/lat", l.ID)
+	}
+	if l.Style.Basemap && l.Access != Public {
+		return fmt.Errorf("layers: layer %q: a basemap layer (style.basemap) must be public, not %s", l.ID, l.Access)
 	}
 	if l.Attribution == "" {
 		return fmt.Errorf("layers: layer %q: attribution is required", l.ID)

@@ -87,6 +87,7 @@ func TestCatalogErrors(t *testing.T) {
 		{"negative interval", base + "    update_interval: -1h\n", "negative"},
 		{"contact without department", base + "    steward: {department: \"\", contact: a@example.org}\n", "steward"},
 		{"padded department", base + "    steward: {department: \" Sở Y tế\"}\n", "steward"},
+		{"internal basemap", strings.Replace(base, "access: public", "access: internal", 1) + "    style: {basemap: true}\n", "basemap"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,8 +97,10 @@ func TestCatalogErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Parse([]byte(base)); err != nil {
-		t.Fatalf("base: %v", err)
+	for _, ok := range []string{base, base + "    style: {basemap: true}\n"} {
+		if _, err := Parse([]byte(ok)); err != nil {
+			t.Fatalf("%s: %v", ok, err)
+		}
 	}
 }
 

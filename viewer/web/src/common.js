@@ -1,6 +1,8 @@
 // Shared by the three modes: the page's base URL, the token (desk and wall
 // only; the public page never sends one), API calls, Vietnamese formats and
 // the catalog's sectors.
+import { isBasemap } from './basemap.js';
+
 export const base = new URL('.', document.baseURI).href;
 
 // mode is the screen this page is: the desk at /, the wall, the public map.
@@ -75,16 +77,19 @@ export function fold(s) {
   return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase().trim();
 }
 
-export const SECTORS = ['administrative', 'land', 'housing', 'infrastructure', 'planning', 'live', 'maritime'];
+// The panel's groups, top to bottom; the basemap comes last, as it is drawn
+// below everything.
+export const SECTORS = ['administrative', 'land', 'housing', 'infrastructure', 'planning', 'live', 'maritime', 'basemap'];
 const BY_KIND = {
   admin: 'administrative', parcel: 'land', land: 'land', building: 'housing', housing: 'housing',
   road: 'infrastructure', infrastructure: 'infrastructure', poi: 'infrastructure', water: 'maritime',
   planning: 'planning', vessel: 'live', vehicle: 'live', sensor: 'live', maritime: 'maritime',
 };
 
-// sector is the catalog group of a collection: style.sector if the catalog
-// says so, else one derived from its kind.
+// sector is the catalog group of a collection: the basemap's own, else
+// style.sector if the catalog says so, else one derived from its kind.
 export function sector(c) {
+  if (isBasemap(c)) return 'basemap';
   const s = c.bando?.style?.sector;
   return SECTORS.includes(s) ? s : BY_KIND[c.bando?.kind] ?? 'infrastructure';
 }

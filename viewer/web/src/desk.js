@@ -173,7 +173,7 @@ export async function desk(collections, lang, setLang) {
 
   const names = [];
   async function loadNames() {
-    for (const id of ['communes', 'ports', 'schools', 'clinics']) {
+    for (const id of ['communes', 'ports', 'schools', 'clinics', 'basemap_provinces']) {
       if (!byId[id]) continue;
       try {
         const g = await api('api/query', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ layer: id, group_by: ['field:name'], aggregate: [{ op: 'count' }] }) });

@@ -1,6 +1,8 @@
 // Panel is the side panel: language switch, layer list and legend. It owns no
 // map state beyond layer visibility, which it sets through the map.
 import { LANGS, saveLang, t } from './i18n.js';
+import { isBasemap } from './basemap.js';
+import { SECTORS } from './common.js';
 import { legendText, resolveStyle, sortCollections, title } from './style.js';
 
 export const el = (tag, props = {}, ...children) => {
@@ -85,16 +87,17 @@ export class Panel {
       opacity.addEventListener('input', () => this.onOpacity?.(c.id, opacity.value / 100));
       return el('li', { dataset: { id: c.id } }, el('label', {}, box, swatch(c), el('span', { className: 'name', textContent: title(c, this.lang) }), synthetic), this.onOpacity ? opacity : null);
     };
-    if (!this.sectorOf) { list.replaceChildren(...this.collections.map(item)); return; }
+    // Without sectors (the public map) the layers come ungrouped, the
+    // basemap still under its own heading.
+    const sectorOf = this.sectorOf ?? ((c) => (isBasemap(c) ? 'basemap' : ''));
     const bySector = new Map();
     for (const c of this.collections) {
-      const k = this.sectorOf(c);
+      const k = sectorOf(c);
       if (!bySector.has(k)) bySector.set(k, []);
       bySector.get(k).push(c);
     }
-    const order = ['administrative', 'land', 'housing', 'infrastructure', 'planning', 'live', 'maritime'];
-    list.replaceChildren(...order.filter((k) => bySector.has(k)).flatMap((k) => [
-      el('li', { className: 'sector', textContent: t(this.lang, k) }), ...bySector.get(k).map(item)]));
+    list.replaceChildren(...['', ...SECTORS].filter((k) => bySector.has(k)).flatMap((k) => [
+      k ? el('li', { className: 'sector', textContent: t(this.lang, k) }) : null, ...bySector.get(k).map(item)].filter(Boolean)));
   }
 
   renderLegend() {

@@ -1,6 +1,7 @@
 // style builds the MapLibre style from bando's /collections answer: one vector
 // source per collection and, per geometry, the layers that draw it. It is pure
 // (no DOM, no map) so that it runs under node --test.
+import { BASEMAP_SOURCE, SEA_LIGHT, basemapSource, darkStyle, isBasemap } from './basemap.js';
 import { FONT, GLYPHS_URL } from './glyphs.js';
 import { EMPTY } from './labels.js';
 
@@ -55,10 +56,11 @@ export function legendText(c, lang) {
   return (lang === 'en' ? s.legend_en : s.legend_vi) || title(c, lang);
 }
 
-// sortCollections orders collections bottom to top: lower style.order first,
-// then by id so the result does not depend on the server's order.
+// sortCollections orders collections bottom to top: the basemap first, then
+// lower style.order, then by id so the result does not depend on the
+// server's order.
 export function sortCollections(collections) {
-  return [...collections].sort((a, b) => resolveStyle(a).order - resolveStyle(b).order || a.id.localeCompare(b.id));
+  return [...collections].sort((a, b) => isBasemap(b) - isBasemap(a) || resolveStyle(a).order - resolveStyle(b).order || a.id.localeCompare(b.id));
 }
 
 function bbox(c) {
@@ -72,7 +74,8 @@ function bbox(c) {
 // startBounds is the union of the admin collections' extents, the province,
 // as [[w, s], [e, n]], or null when there is none.
 export function startBounds(collections) {
-  const admin = collections.filter((c) => c.bando?.kind === 'admin');
+  // The basemap's provinces cover the country, not the province at hand.
+  const admin = collections.filter((c) => c.bando?.kind === 'admin' && !isBasemap(c));
   const view = admin.map((c) => c.bando?.style?.view).find((v) => Array.isArray(v) && v.length === 4);
   if (view) return [[view[0], view[1]], [view[2], view[3]]];
   const boxes = admin.map(bbox).filter(Boolean);
@@ -104,7 +107,11 @@ function drawLayers(c, s) {
   const any = geom === 'Geometry';
   const out = [];
   if (geom === 'Polygon' || any) {
-    if (s.extrude) {
+    if (isBasemap(c) && s.opacity < 0.05) {
+      // A basemap polygon too faint to see (the provinces) is its outline:
+      // a fill that shows nothing still costs the wall a full-screen pass.
+      out.push({ id: `${c.id}:outline`, type: 'line', filter: any ? POLYGONS : undefined, paint: { 'line-color': s.outline, 'line-width': s.width } });
+    } else if (s.extrude) {
       out.push({
         id: `${c.id}:extrusion`, type: 'fill-extrusion', filter: any ? POLYGONS : undefined,
         paint: { 'fill-extrusion-color': s.color, 'fill-extrusion-opacity': s.opacity, 'fill-extrusion-height': heightExpr(s.extrude), 'fill-extrusion-base': 0 },
@@ -146,15 +153,26 @@ function unitLabels(c, s) {
 function labelLayer(c, s, dark) {
   const geom = c.bando?.geometry ?? 'Geometry';
   const admin = c.bando?.kind === 'admin';
+  const base = isBasemap(c);
   const layout = {
     'text-field': ['to-string', ['get', s.label]],
     'text-font': [FONT],
-    'text-size': admin ? 13 : 12,
+    'text-size': admin && !base ? 13 : 12,
     'text-max-width': 8,
   };
   if (geom === 'LineString') layout['symbol-placement'] = 'line';
   if (geom === 'Point') Object.assign(layout, { 'text-anchor': 'top', 'text-offset': [0, 0.6], 'text-optional': true });
   if (unitLabels(c, s)) layout['symbol-sort-key'] = ['get', 'rank'];
+  // Basemap names are quiet: grey, and they give way to the thematic labels
+  // drawn above them.
+  if (base) {
+    return {
+      id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
+      paint: dark
+        ? { 'text-color': '#7d8798', 'text-halo-color': '#0b1220', 'text-halo-width': 1.2 }
+        : { 'text-color': '#7a7584', 'text-halo-color': '#f4f2ed', 'text-halo-width': 1.2 },
+    };
+  }
   return {
     id: `${c.id}:label`, type: 'symbol', filter: ['has', s.label], layout,
     paint: dark
@@ -172,24 +190,39 @@ export function buildStyle(collections, base, opts = {}) {
   const sources = {};
   // The wall paints its background with CSS (one shader program fewer to
   // compile before its first frame, which software rendering feels).
-  const layers = opts.noBackground ? [] : [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : BACKGROUND } }];
+  // With a basemap the background is the open sea (the land is a layer).
+  const paper = collections.some(isBasemap) ? SEA_LIGHT : BACKGROUND;
+  const layers = opts.noBackground ? [] : [{ id: 'background', type: 'background', paint: { 'background-color': opts.dark ? BACKGROUND_DARK : paper } }];
   const labels = [];
   const groups = {};
   const unitLabelSources = [];
-  for (const c of sortCollections(collections)) {
-    const s = resolveStyle(c);
+  const sorted = sortCollections(collections);
+  const shared = basemapSource(sorted.filter(isBasemap), base, bbox);
+  if (shared) sources[BASEMAP_SOURCE] = shared;
+  for (const c of sorted) {
+    const basemap = isBasemap(c);
+    let s = resolveStyle(c);
+    // The dark basemap is derived from the light one (basemap.js).
+    if (opts.dark && basemap) s = darkStyle(s, c.bando?.geometry);
     // Light sea fills glare on the dark wall: dim them, keep the hue.
-    if (opts.dark && DIM_ON_DARK.has(c.bando?.kind)) s.opacity *= 0.4;
+    else if (opts.dark && DIM_ON_DARK.has(c.bando?.kind)) s.opacity *= 0.4;
     const zoom = c.bando?.zoom ?? {};
     const minzoom = zoom.min ?? 0;
     const maxzoom = zoom.max ?? 14;
-    const src = { type: 'vector', tiles: [`${base}tiles/${c.id}/{z}/{x}/{y}.mvt`], minzoom, maxzoom };
-    const bb = bbox(c);
-    if (bb) src.bounds = bb;
-    if (c.bando?.attribution) src.attribution = c.bando.attribution;
-    sources[c.id] = src;
+    const srcId = basemap && shared ? BASEMAP_SOURCE : c.id;
+    if (srcId === c.id) {
+      const src = { type: 'vector', tiles: [`${base}tiles/${c.id}/{z}/{x}/{y}.mvt`], minzoom, maxzoom };
+      const bb = bbox(c);
+      if (bb) src.bounds = bb;
+      if (c.bando?.attribution) src.attribution = c.bando.attribution;
+      sources[c.id] = src;
+    }
 
     const own = drawLayers(c, s);
+    for (const l of own) {
+      // Small basemap dots: no white ring.
+      if (basemap && l.type === 'circle') Object.assign(l.paint, { 'circle-stroke-width': 0 });
+    }
     if (s.label) {
       const l = labelLayer(c, s, opts.dark);
       if (opts.labelSize) l.layout['text-size'] *= opts.labelSize;
@@ -197,12 +230,13 @@ export function buildStyle(collections, base, opts = {}) {
     }
     // opts.visible (a Set of ids) overrides the catalog: the wall starts
     // with its first scene's layers only, so no other layer loads tiles.
-    const shown = opts.visible ? opts.visible.has(c.id) : !s.hidden;
+    // The basemap stays under every scene.
+    const shown = opts.visible ? opts.visible.has(c.id) || (basemap && !s.hidden) : !s.hidden;
     const visibility = shown ? 'visible' : 'none';
     const ids = [];
     for (const l of [...own, ...(s.label ? [labels.at(-1)] : [])]) {
       if (l.filter === undefined) delete l.filter;
-      Object.assign(l, { source: c.id, 'source-layer': c.id, minzoom, metadata: { 'bando:collection': c.id } });
+      Object.assign(l, { source: srcId, 'source-layer': c.id, minzoom, metadata: { 'bando:collection': c.id } });
       l.layout = { ...l.layout, visibility };
       ids.push(l.id);
     }
@@ -211,10 +245,14 @@ export function buildStyle(collections, base, opts = {}) {
       sources[target] = { type: 'geojson', data: EMPTY };
       Object.assign(labels.at(-1), { source: target });
       delete labels.at(-1)['source-layer'];
-      unitLabelSources.push({ source: c.id, sourceLayer: c.id, target, field: s.label });
+      unitLabelSources.push({ source: srcId, sourceLayer: c.id, target, field: s.label });
     }
     layers.push(...own);
-    groups[c.id] = { layers: ids, interactive: own.map((l) => l.id), visible: shown };
+    // Of the basemap only its points answer a click: the land and the sea
+    // would answer everywhere, the provinces are their names.
+    const interactive = basemap && c.bando?.geometry !== 'Point' ? [] : own.map((l) => l.id);
+    // basemap: a basemap layer the wall keeps on whatever the scene.
+    groups[c.id] = { layers: ids, interactive, visible: shown, ...(basemap && !s.hidden ? { basemap } : {}) };
   }
   // Labels go above every drawn layer so that no fill covers a name.
   layers.push(...labels);

@@ -66,7 +66,8 @@ export async function wall(collections, lang, initial) {
     const sc = state.scenes[i];
     if (!sc) return;
     shown = i;
-    const on = new Set(sc.layers);
+    // The basemap stays on under every scene.
+    const on = new Set([...sc.layers, ...Object.keys(groups).filter((id) => groups[id].basemap)]);
     for (const id of Object.keys(groups)) if (groups[id].visible !== on.has(id)) setVisible(map, groups, id, on.has(id));
     if (fly) map.flyTo({ ...camera(sc), duration: 2500, essential: true });
     sceneTitle.textContent = sc.title?.[lang] ?? sc.title?.vi ?? sc.id;
