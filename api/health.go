@@ -18,8 +18,41 @@ func (s *Server) readyz(r *Request) *Response {
 		resp.Header.Set("Retry-After", "1")
 		return resp
 	}
-	return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
+	if len(s.checks) == 0 {
+		return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
+	}
+	details, failed := map[string]any{}, ""
+	for _, c := range s.checks {
+		d, err := c.Check()
+		if d == nil {
+			d = map[string]any{}
+		}
+		if err != nil {
+			d["error"] = err.Error()
+			if failed == "" {
+				failed = err.Error()
+			}
+		}
+		details[c.Name] = d
+	}
+	if failed != "" {
+		resp := errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
+			Message: failed, Details: details})
+		resp.Header.Set("Retry-After", "2")
+		return resp
+	}
+	return jsonResponse(http.StatusOK, "application/json", map[string]any{"status": "ready", "checks": details})
 }
+
+// Check is a dependency /readyz reports (the broker, the database): its
+// details, and an error while it is down (readyz then answers 503).
+type Check struct {
+	Name  string
+	Check func() (map[string]any, error)
+}
+
+// AddCheck adds a dependency to /readyz. Call it before SetReady(true).
+func (s *Server) AddCheck(c Check) { s.checks = append(s.checks, c) }
 
 // readyGate answers 503 to everything but health and metrics until the index
 // is loaded: a tile rendered, or a read answered, from a half-loaded index

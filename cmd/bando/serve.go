@@ -48,6 +48,7 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	dir := fs.String("data", "", "data directory (default ./var)")
 	demo := fs.Bool("demo", true, "load the demo data into a new data directory")
 	skipCorrupt := fs.Bool("skip-corrupt", false, "start even if stored records are corrupt, skipping and counting them")
+	natsURL := fs.String("nats", "", "NATS JetStream URL (nats://HOST:4222) the replicas share live state through")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -69,6 +70,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			cfg.Demo = *demo
 		case "skip-corrupt":
 			cfg.SkipCorrupt = *skipCorrupt
+		case "nats":
+			cfg.NATS.URL = *natsURL
 		}
 	})
 	return cfg, cfg.Validate()
@@ -198,7 +201,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 			return err
 		}
 	}
-	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, log)
+	lb, err := openBus(ctx, cfg, srv, log) // nil without --nats
+	if err != nil {
+		return err
+	}
+	defer lb.Close()
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, st, tl, hub, lb, log)
 	if err != nil {
 		return err
 	}
