@@ -21,6 +21,9 @@ func (b *Bus) Start(ctx context.Context, tw *twin.Twin) error {
 	if err != nil {
 		return fmt.Errorf("bus: where the twin left off: %w", err)
 	}
+	if from, err = b.resumeFrom(ctx, from); err != nil {
+		return err
+	}
 	b.setApplied(from)
 	cc := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	if from > 0 {
@@ -51,6 +54,28 @@ func (b *Bus) Start(ctx context.Context, tw *twin.Twin) error {
 		b.readLoop(ctx, it, msgs)
 	}()
 	return nil
+}
+
+// resumeFrom checks the twin's applied sequence against the stream: a
+// stream younger than the twin's state (deleted and made again) is
+// applied from its start, and a gap (messages aged out while the replica
+// was away) is said loudly.
+func (b *Bus) resumeFrom(ctx context.Context, from uint64) (uint64, error) {
+	s, err := b.js.Stream(ctx, b.live)
+	if err != nil {
+		return 0, fmt.Errorf("bus: stream %s: %w", b.live, err)
+	}
+	st := s.CachedInfo().State
+	switch {
+	case from > st.LastSeq:
+		b.log.Warn("bus: the live stream is behind this replica's state (made again?): applying it from its start",
+			"stream", b.live, "applied_seq", from, "stream_last_seq", st.LastSeq)
+		return 0, nil
+	case from > 0 && st.Msgs > 0 && from+1 < st.FirstSeq:
+		b.log.Error("bus: messages this replica never applied have aged out of the stream",
+			"stream", b.live, "applied_seq", from, "stream_first_seq", st.FirstSeq)
+	}
+	return from, nil
 }
 
 // readLoop decodes the stream's messages in order into msgs.
