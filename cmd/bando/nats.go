@@ -34,6 +34,15 @@ func (c *NATSConfig) UnmarshalYAML(n *yaml.Node) error {
 		c.URL = n.Value
 		return nil
 	}
+	if n.Kind == yaml.MappingNode { // node.Decode does not refuse unknown keys
+		for i := 0; i < len(n.Content); i += 2 {
+			switch k := n.Content[i].Value; k {
+			case "url", "prefix", "replica", "retention_hours":
+			default:
+				return fmt.Errorf("nats: unknown key %q (url, prefix, replica, retention_hours)", k)
+			}
+		}
+	}
 	type plain NATSConfig
 	return n.Decode((*plain)(c))
 }

@@ -22,6 +22,7 @@ func TestNATSConfig(t *testing.T) {
 			NATSConfig{URL: "nats://e:4222", Prefix: "hcm"}},
 		{"flag over env", "nats: nats://n:4222\n", "nats://e:4222", []string{"--nats", "nats://f:4222"},
 			NATSConfig{URL: "nats://f:4222"}},
+		{"unknown key", "nats:\n  url: nats://n:4222\n  prefx: x\n", "", nil, NATSConfig{URL: "bad"}},
 		{"none", "addr: \":9\"\n", "", nil, NATSConfig{}},
 	}
 	for _, c := range cases {
@@ -32,6 +33,12 @@ func TestNATSConfig(t *testing.T) {
 			}
 			t.Setenv("BANDO_NATS", c.env)
 			cfg, err := parseServeFlags(append([]string{"--config", path}, c.args...), io.Discard)
+			if c.want.URL == "bad" {
+				if err == nil {
+					t.Fatalf("accepted %q", c.yaml)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
