@@ -158,6 +158,9 @@ func Connect(ctx context.Context, cfg Config) (*Bus, error) {
 		// stream now or is refused now.
 		nats.ReconnectBufSize(-1),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err == nil {
+				return // closed by Close
+			}
 			b.log.Warn("bus: NATS disconnected; reconnecting", "err", err)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) { b.log.Info("bus: NATS reconnected", "url", nc.ConnectedUrl()) }),

@@ -26,7 +26,7 @@ type replica struct {
 	obw sync.WaitGroup
 }
 
-func startReplica(t *testing.T, url, prefix, dir string, sinks ...twin.SinkTarget) *replica {
+func startReplica(t testing.TB, url, prefix, dir string, sinks ...twin.SinkTarget) *replica {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.OpenPebble(dir, &store.Feed{})
@@ -159,7 +159,10 @@ func TestRestartResumesAfterApplied(t *testing.T) {
 		t.Fatal(err)
 	}
 	b = startReplica(t, url, prefix, dirB)
-	eventually(t, 2*time.Second, "B catches up", func() bool { s, _ := b.tw.Applied(); return s == 3 })
+	// Start returns once caught up with the stream as it was.
+	if s, _ := b.tw.Applied(); s != 3 {
+		t.Fatalf("B started at seq %d, want caught up to 3", s)
+	}
 	var n int
 	err := b.tw.Track(ctx, "v1", t0.Add(-time.Hour), t0.Add(time.Hour), func(store.TrackPoint) error { n++; return nil })
 	if err != nil {
@@ -265,4 +268,31 @@ func TestWriteRefusedWhileDisconnected(t *testing.T) {
 	if s, _ := a.tw.Applied(); s != 0 || lastLon(t, a.tw, "v1") == lastLon(t, a.tw, "v1") {
 		t.Fatalf("a refused write was applied (seq %d)", s)
 	}
+}
+
+// BenchmarkPublishApply is the live write path with a bus: one batch of
+// 100 fixes published, acknowledged by JetStream and applied by the local
+// twin (durable in its Pebble) before the call returns.
+func BenchmarkPublishApply(b *testing.B) {
+	url := testenv.NATS(b)
+	prefix := testenv.NATSPrefix(b, url)
+	r := startReplica(b, url, prefix, b.TempDir())
+	t0 := time.Now().UTC().Add(-24 * time.Hour)
+	ps := make([]feeds.Position, 100)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		for j := range ps {
+			ps[j] = feeds.Position{ID: fmt.Sprintf("b%d", j), T: t0.Add(time.Duration(i) * time.Second),
+				Lon: 107.5 + float64(i%1000)*1e-4, Lat: 10, SOG: 5, COG: 90, Source: "vms"}
+		}
+		if err := r.tw.Positions(context.Background(), ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if s, _ := r.tw.Applied(); s != uint64(b.N) {
+		b.Fatalf("applied %d of %d batches", s, b.N)
+	}
+	b.ReportMetric(float64(b.N*len(ps))/b.Elapsed().Seconds(), "fixes/s")
 }

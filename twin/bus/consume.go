@@ -21,7 +21,8 @@ func (b *Bus) Start(ctx context.Context, tw *twin.Twin) error {
 	if err != nil {
 		return fmt.Errorf("bus: where the twin left off: %w", err)
 	}
-	if from, err = b.resumeFrom(ctx, from); err != nil {
+	from, last, err := b.resumeFrom(ctx, from)
+	if err != nil {
 		return err
 	}
 	b.setApplied(from)
@@ -53,29 +54,46 @@ func (b *Bus) Start(ctx context.Context, tw *twin.Twin) error {
 		defer close(msgs)
 		b.readLoop(ctx, it, msgs)
 	}()
+	// Ready only once caught up: a replica that came back after a while
+	// would otherwise answer from the state it had when it stopped.
+	if last > from {
+		start := time.Now()
+		if !b.waitFor(ctx, last, catchUpWait) {
+			b.log.Warn("bus: still catching up with the live stream; serving meanwhile",
+				"applied_seq", b.appliedSeq(), "stream_last_seq", last)
+		} else {
+			b.log.Info("bus: caught up with the live stream", "messages", last-from,
+				"took", time.Since(start).Round(time.Millisecond))
+		}
+	}
 	return nil
 }
+
+// catchUpWait bounds how long Start waits to catch up with the stream.
+const catchUpWait = 2 * time.Minute
 
 // resumeFrom checks the twin's applied sequence against the stream: a
 // stream younger than the twin's state (deleted and made again) is
 // applied from its start, and a gap (messages aged out while the replica
 // was away) is said loudly.
-func (b *Bus) resumeFrom(ctx context.Context, from uint64) (uint64, error) {
+//
+// It returns where to resume and the stream's last sequence.
+func (b *Bus) resumeFrom(ctx context.Context, from uint64) (resume, last uint64, err error) {
 	s, err := b.js.Stream(ctx, b.live)
 	if err != nil {
-		return 0, fmt.Errorf("bus: stream %s: %w", b.live, err)
+		return 0, 0, fmt.Errorf("bus: stream %s: %w", b.live, err)
 	}
 	st := s.CachedInfo().State
 	switch {
 	case from > st.LastSeq:
 		b.log.Warn("bus: the live stream is behind this replica's state (made again?): applying it from its start",
 			"stream", b.live, "applied_seq", from, "stream_last_seq", st.LastSeq)
-		return 0, nil
+		return 0, st.LastSeq, nil
 	case from > 0 && st.Msgs > 0 && from+1 < st.FirstSeq:
 		b.log.Error("bus: messages this replica never applied have aged out of the stream",
 			"stream", b.live, "applied_seq", from, "stream_first_seq", st.FirstSeq)
 	}
-	return from, nil
+	return from, st.LastSeq, nil
 }
 
 // readLoop decodes the stream's messages in order into msgs.

@@ -118,24 +118,37 @@ func (b *Bus) publish(ctx context.Context, subject string, body []byte, msgID st
 // waitApplied waits, at most WaitApplied, until the local twin has
 // applied the log up to seq.
 func (b *Bus) waitApplied(ctx context.Context, seq uint64) {
-	timer := time.NewTimer(b.cfg.WaitApplied)
+	if !b.waitFor(ctx, seq, b.cfg.WaitApplied) && ctx.Err() == nil {
+		b.log.Warn("bus: write durable in the stream but not yet applied here", "seq", seq)
+	}
+}
+
+// waitFor waits until the local twin has applied the log up to seq, at
+// most d; false if it has not.
+func (b *Bus) waitFor(ctx context.Context, seq uint64, d time.Duration) bool {
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
 		b.mu.Lock()
 		done, ch := b.applied >= seq, b.advanced
 		b.mu.Unlock()
 		if done {
-			return
+			return true
 		}
 		select {
 		case <-ch:
 		case <-timer.C:
-			b.log.Warn("bus: write durable in the stream but not yet applied here", "seq", seq)
-			return
+			return false
 		case <-ctx.Done():
-			return
+			return false
 		}
 	}
+}
+
+func (b *Bus) appliedSeq() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.applied
 }
 
 func (b *Bus) setApplied(seq uint64) {
