@@ -28,7 +28,11 @@ func (t *Twin) observations(os []feeds.Observation, seq uint64) error {
 	u.seq = seq
 	t.mu.Lock()
 	for i := range os {
-		t.observation(u, &os[i], now)
+		at := now
+		if seq != 0 && !os[i].Arrived.IsZero() {
+			at = os[i].Arrived // as in positions
+		}
+		t.observation(u, &os[i], at)
 	}
 	err := u.apply(t)
 	t.mu.Unlock()

@@ -106,3 +106,34 @@ func TestRelayedTwin(t *testing.T) {
 		t.Fatalf("alert after a restart: %+v", l)
 	}
 }
+
+// TestRelayedFutureJudgedOnArrival: a fix from the log is judged "in the
+// future" against when it arrived, not when this replica applies it, so a
+// replica replaying the log an hour later judges it alike.
+func TestRelayedFutureJudgedOnArrival(t *testing.T) {
+	arrived := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name  string
+		ahead time.Duration
+		want  string
+	}{
+		{"within the limit", 4 * time.Minute, "accepted"},
+		{"past the limit", 10 * time.Minute, "implausible_future"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tw, err := New(context.Background(), Config{Rules: DefaultRules(), MaxAhead: 5 * time.Minute,
+				Now: func() time.Time { return arrived.Add(time.Hour) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := feeds.Position{ID: "v", T: arrived.Add(c.ahead), Arrived: arrived, Lon: 107.5, Lat: 10, Source: "vms"}
+			if err := tw.ApplyPositions([]feeds.Position{p}, 7); err != nil {
+				t.Fatal(err)
+			}
+			if n := tw.Counts(false)["vms"][c.want]; n != 1 {
+				t.Fatalf("counts %v, want one %s", tw.Counts(false), c.want)
+			}
+		})
+	}
+}

@@ -192,7 +192,13 @@ func (t *Twin) positions(ps []feeds.Position, seq uint64) error {
 	u.bounds = make([]orb.Bound, 0, len(ps))
 	t.mu.Lock()
 	for i := range ps {
-		t.position(u, &ps[i], &spots[i], now)
+		at := now
+		if seq != 0 && !ps[i].Arrived.IsZero() {
+			// From the shared log: judged against when it arrived, so that
+			// every replica, and a replay after a restart, judge alike.
+			at = ps[i].Arrived
+		}
+		t.position(u, &ps[i], &spots[i], at)
 	}
 	err := u.apply(t)
 	t.mu.Unlock()
