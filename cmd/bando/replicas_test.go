@@ -157,9 +157,10 @@ func TestReplicasShareLiveState(t *testing.T) {
 	}
 }
 
-// TestReplicaKilledOthersCarryOn streams positions at replica A, kills it
-// with SIGKILL mid-stream, and checks that B holds every fix A
-// acknowledged, and still takes writes.
+// TestReplicaKilledOthersCarryOn streams positions and threshold-crossing
+// observations at replica A, kills it with SIGKILL mid-stream, and checks
+// that B holds every fix A acknowledged, that every alert's latest change
+// reaches the shared webhook, and that B still takes writes.
 func TestReplicaKilledOthersCarryOn(t *testing.T) {
 	hook := &webhookSink{keys: map[string]int{}}
 	hook.up.Store(true)
@@ -188,6 +189,16 @@ func TestReplicaKilledOthersCarryOn(t *testing.T) {
 				acked[id] = append(acked[id], at)
 			}
 			mu.Unlock()
+			// The sensor crosses the threshold and back every other
+			// second: each crossing opens or resolves an alert.
+			v := 10.0
+			if i%2 == 0 {
+				v = 190
+			}
+			obs := fmt.Sprintf(`{"sensor":"k-air","quantity":"pm25","t":%q,"value":%g}`, at.Format(time.RFC3339), v)
+			if st, _, _ := a.do("POST", "/api/twin/observations", opsToken, "", []byte(obs)); st != 200 {
+				return
+			}
 		}
 	}()
 	time.Sleep(1200 * time.Millisecond)
@@ -225,10 +236,33 @@ func TestReplicaKilledOthersCarryOn(t *testing.T) {
 	if !stateHas(b, "after", 107.7) {
 		t.Fatal("B does not show its own write after A's death")
 	}
+	// Every alert's latest change reaches the webhook: from B when A died
+	// before it published or delivered it (a delivery A had in flight is
+	// B's after the broker's ack wait, under the same Idempotency-Key).
+	var all struct{ Alerts []twin.Alert }
+	b.getJSON("/api/alerts?object=k-air", opsToken, &all)
+	if len(all.Alerts) == 0 {
+		t.Fatal("no alert raised before the kill")
+	}
+	for _, al := range all.Alerts {
+		key := fmt.Sprintf("%s:%d", al.ID, al.Version)
+		within(t, 45*time.Second, "the webhook gets "+key, func() bool { return hook.has(key) })
+	}
+	hook.mu.Lock()
+	doubled := 0
+	for _, n := range hook.keys {
+		if n > 1 {
+			doubled++
+		}
+	}
+	hook.mu.Unlock()
+	if doubled > 1 {
+		t.Fatalf("%d alert changes delivered more than once; at most the one in flight at the kill may be", doubled)
+	}
 	var rd map[string]any
 	b.getJSON("/readyz", "", &rd)
 	if c, _ := rd["checks"].(map[string]any); c["nats"] == nil {
 		t.Fatalf("/readyz does not report NATS: %v", rd)
 	}
-	t.Logf("%d fixes acknowledged by A before its kill, all on B", n)
+	t.Logf("%d fixes acknowledged by A before its kill, all on B; %d alerts, each delivered", n, len(all.Alerts))
 }
