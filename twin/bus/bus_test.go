@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -295,4 +296,45 @@ func BenchmarkPublishApply(b *testing.B) {
 		b.Fatalf("applied %d of %d batches", s, b.N)
 	}
 	b.ReportMetric(float64(b.N*len(ps))/b.Elapsed().Seconds(), "fixes/s")
+}
+
+// BenchmarkReplicaLag measures how long a fix written to replica A takes
+// to be applied (durable, in the index) by replica B: p50 and p99 of the
+// time from the start of A's write to B's apply, writes back to back.
+func BenchmarkReplicaLag(b *testing.B) {
+	url := testenv.NATS(b)
+	prefix := testenv.NATSPrefix(b, url)
+	ra := startReplica(b, url, prefix, b.TempDir())
+	rb := startReplica(b, url, prefix, b.TempDir())
+	t0 := time.Now().UTC().Add(-24 * time.Hour)
+	type sent struct {
+		seq uint64
+		at  time.Time
+	}
+	ch := make(chan sent, 1<<16)
+	lags := make([]time.Duration, 0, b.N)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range ch {
+			rb.bus.waitFor(context.Background(), s.seq, 10*time.Second)
+			lags = append(lags, time.Since(s.at))
+		}
+	}()
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		p := feeds.Position{ID: fmt.Sprintf("lag%d", i%50), T: t0.Add(time.Duration(i) * time.Second), Lon: 107.5, Lat: 10,
+			SOG: 5, COG: 90, Source: "vms"}
+		if err := ra.tw.Positions(context.Background(), []feeds.Position{p}); err != nil {
+			b.Fatal(err)
+		}
+		ch <- sent{ra.bus.appliedSeq(), start}
+	}
+	close(ch)
+	<-done
+	b.StopTimer()
+	slices.Sort(lags)
+	b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "p99_ms")
 }
