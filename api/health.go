@@ -5,22 +5,19 @@ import (
 	"time"
 )
 
+// healthz is liveness: 200 while the process serves, with the state of
+// its dependencies for the operator (readyz is the one that fails on them).
 func (s *Server) healthz(r *Request) *Response {
-	return jsonResponse(http.StatusOK, "application/json", map[string]any{
-		"status": "ok", "version": s.cfg.Version, "uptime_s": int(time.Since(s.started).Seconds()),
-	})
+	out := map[string]any{"status": "ok", "version": s.cfg.Version, "uptime_s": int(time.Since(s.started).Seconds())}
+	if len(s.checks) > 0 {
+		out["checks"], _ = s.runChecks()
+	}
+	return jsonResponse(http.StatusOK, "application/json", out)
 }
 
-func (s *Server) readyz(r *Request) *Response {
-	if !s.ready.Load() {
-		resp := errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
-			Message: "the index is still loading"})
-		resp.Header.Set("Retry-After", "1")
-		return resp
-	}
-	if len(s.checks) == 0 {
-		return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
-	}
+// runChecks returns each check's details (with its error, if any) and the
+// first error.
+func (s *Server) runChecks() (map[string]any, string) {
 	details, failed := map[string]any{}, ""
 	for _, c := range s.checks {
 		d, err := c.Check()
@@ -35,6 +32,20 @@ func (s *Server) readyz(r *Request) *Response {
 		}
 		details[c.Name] = d
 	}
+	return details, failed
+}
+
+func (s *Server) readyz(r *Request) *Response {
+	if !s.ready.Load() {
+		resp := errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
+			Message: "the index is still loading"})
+		resp.Header.Set("Retry-After", "1")
+		return resp
+	}
+	if len(s.checks) == 0 {
+		return jsonResponse(http.StatusOK, "application/json", map[string]string{"status": "ready"})
+	}
+	details, failed := s.runChecks()
 	if failed != "" {
 		resp := errorResponse(&Error{Status: http.StatusServiceUnavailable, Code: "not_ready",
 			Message: failed, Details: details})

@@ -52,6 +52,14 @@ func TestReadyzChecks(t *testing.T) {
 				t.Fatalf("readyz down: details %v, Retry-After %q", body.Error.Details, r.Header.Get("Retry-After"))
 			}
 		}
+		var h struct {
+			Status string
+			Checks map[string]map[string]any
+		}
+		hr := call(s, "GET", "/healthz", "", "", "")
+		if err := json.Unmarshal(hr.Body, &h); err != nil || hr.Status != 200 || h.Checks["nats"] == nil {
+			t.Fatalf("healthz with %v: %d %s", c.down, hr.Status, hr.Body)
+		}
 		if got != c.want {
 			t.Fatalf("readyz with %v: %q, want %q", c.down, got, c.want)
 		}
