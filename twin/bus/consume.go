@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"bando/twin"
@@ -26,33 +27,23 @@ func (b *Bus) Start(ctx context.Context, tw *twin.Twin) error {
 		return err
 	}
 	b.setApplied(from)
-	cc := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
-	if from > 0 {
-		cc.DeliverPolicy, cc.OptStartSeq = jetstream.DeliverByStartSequencePolicy, from+1
-	}
-	cons, err := b.js.OrderedConsumer(ctx, b.live, cc)
+	it, err := b.subscribe(ctx, from)
 	if err != nil {
-		return fmt.Errorf("bus: consumer of %s: %w", b.live, err)
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		return fmt.Errorf("bus: consume %s: %w", b.live, err)
+		return err
 	}
 	b.log.Info("bus: applying the live stream", "stream", b.live, "after_seq", from)
 	ctx, b.stop = context.WithCancel(ctx)
 	b.stopCtx = ctx
 	msgs := make(chan message, 1024)
 	b.wg.Add(2)
-	go func() { defer b.wg.Done(); <-ctx.Done(); it.Stop() }()
 	go func() {
 		defer b.wg.Done()
 		b.applyLoop(ctx, tw, msgs)
 	}()
-	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
 		defer close(msgs)
-		b.readLoop(ctx, it, msgs)
+		b.readLoop(ctx, it, from, msgs)
 	}()
 	// Ready only once caught up: a replica that came back after a while
 	// would otherwise answer from the state it had when it stopped.
@@ -96,22 +87,67 @@ func (b *Bus) resumeFrom(ctx context.Context, from uint64) (resume, last uint64,
 	return from, st.LastSeq, nil
 }
 
-// readLoop decodes the stream's messages in order into msgs.
-func (b *Bus) readLoop(ctx context.Context, it jetstream.MessagesContext, msgs chan<- message) {
-	for {
+// subscribe opens an ordered consumer of the live stream after seq.
+func (b *Bus) subscribe(ctx context.Context, after uint64) (jetstream.MessagesContext, error) {
+	cc := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if after > 0 {
+		cc.DeliverPolicy, cc.OptStartSeq = jetstream.DeliverByStartSequencePolicy, after+1
+	}
+	cons, err := b.js.OrderedConsumer(ctx, b.live, cc)
+	if err != nil {
+		return nil, fmt.Errorf("bus: consumer of %s: %w", b.live, err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("bus: consume %s: %w", b.live, err)
+	}
+	return it, nil
+}
+
+// readLoop decodes the stream's messages in order into msgs. The ordered
+// consumer re-creates itself across reconnects; should its iterator end
+// anyway, a new one is opened after the last message read.
+func (b *Bus) readLoop(ctx context.Context, it jetstream.MessagesContext, last uint64, msgs chan<- message) {
+	stopped := make(chan struct{})
+	defer func() { close(stopped) }()
+	var mu sync.Mutex
+	cur := it
+	go func() { // Stop unblocks Next at Close
+		select {
+		case <-ctx.Done():
+		case <-stopped:
+		}
+		mu.Lock()
+		cur.Stop()
+		mu.Unlock()
+	}()
+	for attempt := 0; ctx.Err() == nil; {
 		msg, err := it.Next()
 		if err != nil {
-			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil {
+			if ctx.Err() != nil {
 				return
+			}
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				b.log.Warn("bus: live stream iterator ended; opening it again", "after_seq", last)
+				b.sleep(ctx, backoff(attempt))
+				attempt++
+				next, err := b.subscribe(ctx, last)
+				if err != nil {
+					continue
+				}
+				mu.Lock()
+				it, cur = next, next
+				mu.Unlock()
+				if ctx.Err() != nil {
+					next.Stop()
+				}
+				continue
 			}
 			b.log.Debug("bus: live stream", "err", err)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(100 * time.Millisecond):
-			}
+			b.sleep(ctx, 100*time.Millisecond)
 			continue
 		}
+		attempt = 0
 		md, err := msg.Metadata()
 		if err != nil {
 			b.log.Error("bus: message without metadata, skipped", "subject", msg.Subject(), "err", err)
@@ -120,6 +156,7 @@ func (b *Bus) readLoop(ctx context.Context, it jetstream.MessagesContext, msgs c
 		kind := msg.Subject()[strings.LastIndexByte(msg.Subject(), '.')+1:]
 		m, err := decodeMessage(kind, msg.Data())
 		m.seq = md.Sequence.Stream
+		last = m.seq
 		if err != nil {
 			// No replica can ever apply it: skip it rather than stop.
 			b.log.Error("bus: undecodable message skipped", "seq", m.seq, "subject", msg.Subject(), "err", err)
