@@ -115,7 +115,7 @@ func TestReplicasSurviveNATSRestart(t *testing.T) {
 		st, body := a.get("/readyz", "")
 		return st == 503 && strings.Contains(string(body), "nats")
 	})
-	within(t, 5*time.Second, "writes refused while NATS is down", func() bool { mu.Lock(); defer mu.Unlock(); return refused > 0 })
+	within(t, 10*time.Second, "writes refused while NATS is down", func() bool { mu.Lock(); defer mu.Unlock(); return refused > 0 })
 	ns.start()
 	mu.Lock()
 	before := len(acked)

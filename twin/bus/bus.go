@@ -87,6 +87,11 @@ type Bus struct {
 	applied   uint64        // the last log sequence the local twin applied
 	advanced  chan struct{} // closed and replaced when applied moves
 	lastError error         // the consumer's last failure, for the health check
+	// conn is done when the connection drops: publishes waiting for their
+	// PubAck then fail at once (their answer would never come) instead of
+	// after publishTimeout.
+	conn     context.Context
+	connDrop context.CancelFunc
 
 	stop      context.CancelFunc
 	stopCtx   context.Context // done at Close
@@ -147,6 +152,7 @@ func Connect(ctx context.Context, cfg Config) (*Bus, error) {
 		return nil, err
 	}
 	b := &Bus{cfg: cfg, log: cfg.Logger, advanced: make(chan struct{})}
+	b.connUp()
 	p := cfg.Prefix
 	b.subj = subjects{positions: p + ".live.positions", observations: p + ".live.observations",
 		vessels: p + ".live.vessels", ticks: p + ".live.ticks", acks: p + ".live.acks", alerts: p + ".alerts"}
@@ -158,12 +164,16 @@ func Connect(ctx context.Context, cfg Config) (*Bus, error) {
 		// stream now or is refused now.
 		nats.ReconnectBufSize(-1),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			b.connLost()
 			if err == nil {
 				return // closed by Close
 			}
 			b.log.Warn("bus: NATS disconnected; reconnecting", "err", err)
 		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) { b.log.Info("bus: NATS reconnected", "url", nc.ConnectedUrl()) }),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			b.connUp()
+			b.log.Info("bus: NATS reconnected", "url", nc.ConnectedUrl())
+		}),
 	}
 	var err error
 	deadline := time.Now().Add(15 * time.Second)
@@ -215,6 +225,24 @@ func (b *Bus) ensureStreams(ctx context.Context) error {
 		return fmt.Errorf("bus: stream %s: %w", b.alerts, err)
 	}
 	return nil
+}
+
+func (b *Bus) connUp() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.conn, b.connDrop = context.WithCancel(context.Background())
+}
+
+func (b *Bus) connLost() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.connDrop()
+}
+
+func (b *Bus) connCtx() context.Context {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.conn
 }
 
 // Health reports the connection: nil when connected, else why not.

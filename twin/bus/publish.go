@@ -101,6 +101,7 @@ func (b *Bus) publish(ctx context.Context, subject string, body []byte, msgID st
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
+	defer context.AfterFunc(b.connCtx(), cancel)()
 	var opts []jetstream.PublishOpt
 	if msgID != "" {
 		opts = append(opts, jetstream.WithMsgID(msgID))
