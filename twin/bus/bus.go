@@ -17,9 +17,14 @@
 //     local twin (its Pebble keeps tracks and alerts as before); the last
 //     applied stream sequence is written in the same commit as the state
 //     it produced (twin.Applied), so a restarted replica resumes exactly
-//     after it. An ordered consumer, not a durable one, because the
-//     replica's own disk already knows where it stands: nothing on the
-//     server has to be named after, or cleaned up for, a replica.
+//     after it — a sequence rather than a start time, which would be
+//     ambiguous between messages of one instant and at the mercy of
+//     clocks. Fixes are judged "in the future" against the time they
+//     arrived at the replica that published them, not when applied, so a
+//     replay judges alike. An ordered consumer, not a durable one,
+//     because the replica's own disk already knows where it stands:
+//     nothing on the server has to be named after, or cleaned up for, a
+//     replica.
 //   - Same log, same order, same rules ⇒ same alert changes on every
 //     replica, with the same ids (twin names alerts by rule, subject and
 //     opening time once a relay is set) and versions. Even the silence
@@ -35,7 +40,9 @@
 //     that dies mid-delivery leaves it unacknowledged, and another one
 //     redelivers it with the same Idempotency-Key. A work queue rather
 //     than a database lock: it needs no leader, survives any replica, and
-//     the de-duplication is the broker's.
+//     the de-duplication is the broker's. The window is the streams'
+//     retention (7 days): a replica that replays the log within it
+//     re-publishes only changes the stream already holds.
 package bus
 
 import (
