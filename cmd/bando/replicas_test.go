@@ -18,9 +18,9 @@ import (
 
 // startReplicas runs two `bando serve --nats` on one broker prefix, each
 // with its own port and data directory, both with the same webhook.
-func startReplicas(t *testing.T, hook string) (a, b *server) {
+func startReplicas(t *testing.T, hook string) (a, b *server, url string) {
 	t.Helper()
-	url := testenv.NATS(t)
+	url = testenv.NATS(t)
 	prefix := testenv.NATSPrefix(t, url)
 	var rs [2]*server
 	for i, name := range []string{"a", "b"} {
@@ -28,7 +28,7 @@ func startReplicas(t *testing.T, hook string) (a, b *server) {
 		cfg := writeConfig(t, dir, fmt.Sprintf("twin:\n  webhook: %s\nnats:\n  prefix: %s\n  replica: %s\n", hook, prefix, name))
 		rs[i] = startServer(t, dir+"/var", cfg, "--demo=false", "--nats", url)
 	}
-	return rs[0], rs[1]
+	return rs[0], rs[1], url
 }
 
 // sseIDs collects the object ids of the position events of s's stream.
@@ -99,7 +99,7 @@ func TestReplicasShareLiveState(t *testing.T) {
 	hook.up.Store(true)
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
-	a, b := startReplicas(t, hs.URL)
+	a, b, _ := startReplicas(t, hs.URL)
 	seenOnB, stop := sseIDs(t, b)
 	defer stop()
 
@@ -166,7 +166,7 @@ func TestReplicaKilledOthersCarryOn(t *testing.T) {
 	hook.up.Store(true)
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
-	a, b := startReplicas(t, hs.URL)
+	a, b, url := startReplicas(t, hs.URL)
 	t0 := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
 	var mu sync.Mutex
 	acked := map[string][]time.Time{}
@@ -258,6 +258,30 @@ func TestReplicaKilledOthersCarryOn(t *testing.T) {
 	hook.mu.Unlock()
 	if doubled > 1 {
 		t.Fatalf("%d alert changes delivered more than once; at most the one in flight at the kill may be", doubled)
+	}
+	// A comes back on its data directory: it resumes after what it had
+	// applied, and holds the same fixes and alerts as B.
+	a.launch(binPath, "--demo=false", "--nats", url)
+	for id, times := range acked {
+		var fc struct {
+			Features []struct{ Properties struct{ T string } }
+		}
+		a.getJSON("/api/twin/objects/"+id+"/track?f=points", opsToken, &fc)
+		if len(fc.Features) < len(times) {
+			t.Fatalf("A after its restart has %d fixes of %s, want at least the %d acknowledged", len(fc.Features), id, len(times))
+		}
+	}
+	alertsOf := func(s *server) string {
+		var l struct{ Alerts []twin.Alert }
+		s.getJSON("/api/alerts?object=k-air", opsToken, &l)
+		var out []string
+		for _, al := range l.Alerts {
+			out = append(out, fmt.Sprintf("%s:%d:%s", al.ID, al.Version, al.State))
+		}
+		return strings.Join(out, " ")
+	}
+	if x, y := alertsOf(a), alertsOf(b); x != y {
+		t.Fatalf("after A's restart the replicas disagree on the alerts:\nA %s\nB %s", x, y)
 	}
 	var rd map[string]any
 	b.getJSON("/readyz", "", &rd)
