@@ -266,6 +266,18 @@ func (b *Bus) Health() (map[string]any, error) {
 	if st != nats.CONNECTED {
 		return d, errors.New("bus: NATS " + strings.ToLower(st.String()))
 	}
+	// How far behind the stream this replica is (messages not yet applied).
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if s, err := b.js.Stream(ctx, b.live); err == nil {
+		last := s.CachedInfo().State.LastSeq
+		d["stream_last_seq"] = last
+		if applied := d["applied_seq"].(uint64); last > applied {
+			d["lag"] = last - applied
+		} else {
+			d["lag"] = uint64(0)
+		}
+	}
 	return d, nil
 }
 

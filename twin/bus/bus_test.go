@@ -131,6 +131,10 @@ func TestPositionsReachEveryReplica(t *testing.T) {
 			return lastLon(t, r.tw, "v1") == 107.502 && lastLon(t, r.tw, "v2") == 107.501
 		})
 	}
+	d, err := b.bus.Health()
+	if err != nil || d["status"] != "connected" || d["stream_last_seq"] != uint64(2) || d["lag"] != uint64(0) {
+		t.Fatalf("B's health: %v %v", d, err)
+	}
 	// Both applied the same log to the same point, and stored it.
 	sa, _ := a.tw.Applied()
 	sb, _ := b.tw.Applied()
