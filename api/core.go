@@ -120,6 +120,8 @@ type Server struct {
 	// streamTick is how often an event stream pushes its write deadline
 	// ahead (0: writeTimeout/3); tests shorten it.
 	streamTick time.Duration
+	// checks are the dependencies /readyz reports (health.go).
+	checks []Check
 }
 
 // New returns a server. It answers /readyz with 503 until SetReady(true).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"bando/ingest"
@@ -23,6 +24,8 @@ type Error struct {
 	Message string
 	Details any
 	Err     error
+	// RetryAfter, when set, is sent as Retry-After (whole seconds).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -81,6 +84,12 @@ func asAPIError(err error) *Error {
 		}
 		return &Error{Status: status, Code: code, Message: ie.Error(), Details: ie.Problems, Err: err}
 	}
+	// A dependency that is down (the broker): the write was not taken.
+	var down interface{ RetryAfter() time.Duration }
+	if errors.As(err, &down) {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: err.Error(), Err: err,
+			RetryAfter: down.RetryAfter()}
+	}
 	switch {
 	case errors.Is(err, ingest.ErrUnknownFormat):
 		return &Error{Status: http.StatusBadRequest, Code: "unknown_format", Message: err.Error(), Err: err}
@@ -124,6 +133,9 @@ func errorResponse(err error) *Response {
 	body, _ := json.Marshal(b)
 	r := &Response{Status: ae.Status, Header: http.Header{}, Body: body}
 	r.Header.Set("Content-Type", "application/json")
+	if ae.RetryAfter > 0 {
+		r.Header.Set("Retry-After", strconv.Itoa(int((ae.RetryAfter+time.Second-1)/time.Second)))
+	}
 	if ae.Status == http.StatusUnauthorized {
 		r.Header.Set("WWW-Authenticate", `Bearer realm="bando"`)
 	}

@@ -10,14 +10,14 @@ import (
 	"bando/store"
 )
 
-// TestReadyzChecks: a failing dependency makes /readyz 503 with
+// TestReadyzPing: a failing ping makes /readyz 503 with
 // Retry-After and names it; a passing one is listed as ok.
-func TestReadyzChecks(t *testing.T) {
+func TestReadyzPing(t *testing.T) {
 	s := newTestServer(t)
 	down := errors.New("connection refused")
 	var err error
 	s.cfg.Checks = []Check{{Name: "postgis", Fn: func(context.Context) error { return err }}}
-	if r := call(s, "GET", "/readyz", "", "", ""); r.Status != 200 || !strings.Contains(string(r.Body), `"postgis":"ok"`) {
+	if r := call(s, "GET", "/readyz", "", "", ""); r.Status != 200 || !strings.Contains(string(r.Body), `"postgis":{"status":"ok"}`) {
 		t.Fatalf("readyz with the database up: %d %s", r.Status, r.Body)
 	}
 	err = down

@@ -1,6 +1,8 @@
 package twin
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -103,6 +105,9 @@ type alertBook struct {
 	// changed collects the alerts changed by the current update, to
 	// persist, publish and deliver once it is durable.
 	changed []*Alert
+	// stable names alerts by what they are rather than by a local
+	// counter, so that replicas name the same alert alike (shared.go).
+	stable bool
 }
 
 // ruleKey is a rule × subject; a struct key costs no concatenation.
@@ -125,6 +130,9 @@ func (b *alertBook) raise(a *Alert) *Alert {
 	b.next++
 	a.seq = b.next
 	a.ID = fmt.Sprintf("al-%d", a.seq)
+	if b.stable {
+		a.ID = b.stableID(a)
+	}
 	a.State = Open
 	a.Version = 1
 	b.add(a)
@@ -222,4 +230,20 @@ func encodeAlert(a *Alert) ([]byte, error) {
 		return nil, fmt.Errorf("twin: encode alert %s: %w", a.ID, err)
 	}
 	return b, nil
+}
+
+// stableID names an alert by its rule, subject and opening time: every
+// replica that applies the same positions in the same order opens it at
+// the same time, so they all give it this id, whatever else they hold
+// (a replica that started later counts alerts differently). The rule ×
+// subject has one open alert at a time, so the triple is unique but for
+// a re-opening at the very instant of the resolution; a suffix then
+// tells them apart, alike on every replica.
+func (b *alertBook) stableID(a *Alert) string {
+	h := sha256.Sum256([]byte(a.Kind + "\x00" + a.Subject + "\x00" + a.OpenedAt.UTC().Format(time.RFC3339Nano)))
+	id := "al-" + hex.EncodeToString(h[:8])
+	for n := 2; b.byID[id] != nil; n++ {
+		id = fmt.Sprintf("al-%s-%d", hex.EncodeToString(h[:8]), n)
+	}
+	return id
 }

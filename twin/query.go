@@ -146,9 +146,44 @@ var (
 	ErrResolved = errors.New("twin: the alert is already resolved")
 )
 
-// Ack acknowledges an open alert, durably, and returns it.
+// Ack acknowledges an open alert, durably, and returns it. With a relay
+// the acknowledgement goes through the shared log, so that every replica
+// applies it; the answer is the alert once this replica has.
 func (t *Twin) Ack(ctx context.Context, id, by, note string) (Alert, error) {
+	ack := Ack{By: by, At: t.cfg.Now().UTC(), Note: note}
+	r := t.relay
+	if r == nil {
+		return t.ack(id, ack, 0)
+	}
+	t.mu.Lock()
+	a := t.alerts.byID[id]
+	var err error
+	switch {
+	case a == nil:
+		err = ErrNoAlert
+	case a.State == Resolved:
+		err = ErrResolved
+	}
+	t.mu.Unlock()
+	if err != nil {
+		return Alert{}, err
+	}
+	if err := r.Ack(ctx, id, ack); err != nil {
+		return Alert{}, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := cloneAlert(t.alerts.byID[id])
+	if c.Ack == nil && c.State != Resolved { // not applied here yet: what it will be
+		c.State, c.Ack = Acknowledged, &ack
+	}
+	return c, nil
+}
+
+// ack applies an acknowledgement; seq as in positions.
+func (t *Twin) ack(id string, ack Ack, seq uint64) (Alert, error) {
 	u := t.newUpdate()
+	u.seq = seq
 	t.mu.Lock()
 	a := t.alerts.byID[id]
 	switch {
@@ -162,7 +197,7 @@ func (t *Twin) Ack(ctx context.Context, id, by, note string) (Alert, error) {
 		return Alert{}, ErrResolved
 	}
 	a.State = Acknowledged
-	a.Ack = &Ack{By: by, At: t.cfg.Now().UTC(), Note: note}
+	a.Ack = &ack
 	t.alerts.touch(a)
 	c := cloneAlert(a)
 	err := u.apply(t)

@@ -16,11 +16,23 @@ func (t *Twin) Observations(ctx context.Context, os []feeds.Observation) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if r := t.relay; r != nil {
+		return r.Observations(ctx, os)
+	}
+	return t.observations(os, 0)
+}
+
+func (t *Twin) observations(os []feeds.Observation, seq uint64) error {
 	now := t.cfg.Now().UTC()
 	u := t.newUpdate()
+	u.seq = seq
 	t.mu.Lock()
 	for i := range os {
-		t.observation(u, &os[i], now)
+		at := now
+		if seq != 0 && !os[i].Arrived.IsZero() {
+			at = os[i].Arrived // as in positions
+		}
+		t.observation(u, &os[i], at)
 	}
 	err := u.apply(t)
 	t.mu.Unlock()

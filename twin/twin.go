@@ -81,6 +81,9 @@ type Twin struct {
 	provinceField, classField int
 	// staleEvery is each sensor layer's expected interval.
 	staleEvery map[string]time.Duration
+	// relay, when set, carries the writes through a shared log (see
+	// shared.go); it is set before the twin serves and never changes.
+	relay Relay
 }
 
 var _ feeds.Sink = (*Twin)(nil)
@@ -171,15 +174,31 @@ func (t *Twin) Positions(ctx context.Context, ps []feeds.Position) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if r := t.relay; r != nil {
+		return r.Positions(ctx, ps)
+	}
+	return t.positions(ps, 0)
+}
+
+// positions applies a batch of fixes; seq, when not 0, is the shared
+// log's sequence the batch ends at (see shared.go).
+func (t *Twin) positions(ps []feeds.Position, seq uint64) error {
 	now := t.cfg.Now().UTC()
 	spots := t.locate(ps)
 	u := t.newUpdate()
+	u.seq = seq
 	u.moves = make([]moved, 0, len(ps))
 	u.feats = make([]*spatial.Feature, 0, len(ps))
 	u.bounds = make([]orb.Bound, 0, len(ps))
 	t.mu.Lock()
 	for i := range ps {
-		t.position(u, &ps[i], &spots[i], now)
+		at := now
+		if seq != 0 && !ps[i].Arrived.IsZero() {
+			// From the shared log: judged against when it arrived, so that
+			// every replica, and a replay after a restart, judge alike.
+			at = ps[i].Arrived
+		}
+		t.position(u, &ps[i], &spots[i], at)
 	}
 	err := u.apply(t)
 	t.mu.Unlock()
@@ -247,7 +266,15 @@ func (t *Twin) advance(at time.Time) {
 // Tick runs the rules that fire on silence at the wall clock time now (a
 // live server calls it periodically) and makes their alerts durable.
 func (t *Twin) Tick(ctx context.Context, now time.Time) error {
+	if r := t.relay; r != nil {
+		return r.Tick(ctx, now)
+	}
+	return t.tick(now, 0)
+}
+
+func (t *Twin) tick(now time.Time, seq uint64) error {
 	u := t.newUpdate()
+	u.seq = seq
 	t.mu.Lock()
 	t.tickLocked(now.UTC())
 	err := u.apply(t)
@@ -260,7 +287,7 @@ func (t *Twin) Flush(ctx context.Context) error {
 	t.mu.Lock()
 	now := t.clock
 	t.mu.Unlock()
-	return t.Tick(ctx, now)
+	return t.tick(now, 0)
 }
 
 func (t *Twin) tickLocked(now time.Time) {
@@ -271,7 +298,15 @@ func (t *Twin) tickLocked(now time.Time) {
 
 // Vessels implements feeds.Sink: registry records, durable on return.
 func (t *Twin) Vessels(ctx context.Context, vs []feeds.Vessel) error {
+	if r := t.relay; r != nil {
+		return r.Vessels(ctx, vs)
+	}
+	return t.vesselRecords(vs, 0)
+}
+
+func (t *Twin) vesselRecords(vs []feeds.Vessel, seq uint64) error {
 	u := t.newUpdate()
+	u.seq = seq
 	t.mu.Lock()
 	for i := range vs {
 		v := vs[i]

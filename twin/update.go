@@ -34,6 +34,9 @@ type update struct {
 	slab   *slab
 	alerts []*Alert
 	err    error // the first encoding error
+	// seq, when not 0, is the shared log's sequence the update ends at:
+	// written with its last commit (see shared.go).
+	seq uint64
 }
 
 func (t *Twin) newUpdate() *update {
@@ -136,6 +139,18 @@ func (u *update) finish(t *Twin, err error) error {
 		return err
 	}
 	if u.tracks != nil {
+		if u.seq != 0 {
+			// In the batch committed last: once it is durable, so is
+			// everything the update wrote before it.
+			u.err = u.tracks.Set([]byte(appliedKey), binary.BigEndian.AppendUint64(nil, u.seq))
+		}
+		if u.err != nil {
+			u.tracks.Close()
+			if u.batch != nil {
+				u.batch.Wait()
+			}
+			return u.err
+		}
 		if err := u.writeTracks(); err != nil {
 			u.tracks.Close()
 			if u.batch != nil {

@@ -68,6 +68,9 @@ type Config struct {
 	Feeds []feeds.Config `yaml:"feeds"`
 	// Wall declares the video wall's scenes; none means the demo's (wall.go).
 	Wall api.WallConfig `yaml:"wall"`
+	// NATS, when set, shares the live twin with the other replicas on the
+	// same broker (nats.go).
+	NATS NATSConfig `yaml:"nats"`
 	// Quality tunes the data-quality figures (/api/quality).
 	Quality QualityConfig `yaml:"quality"`
 }
@@ -190,6 +193,9 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	}
 	if v := getenv("BANDO_CORS_ORIGINS"); v != "" {
 		c.CORSOrigins = strings.Split(v, ",")
+	}
+	if v := getenv("BANDO_NATS"); v != "" {
+		c.NATS.URL = v
 	}
 	if v := getenv("BANDO_LOG_LEVEL"); v != "" {
 		c.LogLevel = v

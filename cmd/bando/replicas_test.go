@@ -59,7 +59,7 @@ func TestReplicasShareWrites(t *testing.T) {
 	cfg := writeConfig(t, dir, probeLayer)
 	a := startServer(t, dir+"/a", cfg, "--db", dsn, "--demo=false")
 	b := startServer(t, dir+"/b", cfg, "--db", dsn, "--demo=false")
-	if st, body := a.get("/readyz", ""); st != 200 || !strings.Contains(string(body), `"postgis":"ok"`) {
+	if st, body := a.get("/readyz", ""); st != 200 || !strings.Contains(string(body), `"postgis":{"status":"ok"}`) {
 		t.Fatalf("readyz: %d %s", st, body)
 	}
 

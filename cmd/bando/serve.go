@@ -50,6 +50,7 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	demo := fs.Bool("demo", true, "load the demo data into a new data directory (or empty database)")
 	db := fs.String("db", "", "postgres://… URL: PostGIS as the system of record (run bando migrate first)")
 	skipCorrupt := fs.Bool("skip-corrupt", false, "start even if stored records are corrupt, skipping and counting them")
+	natsURL := fs.String("nats", "", "NATS JetStream URL (nats://HOST:4222) the replicas share live state through")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -73,6 +74,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			cfg.DB = *db
 		case "skip-corrupt":
 			cfg.SkipCorrupt = *skipCorrupt
+		case "nats":
+			cfg.NATS.URL = *natsURL
 		}
 	})
 	return cfg, cfg.Validate()
@@ -239,10 +242,15 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 		}
 	}
 	releaseDemo()
+	lb, err := openBus(ctx, cfg, srv, log) // nil without --nats
+	if err != nil {
+		return err
+	}
+	defer lb.Close()
 	// The twin keeps its tracks, alerts and outbox in the local Pebble
-	// store under --data, also with --db: twin state is still per replica
-	// (shared alerts and positions come with NATS, issue 10).
-	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, local, tl, hub, qual, log)
+	// store under --data, also with --db; with --nats the replicas share
+	// its inputs, so they agree on its state (see nats.go).
+	tw, stopTwin, err := startTwin(ctx, cfg, cat, idx, local, tl, hub, qual, lb, log)
 	if err != nil {
 		return err
 	}

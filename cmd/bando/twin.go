@@ -79,7 +79,7 @@ const twinTick = 10 * time.Second
 // clock. They run until stop, which returns once they have ended (before
 // the store closes).
 func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatial.Index, st *store.Pebble,
-	tl *tiles.Server, hub *twin.Hub, qual *quality.Engine, log *slog.Logger) (tw *twin.Twin, stop func(), err error) {
+	tl *tiles.Server, hub *twin.Hub, qual *quality.Engine, lb *liveBus, log *slog.Logger) (tw *twin.Twin, stop func(), err error) {
 	rules, err := cfg.Twin.rules(cat)
 	if err != nil {
 		return nil, nil, err
@@ -94,7 +94,7 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 		closeSinks = sink.Close // connected lazily by the outbox, closed once it has stopped
 		sinks = append(sinks, sink)
 	}
-	ob, err := twin.NewOutbox(ctx, st, sinks, log)
+	ob, err := twin.NewOutbox(ctx, st, lb.outboxSinks(sinks), log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -117,6 +117,9 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 		return nil, nil, err
 	}
 	tl.Invalidate(tw.Layer()) // tiles rendered before the restore
+	if err := lb.start(ctx, tw, sinks); err != nil {
+		return nil, nil, err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -136,5 +139,5 @@ func startTwin(ctx context.Context, cfg Config, cat *layers.Catalog, idx *spatia
 			}
 		}
 	}()
-	return tw, func() { cancel(); wg.Wait(); closeSinks() }, nil
+	return tw, func() { cancel(); wg.Wait(); lb.Close(); closeSinks() }, nil
 }
