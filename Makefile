@@ -99,6 +99,14 @@ bench-tiles: build
 # (PG_USE_COPY=YES) on the same machine; features/s and the ratio.
 # BENCH_INGEST_FLAGS=-quick for 100,000 parcels in 3 rounds (-rounds N: medians).
 .PHONY: bench-ingest
+# PostGIS as the store (issue 10): 1,000,000 parcels COPYed in and loaded
+# into an index (a replica's start), and the lag from a write's commit to
+# another replica's feed under 64 concurrent writers. Needs BANDO_TEST_PG.
+.PHONY: bench-postgis
+bench-postgis:
+	BANDO_PG_BENCH_N=$${BANDO_PG_BENCH_N:-1000000} $(GO) test ./store/postgis/ -run '^$$' -bench CopyAndLoad -benchtime 1x
+	BANDO_PG_BENCH_WRITERS=$${BANDO_PG_BENCH_WRITERS:-64} $(GO) test ./store/postgis/ -run '^$$' -bench FeedLag -benchtime 10000x
+
 bench-ingest: build
 	$(GO) run ./cmd/benchingest -bin $(BIN) $(BENCH_INGEST_FLAGS)
 

@@ -28,6 +28,15 @@ func benchN(b *testing.B) int {
 	return 100_000
 }
 
+// benchWriters is BenchmarkFeedLag's concurrent writers:
+// BANDO_PG_BENCH_WRITERS, default 8.
+func benchWriters() int {
+	if v, err := strconv.Atoi(os.Getenv("BANDO_PG_BENCH_WRITERS")); err == nil && v > 0 {
+		return v
+	}
+	return 8
+}
+
 // parcels makes n synthetic (synthetic: true) parcel quadrilaterals around
 // Hà Nội with every field type, seeded.
 func parcels(n int) []*spatial.Feature {
@@ -78,7 +87,7 @@ func BenchmarkCopyAndLoad(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "loaded/s")
 }
 
-// BenchmarkFeedLag measures, for single-feature writes from 8 goroutines
+// BenchmarkFeedLag measures, for single-feature writes from benchWriters goroutines
 // through one store, the lag from a write's return (committed) to another
 // store on the database (another replica) publishing it, and reports the
 // writes per second and the lag's p50 and p99.
@@ -107,7 +116,7 @@ func BenchmarkFeedLag(b *testing.B) {
 	var next atomic.Int64
 	b.ResetTimer()
 	var wg sync.WaitGroup
-	for range 8 {
+	for range benchWriters() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
