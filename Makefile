@@ -37,6 +37,7 @@ tools:
 	cd tools/h3check && npm ci --no-audit --no-fund
 	cd tools/pmtilescheck && npm ci --no-audit --no-fund
 	cd tools/oascheck && npm ci --no-audit --no-fund
+	cd tools/cql2check && npm ci --no-audit --no-fund
 	cd viewer/e2e && npm ci --no-audit --no-fund
 
 run: build

@@ -46,6 +46,8 @@ func TestTextAndJSONAgree(t *testing.T) {
 			[]query.Where{{Kind: query.KindZone, Predicate: query.Within, Zone: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}}}}, nil},
 		{"literal first", `S_WITHIN(BBOX(0,0,1,1), geometry)`, `{"op":"s_within","args":[{"bbox":[0,0,1,1]},{"property":"geometry"}]}`,
 			[]query.Where{{Kind: query.KindZone, Predicate: query.Contains, Zone: orb.Bound{Max: orb.Point{1, 1}}.ToPolygon()}}, nil},
+		{"bbox as cql2-rs writes it", `S_WITHIN(BBOX(0,0,1,1), geometry)`, `{"op":"s_within","args":[{"op":"bbox","args":[0,0,1,1]},{"property":"geometry"}]}`,
+			[]query.Where{{Kind: query.KindZone, Predicate: query.Contains, Zone: orb.Bound{Max: orb.Point{1, 1}}.ToPolygon()}}, nil},
 		{"dwithin", `S_DWITHIN(geometry, POINT(106.7 10.8), 250)`,
 			`{"op":"s_dwithin","args":[{"property":"geometry"},{"type":"Point","coordinates":[106.7,10.8]},250]}`,
 			[]query.Where{{Kind: query.KindRadius, At: orb.Point{106.7, 10.8}, M: 250}}, nil},

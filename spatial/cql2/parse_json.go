@@ -68,6 +68,11 @@ func objectFromJSON(v map[string]any, depth int, nodes *int) (Expr, error) {
 		if len(v) > 2 || len(v) == 2 && v["args"] == nil {
 			return nil, errorf(`an operation has only "op" and "args"`)
 		}
+		if strings.EqualFold(name, "bbox") {
+			// cql2-rs writes a BBOX literal as an operation:
+			// {"op":"bbox","args":[w,s,e,n]}; the spec's form is {"bbox":[…]}.
+			return bboxFromJSON(args)
+		}
 		out := Op{Name: strings.ToLower(name)}
 		if out.Name == "isnull" {
 			out.Name = "isNull"
@@ -126,16 +131,7 @@ func objectFromJSON(v map[string]any, depth int, nodes *int) (Expr, error) {
 		if !ok {
 			return nil, errorf(`"bbox" wants 4 numbers`)
 		}
-		var n []float64
-		for _, x := range arr {
-			num, ok := x.(json.Number)
-			f, err := num.Float64()
-			if !ok || err != nil || math.IsInf(f, 0) {
-				return nil, errorf(`"bbox" wants numbers, got %v`, x)
-			}
-			n = append(n, f)
-		}
-		return bboxOf(n)
+		return bboxFromJSON(arr)
 	case v["type"] != nil:
 		b, _ := json.Marshal(v)
 		g, err := geojson.UnmarshalGeometry(b)
@@ -162,4 +158,18 @@ func keys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// bboxFromJSON reads the numbers of a BBOX literal.
+func bboxFromJSON(arr []any) (Expr, error) {
+	var n []float64
+	for _, x := range arr {
+		num, ok := x.(json.Number)
+		f, err := num.Float64()
+		if !ok || err != nil || math.IsInf(f, 0) {
+			return nil, errorf(`"bbox" wants numbers, got %v`, x)
+		}
+		n = append(n, f)
+	}
+	return bboxOf(n)
 }
