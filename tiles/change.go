@@ -9,8 +9,9 @@ import (
 
 // Change is a tile-invalidation event: which tiles of a layer an
 // acknowledged change touched, so that a client refreshes exactly those.
-// Version is the layer version the change produced, the same number that
-// TileJSON puts in its tile URLs (?v=). Tiles lists, per zoom of the
+// Version is the layer version the change produced, the number the
+// layer's own TileJSON puts in its tile URLs (?v=; a combined TileJSON
+// puts the sum of its layers' versions). Tiles lists, per zoom of the
 // layer, the block of tile columns and rows whose buffered extent meets
 // the changed features' bounds (old and new), both ends included.
 type Change struct {
