@@ -130,7 +130,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) er
 	}
 	defer local.Close()
 	defer fst.Close() // first: its feed stops before the local store closes
-	st := fst.(store.Store)
+	var st store.Store = fst
 	// The data stewards' changes, over the built-in and configured catalog,
 	// before anything reads the catalog. They live in the embedded store
 	// only for now: on PostGIS the catalog is the configured one, and the
